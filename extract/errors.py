@@ -1,0 +1,43 @@
+"""Errors are data: every problem has a stable code, the stage that found it and a message.
+
+A stage raises `NoticeError` when it cannot go on with a notice; problems it can work around
+(an unreadable cell, an undecodable glyph) are returned as `ErrorItem`s and the notice is
+marked `partial`.
+"""
+
+from enum import Enum
+
+
+class ErrorCode(str, Enum):
+    # load
+    EMPTY_FILE = "empty_file"
+    NOT_A_PDF = "not_a_pdf"
+    TRUNCATED_PDF = "truncated_pdf"
+    ENCRYPTED_PDF = "encrypted_pdf"
+    UNREADABLE_PDF = "unreadable_pdf"
+    NO_TEXT_LAYER = "no_text_layer"
+    UNKNOWN_TEXT_ENCODING = "unknown_text_encoding"
+    UNSUPPORTED_INPUT = "unsupported_input"
+    UNDECODABLE_TEXT = "undecodable_text"
+    # structure
+    NO_TITLE = "no_title"
+    # tables and records
+    TABLE_UNREADABLE = "table_unreadable"
+    CELL_UNREADABLE = "cell_unreadable"
+    RECORD_FIELD_UNREADABLE = "record_field_unreadable"
+    # validate and store
+    SCHEMA_INVALID = "schema_invalid"
+    DUPLICATE_ID = "duplicate_id"
+    INTERNAL = "internal_error"
+
+
+class NoticeError(Exception):
+    """A notice cannot be extracted. `file` names the input, `code` says why in a stable way."""
+
+    def __init__(self, code: ErrorCode, message: str, *, file: str = "", stage: str = "", page: int | None = None):
+        self.code = code
+        self.message = message
+        self.file = file
+        self.stage = stage
+        self.page = page
+        super().__init__(f"{file}: {code.value}: {message}" if file else f"{code.value}: {message}")

@@ -1,0 +1,96 @@
+"""Coordinate conversions, each a named helper so no stage does frame arithmetic inline.
+
+Frames:
+- *device space*: pdfminer's, y up, after the ctm pdfminer builds from /Rotate and MediaBox.
+- *user space*: the PDF's own, y up, MediaBox coordinates, before /Rotate.
+- *display frame*: the page as a viewer shows it after /Rotate, top-left origin, y down.
+- *reading frame*: a display region turned so that its text runs left to right.
+"""
+
+from __future__ import annotations
+
+import math
+
+from extract.model import Box, Degrees
+
+Matrix = tuple[float, float, float, float, float, float]
+Point = tuple[float, float]
+
+
+def pdfminer_page_ctm(rotation: int, mediabox: tuple[float, float, float, float]) -> Matrix:
+    """The ctm pdfminer's interpreter uses for a page (pdfminer.pdfinterp.process_page)."""
+    x0, y0, x1, y1 = mediabox
+    if rotation == 90:
+        return (0, -1, 1, 0, -y0, x1)
+    if rotation == 180:
+        return (-1, 0, 0, -1, x1, y1)
+    if rotation == 270:
+        return (0, 1, -1, 0, y1, -x0)
+    return (1, 0, 0, 1, -x0, -y0)
+
+
+def invert_matrix(m: Matrix) -> Matrix:
+    a, b, c, d, e, f = m
+    det = a * d - b * c
+    ia, ib, ic, id_ = d / det, -b / det, -c / det, a / det
+    return (ia, ib, ic, id_, -(e * ia + f * ic), -(e * ib + f * id_))
+
+
+def apply_matrix(m: Matrix, p: Point) -> Point:
+    a, b, c, d, e, f = m
+    x, y = p
+    return (a * x + c * y + e, b * x + d * y + f)
+
+
+def display_size(rotation: int, mediabox: tuple[float, float, float, float]) -> tuple[float, float]:
+    """Width and height of the display frame."""
+    w, h = mediabox[2] - mediabox[0], mediabox[3] - mediabox[1]
+    return (h, w) if rotation in (90, 270) else (w, h)
+
+
+def user_to_display(p: Point, rotation: int, mediabox: tuple[float, float, float, float]) -> Point:
+    """A user-space point (y up) to the display frame (top-left origin), /Rotate applied clockwise."""
+    x0, y0, x1, y1 = mediabox
+    x, y = p
+    if rotation == 90:
+        return (y - y0, x - x0)
+    if rotation == 180:
+        return (x1 - x, y - y0)
+    if rotation == 270:
+        return (y1 - y, x1 - x)
+    return (x - x0, y1 - y)
+
+
+def direction_of(vector: Point) -> Degrees:
+    """The quarter turn nearest to a display-frame vector (y down): 0 right, 90 down, 180 left, 270 up."""
+    angle = math.degrees(math.atan2(vector[1], vector[0])) % 360
+    return int(round(angle / 90.0)) % 4 * 90  # type: ignore[return-value]
+
+
+def box_from_points(points: list[Point]) -> Box:
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    return Box(x0=min(xs), top=min(ys), x1=max(xs), bottom=max(ys))
+
+
+def display_to_reading(p: Point, direction: int, width: float, height: float) -> Point:
+    """A display-frame point into the reading frame of text running in `direction`
+    on a display of `width` x `height` points."""
+    x, y = p
+    if direction == 90:  # text runs down the page: turn the page anticlockwise
+        return (y, width - x)
+    if direction == 180:
+        return (width - x, height - y)
+    if direction == 270:  # text runs up the page: turn the page clockwise
+        return (height - y, x)
+    return (x, y)
+
+
+def reading_frame_size(direction: int, width: float, height: float) -> tuple[float, float]:
+    return (height, width) if direction in (90, 270) else (width, height)
+
+
+def rotate_to_reading_frame(box: Box, direction: int, width: float, height: float) -> Box:
+    """A display-frame box into the reading frame of text running in `direction`."""
+    corners = [(box.x0, box.top), (box.x1, box.bottom)]
+    return box_from_points([display_to_reading(p, direction, width, height) for p in corners])

@@ -1,0 +1,286 @@
+"""Layout stage: the pages' text (outside tables) into paragraphs and headings in reading order.
+
+- PDF glyphs are grouped by the direction their text runs, turned into that group's reading
+  frame (so a page printed sideways reads like any other), and gathered into lines.
+- Running page numbers (`— 3 —`) and lines repeated at the same place on many pages go.
+- Wrapped lines are joined into one paragraph with no spaces between CJK characters: a line
+  continues the one before when that one reached the right margin and this one is not
+  indented, not numbered and in the same font size.
+- A block opening with section numbering (一、 （一） 1. （1）) gets its level; a level-1 line
+  that is short or set in a font other than the body's is a heading.
+
+Input: a `SourceDocument` and the `TableRegion`s found by the tables stage. Output: a new
+`LaidOutDocument`. Raises nothing for odd input: an empty document lays out as no blocks.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from extract.geometry import reading_frame_size, rotate_to_reading_frame
+from extract.model import (
+    Block,
+    Box,
+    Glyph,
+    LaidOutDocument,
+    LineRange,
+    Provenance,
+    SourceDocument,
+    SourcePage,
+    TableRegion,
+    TextLine,
+)
+from extract.text import display_width, join_lines, normalize_spaces, section_number
+
+
+@dataclass(frozen=True)
+class LayoutSettings:
+    """Tolerances, in units of the body font size unless said otherwise."""
+
+    line_overlap: float = 0.5          # glyphs share a line when their heights overlap this much
+    word_gap: float = 0.25             # a gap this wide between Latin characters is a space
+    phrase_gap: float = 1.5            # a gap this wide between any characters is a space
+    indent: float = 0.8                # a line starting this far right of the margin is indented
+    short_line: float = 1.0            # a line ending this far left of the right margin ends a paragraph
+    paragraph_gap: float = 1.2         # extra vertical space beyond normal leading that breaks a paragraph
+    heading_max_chars: int = 30        # a numbered level-1 line longer than this is body text
+    repeated_min_pages: int = 3        # a line repeated on this many pages at one place is a running header
+    margin_band: float = 0.1           # share of the page height at top and bottom where running lines live
+    dump_short_cells: int = 3          # text dumps: a line this many half-width cells short ends a paragraph
+    dump_indent_cells: int = 4         # text dumps: a paragraph's first line lost its indent (two CJK cells)
+
+
+DEFAULT_SETTINGS = LayoutSettings()
+
+# A page number between dashes is never content, wherever it is; a bare number only in the margins.
+DASHED_PAGE_NUMBER = re.compile(r"^[—－\-–]+\s*\d{1,4}\s*[—－\-–]+$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
+BARE_PAGE_NUMBER = re.compile(r"^\d{1,4}$")
+# GB/T 9704: an attachment's first page opens with a line "附件 N"; it never continues a paragraph.
+# and the attachment list (附件：1. …) opens a block of its own.
+ATTACHMENT_MARKER = re.compile(r"^附\s*件\s*(\d{1,2}|[:：].*)$")
+
+
+def layout_document(source: SourceDocument, regions: tuple[TableRegion, ...] = (),
+                    settings: LayoutSettings = DEFAULT_SETTINGS) -> LaidOutDocument:
+    if source.media_type == "application/pdf":
+        lines = pdf_lines(source, regions, settings)
+        body_size = _body_size(lines)
+        lines = drop_running_lines(lines, source, settings)
+        blocks = pdf_lines_to_blocks(lines, body_size, settings)
+    else:
+        lines = dump_lines(source, regions)
+        body_size = None
+        blocks = dump_lines_to_blocks(lines, settings)
+    return LaidOutDocument(blocks=tuple(blocks), body_size=body_size)
+
+
+# ---------------------------------------------------------------- PDF: glyphs to lines
+
+
+def pdf_lines(source: SourceDocument, regions: tuple[TableRegion, ...], settings: LayoutSettings) -> list[TextLine]:
+    lines: list[TextLine] = []
+    for page in source.pages:
+        page_regions = [r.box for r in regions if r.page == page.number and r.box is not None]
+        glyphs = [g for g in page.glyphs if not any(b.contains_point(*g.box.center, tolerance=1) for b in page_regions)]
+        by_direction = Counter(g.direction for g in glyphs)
+        for direction, _ in by_direction.most_common():
+            group = [g for g in glyphs if g.direction == direction]
+            lines.extend(glyphs_to_lines(group, page, direction, settings))
+    return lines
+
+
+def glyphs_to_lines(glyphs: list[Glyph], page: SourcePage, direction: int, settings: LayoutSettings) -> list[TextLine]:
+    """Glyphs of one direction into lines in that direction's reading frame, top to bottom."""
+    turned = [(rotate_to_reading_frame(g.box, direction, page.width, page.height), g) for g in glyphs]
+    turned.sort(key=lambda bg: (bg[0].top, bg[0].x0))
+    rows: list[list[tuple[Box, Glyph]]] = []
+    for box, glyph in turned:
+        for row in reversed(rows[-3:]):
+            ref = row[0][0]
+            overlap = min(ref.bottom, box.bottom) - max(ref.top, box.top)
+            if overlap >= settings.line_overlap * min(ref.height, box.height):
+                row.append((box, glyph))
+                break
+        else:
+            rows.append([(box, glyph)])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda bg: bg[0].x0)
+        text = ""
+        prev: Box | None = None
+        for box, glyph in row:
+            if prev is not None:
+                gap = box.x0 - prev.x1
+                size = max(glyph.size, 1.0)
+                latin = text[-1:].isascii() and text[-1:].isalnum() and glyph.text[:1].isascii() and glyph.text[:1].isalnum()
+                if gap > settings.phrase_gap * size or (latin and gap > settings.word_gap * size):
+                    text += " "
+            text += glyph.text
+            prev = box
+        box = row[0][0]
+        for b, _ in row[1:]:
+            box = box.union(b)
+        sizes = Counter(g.size for _, g in row)
+        fonts = Counter(g.font for _, g in row)
+        lines.append(TextLine(text=text, page=page.number, box=box.rounded(),
+                              size=sizes.most_common(1)[0][0], font=fonts.most_common(1)[0][0]))
+    return lines
+
+
+def _body_size(lines: list[TextLine]) -> float | None:
+    weights: Counter[float] = Counter()
+    for line in lines:
+        if line.size:
+            weights[line.size] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else None
+
+
+def drop_running_lines(lines: list[TextLine], source: SourceDocument, settings: LayoutSettings) -> list[TextLine]:
+    """Remove page numbers and headers/footers that repeat at one place on many pages."""
+    heights = {p.number: p.height for p in source.pages}
+
+    def in_margin(line: TextLine) -> bool:
+        height = heights.get(line.page) or 0
+        return line.box is not None and (line.box.bottom < height * settings.margin_band
+                                         or line.box.top > height * (1 - settings.margin_band))
+
+    def key(line: TextLine) -> str:
+        return re.sub(r"\d+", "#", normalize_spaces(line.text))
+
+    pages_by_key: dict[str, set[int]] = {}
+    for line in lines:
+        if in_margin(line):
+            pages_by_key.setdefault(key(line), set()).add(line.page)
+    repeated = {k for k, pages in pages_by_key.items() if len(pages) >= settings.repeated_min_pages}
+    return [line for line in lines
+            if not DASHED_PAGE_NUMBER.match(line.text.strip())
+            and not (in_margin(line) and (BARE_PAGE_NUMBER.match(line.text.strip()) or key(line) in repeated))]
+
+
+# ---------------------------------------------------------------- PDF: lines to blocks
+
+
+def pdf_lines_to_blocks(lines: list[TextLine], body_size: float | None, settings: LayoutSettings) -> list[Block]:
+    if not lines:
+        return []
+    size = body_size or statistics.median(line.size or 10 for line in lines)
+    body = [line for line in lines if line.size == body_size and line.box is not None]
+    left = _mode([round(line.box.x0) for line in body]) if body else 0
+    right = _percentile([line.box.x1 for line in body], 0.9) if body else 0
+    leading = _mode([round(b.box.top - a.box.top, 1) for a, b in zip(body, body[1:])
+                     if a.page == b.page and 0 < b.box.top - a.box.top < 3 * size]) or size * 1.5
+
+    groups: list[list[TextLine]] = []
+    for line in lines:
+        if groups and _continues(groups[-1][-1], line, left, right, leading, size, settings):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    first_on_page: set[int] = set()
+    blocks = []
+    for group in groups:
+        starts_page = group[0].page not in first_on_page
+        first_on_page.add(group[0].page)
+        blocks.append(_make_block(group, body_size, settings, starts_page,
+                                  [Provenance(page=line.page, box=line.box) for line in group]))
+    return blocks
+
+
+def _continues(prev: TextLine, line: TextLine, left: float, right: float, leading: float, size: float,
+               settings: LayoutSettings) -> bool:
+    if prev.size != line.size or prev.box is None or line.box is None:
+        return False
+    if section_number(normalize_spaces(line.text)) or ATTACHMENT_MARKER.match(line.text.strip()):
+        return False
+    unit = line.size or size
+    if line.size == size:
+        # body text: prev reached the right margin and this line starts at the left margin
+        if prev.box.x1 < right - settings.short_line * unit:
+            return False
+        if line.box.x0 > left + settings.indent * unit:
+            return False
+        if line.page == prev.page and line.box.top - prev.box.top > leading + settings.paragraph_gap * unit:
+            return False
+        return True
+    # display text (titles): consecutive lines of one size and font, close together
+    return (line.page == prev.page and line.font == prev.font
+            and 0 < line.box.top - prev.box.top < 2.0 * unit)
+
+
+def _make_block(texts: list, body_size: float | None, settings: LayoutSettings, starts_page: bool,
+                provenance: list[Provenance]) -> Block:
+    text = join_lines([t.text for t in texts])
+    first = texts[0]
+    numbered = section_number(text)
+    kind = "paragraph"
+    level = number = None
+    if numbered:
+        level, number, rest = numbered
+        different_font = body_size is not None and isinstance(first, TextLine) and first.size == body_size \
+            and first.font is not None and _is_heading_font(first.font, texts)
+        if level == 1 and (("。" not in rest and len(text) <= settings.heading_max_chars) or different_font):
+            kind = "heading"
+    return Block(kind=kind, text=text, page=first.page, level=level, number=number,
+                 size=getattr(first, "size", None), font=getattr(first, "font", None),
+                 starts_page=starts_page, provenance=tuple(provenance))
+
+
+def _is_heading_font(font: str, texts: list) -> bool:
+    lowered = font.lower()
+    return any(word in lowered for word in ("bold", "hei", "sans", "黑"))
+
+
+# ---------------------------------------------------------------- text dumps
+
+
+def dump_lines(source: SourceDocument, regions: tuple[TableRegion, ...]) -> list[TextLine]:
+    taken = [r.lines for r in regions if r.lines is not None]
+    lines = []
+    for page in source.pages:
+        for line in page.lines:
+            if any(r.first <= line.number <= r.last for r in taken):
+                continue
+            lines.append(TextLine(text=line.text, page=page.number,
+                                  lines=LineRange(first=line.number, last=line.number)))
+    return lines
+
+
+def dump_lines_to_blocks(lines: list[TextLine], settings: LayoutSettings) -> list[Block]:
+    """A dump has no geometry: a line that is as wide as the dump's full lines continues
+    into the next, unless the next opens with numbering."""
+    if not lines:
+        return []
+    widths = [display_width(line.text) for line in lines if len(line.text) > 4]
+    full = _percentile(widths, 0.75) if widths else 0
+    groups: list[list[TextLine]] = []
+    for line in lines:
+        if groups:
+            prev = groups[-1][-1]
+            shortfall = settings.dump_short_cells + (settings.dump_indent_cells if len(groups[-1]) == 1 else 0)
+            prev_full = display_width(prev.text) >= full - shortfall
+            opens = section_number(normalize_spaces(line.text)) or ATTACHMENT_MARKER.match(line.text.strip())
+            if prev_full and not opens:
+                groups[-1].append(line)
+                continue
+        groups.append([line])
+    blocks = []
+    seen_pages: set[int] = set()
+    for group in groups:
+        starts_page = group[0].page not in seen_pages
+        seen_pages.add(group[0].page)
+        provenance = [Provenance(page=group[0].page,
+                                 lines=LineRange(first=group[0].lines.first, last=group[-1].lines.last))]
+        blocks.append(_make_block(group, None, settings, starts_page, provenance))
+    return blocks
+
+
+def _mode(values: list[float]) -> float:
+    return Counter(values).most_common(1)[0][0] if values else 0
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0

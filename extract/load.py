@@ -1,0 +1,249 @@
+"""Load stage: one input file into a `SourceDocument` of pages.
+
+PDFs are read with pdfplumber: every character with its font, size and box, every ruling
+(line or rectangle edge), image counts and the page's /Rotate. Boxes are converted to the
+page's *display frame* here, by undoing pdfminer's device transform ourselves, because
+pdfminer's device space for /Rotate 90/270 pages depends on how the MediaBox was written.
+
+Text dumps (what a crawler saved) are decoded as UTF-8 or GB18030; by their convention a
+line starting with a space opens a new page and blank lines carry nothing.
+
+Errors: raises `NoticeError` (codes empty_file, not_a_pdf, truncated_pdf, encrypted_pdf,
+unreadable_pdf, no_text_layer, unknown_text_encoding, unsupported_input) naming the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from pathlib import Path
+
+from extract.config import PDF_SUFFIXES, TEXT_DUMP_SUFFIXES
+from extract.errors import ErrorCode, NoticeError
+from extract.geometry import (
+    apply_matrix,
+    box_from_points,
+    direction_of,
+    display_size,
+    invert_matrix,
+    pdfminer_page_ctm,
+    user_to_display,
+)
+from extract.model import DumpLine, ErrorItem, Glyph, Ruling, SourceDocument, SourcePage
+
+STAGE = "load"
+CID_PATTERN = re.compile(r"\(cid:(\d+)\)")
+# Printed-twice characters (fake bold) sit within this many points of each other.
+DEDUPE_TOLERANCE = 1.0
+
+# pdfminer logs every odd object at WARNING; the pipeline reports what matters itself.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_source(path: Path, display_name: str | None = None) -> SourceDocument:
+    """Load a PDF or a text dump, chosen by the file's ending."""
+    name = display_name or str(path)
+    suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES:
+        return load_pdf(path, name)
+    if suffix in TEXT_DUMP_SUFFIXES:
+        return load_text_dump(path, name)
+    raise NoticeError(ErrorCode.UNSUPPORTED_INPUT, f"unsupported file type {suffix or '(none)'}; "
+                      f"expected one of {', '.join(PDF_SUFFIXES + TEXT_DUMP_SUFFIXES)}", file=name, stage=STAGE)
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def load_pdf(path: Path, name: str) -> SourceDocument:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    data = _read_bytes(path, name)
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise NoticeError(ErrorCode.NOT_A_PDF, "the file does not start with a PDF header (%PDF-)", file=name, stage=STAGE)
+    truncated = b"%%EOF" not in data[-2048:]
+    errors: list[ErrorItem] = []
+    pages: list[SourcePage] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                source_page, page_errors = _read_pdf_page(page)
+                pages.append(source_page)
+                errors.extend(page_errors)
+    except PDFPasswordIncorrect:
+        raise NoticeError(ErrorCode.ENCRYPTED_PDF, "the PDF is encrypted with a user password", file=name, stage=STAGE) from None
+    except NoticeError:
+        raise
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, AssertionError) as exc:
+        if truncated:
+            raise NoticeError(ErrorCode.TRUNCATED_PDF, f"the PDF ends before its %%EOF marker ({type(exc).__name__})",
+                              file=name, stage=STAGE) from None
+        raise NoticeError(ErrorCode.UNREADABLE_PDF, f"the PDF could not be parsed: {type(exc).__name__}: {exc}",
+                          file=name, stage=STAGE) from None
+    except Exception as exc:  # pdfminer raises bare Exceptions for some malformed files
+        if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
+            raise NoticeError(ErrorCode.ENCRYPTED_PDF, f"the PDF could not be decrypted: {exc}", file=name, stage=STAGE) from None
+        code = ErrorCode.TRUNCATED_PDF if truncated else ErrorCode.UNREADABLE_PDF
+        raise NoticeError(code, f"the PDF could not be parsed: {type(exc).__name__}: {exc}", file=name, stage=STAGE) from None
+    if not pages:
+        code = ErrorCode.TRUNCATED_PDF if truncated else ErrorCode.UNREADABLE_PDF
+        raise NoticeError(code, "the PDF has no readable pages", file=name, stage=STAGE)
+    if not any(p.glyphs for p in pages):
+        raise NoticeError(ErrorCode.NO_TEXT_LAYER, "no text layer: no page has any characters (a scan?)",
+                          file=name, stage=STAGE)
+    return SourceDocument(file=name, sha256=sha256_of(data), media_type="application/pdf",
+                          page_count=len(pages), pages=tuple(pages), errors=tuple(errors))
+
+
+def _read_pdf_page(page) -> tuple[SourcePage, list[ErrorItem]]:
+    rotation = page.rotation if page.rotation in (0, 90, 180, 270) else 0
+    mediabox = tuple(float(v) for v in page.page_obj.mediabox)
+    device_to_user = invert_matrix(pdfminer_page_ctm(rotation, mediabox))
+
+    def to_display(x: float, y: float) -> tuple[float, float]:
+        return user_to_display(apply_matrix(device_to_user, (x, y)), rotation, mediabox)
+
+    width, height = display_size(rotation, mediabox)
+    glyphs: list[Glyph] = []
+    errors: list[ErrorItem] = []
+    undecodable = 0
+    cid_unicode = _cid_unicode_maps(page)
+    for char in page.dedupe_chars(tolerance=DEDUPE_TOLERANCE).chars:
+        text = char["text"]
+        if CID_PATTERN.search(text):
+            text = _decode_cids(text, cid_unicode.get(char["fontname"]))
+            if text is None:
+                undecodable += 1
+                continue
+        if not text.strip():
+            continue
+        corners = [to_display(char["x0"], char["y0"]), to_display(char["x1"], char["y1"])]
+        a, b, _, _, _, _ = char["matrix"]
+        # The baseline vector in device space, taken through to the display frame (y down).
+        origin = to_display(0.0, 0.0)
+        tip = to_display(a, b)
+        direction = direction_of((tip[0] - origin[0], tip[1] - origin[1]))
+        glyphs.append(Glyph(text=text, font=_base_font(char["fontname"]), size=round(float(char["size"]), 2),
+                            box=box_from_points(corners).rounded(), direction=direction))
+    if undecodable:
+        errors.append(ErrorItem(stage=STAGE, code=ErrorCode.UNDECODABLE_TEXT.value, page=page.page_number,
+                                message=f"{undecodable} characters use a font with no Unicode mapping and "
+                                        f"no known CID collection; they are left out"))
+    rulings = []
+    for edge in page.edges:
+        corners = [to_display(edge["x0"], edge["y0"]), to_display(edge["x1"], edge["y1"])]
+        rulings.append(Ruling(box=box_from_points(corners).rounded()))
+    return SourcePage(number=page.page_number, width=round(width, 2), height=round(height, 2), rotation=rotation,
+                      glyphs=tuple(glyphs), rulings=tuple(rulings), image_count=len(page.images)), errors
+
+
+def _base_font(fontname: str) -> str:
+    """Drop the subset prefix (ABCDEF+) so that the same font compares equal across pages."""
+    return fontname.split("+", 1)[1] if "+" in fontname[:8] else fontname
+
+
+def _cid_unicode_maps(page) -> dict[str, object]:
+    """For fonts with a CID collection pdfminer knows (Adobe-GB1 and others) but no ToUnicode,
+    the collection's CID-to-Unicode map, keyed by font name."""
+    from pdfminer.cmapdb import CMapDB
+    from pdfminer.pdftypes import resolve1
+
+    maps: dict[str, object] = {}
+    try:
+        fonts = resolve1(resolve1(page.page_obj.resources).get("Font")) or {}
+    except Exception:
+        return maps
+    for ref in fonts.values():
+        try:
+            font = resolve1(ref)
+            if font.get("ToUnicode") is not None:
+                continue
+            descendant = resolve1(resolve1(font.get("DescendantFonts"))[0])
+            info = resolve1(descendant.get("CIDSystemInfo"))
+            registry = resolve1(info.get("Registry")).decode("latin-1")
+            ordering = resolve1(info.get("Ordering")).decode("latin-1")
+            base = resolve1(font.get("BaseFont")).name
+            maps[base] = CMapDB.get_unicode_map(f"{registry}-{ordering}", vertical=False)
+        except Exception:
+            continue
+    return maps
+
+
+def _decode_cids(text: str, unicode_map) -> str | None:
+    """Replace (cid:N) through the font's collection map; None when any CID stays unknown."""
+    if unicode_map is None:
+        return None
+    out = []
+    pos = 0
+    for match in CID_PATTERN.finditer(text):
+        out.append(text[pos:match.start()])
+        try:
+            out.append(unicode_map.get_unichr(int(match.group(1))))
+        except KeyError:
+            return None
+        pos = match.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- text dumps
+
+
+def decode_text_dump(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM) or GB18030; anything else is an error naming the file."""
+    if b"\x00" in data:
+        raise NoticeError(ErrorCode.UNKNOWN_TEXT_ENCODING, "the file contains NUL bytes: not a text dump",
+                          file=name, stage=STAGE)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text
+    raise NoticeError(ErrorCode.UNKNOWN_TEXT_ENCODING, "the text is neither UTF-8 nor GB18030",
+                      file=name, stage=STAGE)
+
+
+def _looks_like_text(text: str) -> bool:
+    if not text:
+        return False
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
+    return controls <= len(text) // 100
+
+
+def load_text_dump(path: Path, name: str) -> SourceDocument:
+    data = _read_bytes(path, name)
+    text = decode_text_dump(data, name)
+    pages: list[list[DumpLine]] = [[]]
+    seen_content = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        if raw[0].isspace() and seen_content and pages[-1]:
+            pages.append([])
+        seen_content = True
+        pages[-1].append(DumpLine(number=number, text=raw.strip()))
+    if not seen_content:
+        raise NoticeError(ErrorCode.EMPTY_FILE, "the text dump has no text", file=name, stage=STAGE)
+    return SourceDocument(file=name, sha256=sha256_of(data), media_type="text/plain", page_count=None,
+                          pages=tuple(SourcePage(number=i, lines=tuple(lines))
+                                      for i, lines in enumerate(pages, start=1)))
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise NoticeError(ErrorCode.UNSUPPORTED_INPUT, f"cannot read the file: {exc.strerror}", file=name, stage=STAGE) from None
+    if not data:
+        raise NoticeError(ErrorCode.EMPTY_FILE, "the file is empty (0 bytes)", file=name, stage=STAGE)
+    return data

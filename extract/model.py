@@ -1,0 +1,327 @@
+"""The typed models that pass between stages, and the structured notice they produce.
+
+`Notice` is the source of truth for the output: `schemas/notice-<version>.json` is generated
+from it (`python -m extract schema`) and a test fails when the checked-in file drifts.
+
+Coordinates: every `Box` is in points with a top-left origin. Which frame it is in is said
+where it is used: *display frame* is the page as a viewer shows it (after /Rotate); *reading
+frame* is the frame in which the text of that region runs left to right, top to bottom
+(the display frame for ordinary text, the turned frame for a table printed sideways).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0.0"
+SCHEMA_ID = f"urn:policy-notices:schema:notice:{SCHEMA_VERSION}"
+
+Degrees = Literal[0, 90, 180, 270]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- shared pieces
+
+
+class Box(Frozen):
+    """A rectangle in points, top-left origin; the owner says which frame."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return ((self.x0 + self.x1) / 2, (self.top + self.bottom) / 2)
+
+    def contains_point(self, x: float, y: float, tolerance: float = 0.0) -> bool:
+        return (self.x0 - tolerance <= x <= self.x1 + tolerance
+                and self.top - tolerance <= y <= self.bottom + tolerance)
+
+    def union(self, other: Box) -> Box:
+        return Box(x0=min(self.x0, other.x0), top=min(self.top, other.top),
+                   x1=max(self.x1, other.x1), bottom=max(self.bottom, other.bottom))
+
+    def rounded(self, digits: int = 2) -> Box:
+        return Box(x0=round(self.x0, digits), top=round(self.top, digits),
+                   x1=round(self.x1, digits), bottom=round(self.bottom, digits))
+
+
+class LineRange(Frozen):
+    """1-based, inclusive line numbers in a text dump."""
+
+    first: int = Field(ge=1)
+    last: int = Field(ge=1)
+
+
+class Provenance(Frozen):
+    """Where an item came from: page and box (reading frame of that page region) in a PDF,
+    or line numbers (and the page the dump's conventions give) in a text dump."""
+
+    page: int | None = Field(default=None, ge=1)
+    box: Box | None = None
+    lines: LineRange | None = None
+
+
+# ---------------------------------------------------------------- load stage
+
+
+class Glyph(Frozen):
+    """One character as the PDF draws it. `box` is in the page's display frame;
+    `direction` is the way its baseline runs in that frame, clockwise from left-to-right
+    (90: top to bottom, i.e. text turned clockwise)."""
+
+    text: str
+    font: str
+    size: float
+    box: Box
+    direction: Degrees
+
+
+class Ruling(Frozen):
+    """A vector line or rectangle edge, `box` in the page's display frame."""
+
+    box: Box
+
+    @property
+    def is_horizontal(self) -> bool:
+        return self.box.width >= self.box.height
+
+
+class DumpLine(Frozen):
+    """One line of a text dump, without its line break; `number` is 1-based."""
+
+    number: int
+    text: str
+
+
+class SourcePage(Frozen):
+    """One page. PDF pages carry glyphs and rulings in the display frame (`width` x `height`
+    points); text-dump pages carry their lines."""
+
+    number: int = Field(ge=1)
+    width: float = 0.0
+    height: float = 0.0
+    rotation: Degrees = 0
+    glyphs: tuple[Glyph, ...] = ()
+    rulings: tuple[Ruling, ...] = ()
+    image_count: int = 0
+    lines: tuple[DumpLine, ...] = ()
+
+
+class ErrorItem(Frozen):
+    stage: str
+    code: str
+    message: str
+    page: int | None = None
+
+
+class SourceDocument(Frozen):
+    """What the load stage read from one input file."""
+
+    file: str
+    sha256: str
+    media_type: Literal["application/pdf", "text/plain"]
+    page_count: int | None
+    pages: tuple[SourcePage, ...]
+    errors: tuple[ErrorItem, ...] = ()
+
+
+class TableRegion(Frozen):
+    """Where a table sits, so that layout leaves its text to the tables stage:
+    a display-frame box on a PDF page, or a line range of a text dump."""
+
+    page: int
+    box: Box | None = None
+    lines: LineRange | None = None
+
+
+# ---------------------------------------------------------------- layout stage
+
+
+class TextLine(Frozen):
+    """One rendered line of body text. `box` is in the reading frame of its page."""
+
+    text: str
+    page: int
+    box: Box | None = None
+    lines: LineRange | None = None
+    size: float | None = None
+    font: str | None = None
+
+
+class Block(Frozen):
+    """A paragraph or a heading in reading order. `number` and `level` are set when the block
+    opens with section numbering (一、 （一） 1. （1）)."""
+
+    kind: Literal["paragraph", "heading"]
+    text: str
+    page: int
+    level: int | None = None
+    number: str | None = None
+    size: float | None = None
+    font: str | None = None
+    starts_page: bool = False
+    provenance: tuple[Provenance, ...]
+
+
+class LaidOutDocument(Frozen):
+    blocks: tuple[Block, ...]
+    body_size: float | None = None
+    errors: tuple[ErrorItem, ...] = ()
+
+
+# ---------------------------------------------------------------- output document
+
+
+class Source(Frozen):
+    file: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    media_type: Literal["application/pdf", "text/plain"]
+    pages: int | None = Field(ge=1)
+
+
+class Imprint(Frozen):
+    """版记: who printed the notice and when."""
+
+    issuer: str | None
+    date: dt.date | None
+
+
+class Reference(Frozen):
+    doc_number: str
+    title: str | None
+
+
+class DocumentInfo(Frozen):
+    title: str
+    plan_title: str | None = None
+    doc_number: str | None
+    issuer: str | None
+    signed_date: dt.date | None
+    addressees: list[str]
+    contact_phone: str | None
+    imprint: Imprint | None
+    references: list[Reference]
+
+
+class Paragraph(Frozen):
+    text: str
+    provenance: list[Provenance]
+
+
+class Section(Frozen):
+    number: str
+    level: int = Field(ge=1, le=4)
+    heading: str | None
+    provenance: list[Provenance]
+    paragraphs: list[Paragraph]
+    children: list[Section]
+
+
+class Attachment(Frozen):
+    """An item of the 附件 list; `start_page` is where its own pages begin (the page that opens
+    with 附件N), `paragraphs` the text on its pages outside tables."""
+
+    number: int = Field(ge=1)
+    title: str
+    start_page: int | None = Field(default=None, ge=1)
+    paragraphs: list[Paragraph] = []
+
+
+class TableCell(Frozen):
+    """One cell of a rebuilt table. `row`/`col` index the grid (header rows first);
+    `text` is None when the cell could not be read (reported in `errors`)."""
+
+    row: int = Field(ge=0)
+    col: int = Field(ge=0)
+    rowspan: int = Field(default=1, ge=1)
+    colspan: int = Field(default=1, ge=1)
+    text: str | None
+    provenance: list[Provenance]
+
+
+class Table(Frozen):
+    """A table rebuilt in its reading frame. In `header` and `body`, None marks a grid slot
+    covered by a merged cell that starts above or to the left; "" is an empty cell."""
+
+    id: str
+    title: str | None
+    pages: list[int]
+    orientation: Degrees = Field(description="how the table was printed: degrees clockwise from upright")
+    page_rotation: list[Degrees] = Field(description="the /Rotate of each page in `pages`")
+    n_rows: int = Field(ge=0)
+    n_cols: int = Field(ge=0)
+    header_rows: int = Field(ge=0)
+    column_paths: list[str]
+    header: list[list[str | None]]
+    body: list[list[str | None]]
+    cells: list[TableCell]
+
+
+class RecordSource(Frozen):
+    """The table row a record was read from: `row` indexes the table's `body`."""
+
+    table: str
+    row: int = Field(ge=0)
+    provenance: list[Provenance]
+
+
+class SubsidyStandard(Frozen):
+    occupation: str = Field(min_length=1)
+    occupation_code: str | None = Field(pattern=r"^\d-\d{2}-\d{2}-\d{2}(-\d{2})?$")
+    level: str = Field(min_length=1)
+    training_hours: int | None = Field(ge=1, le=10000)
+    subsidy_yuan: int | None = Field(ge=0, le=10_000_000)
+    valid_until: dt.date | None
+    source: RecordSource
+
+
+class TrainingInstitution(Frozen):
+    seq: int | None = Field(ge=1)
+    name: str = Field(min_length=1)
+    field: str = Field(min_length=1)
+    batch: str | None
+    source: RecordSource
+
+
+class Records(Frozen):
+    subsidy_standards: list[SubsidyStandard] = []
+    training_institutions: list[TrainingInstitution] = []
+
+
+class Notice(Frozen):
+    """One notice, rebuilt. The root of `schemas/notice-<version>.json`."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True,
+        json_schema_extra={"$id": SCHEMA_ID, "$schema": "https://json-schema.org/draft/2020-12/schema"},
+    )
+
+    schema_version: Literal["1.0.0"]
+    id: str = Field(pattern=r"^[^/\\]+$")
+    status: Literal["ok", "partial"]
+    errors: list[ErrorItem]
+    source: Source
+    document: DocumentInfo
+    preamble: list[Paragraph] = Field(description="body paragraphs before the first numbered section")
+    sections: list[Section]
+    closing: list[Paragraph] = Field(description="paragraphs after the attachment list that belong to no attachment")
+    attachments: list[Attachment]
+    tables: list[Table]
+    records: Records

@@ -1,0 +1,148 @@
+"""The pipeline: composes the stages for one notice, and runs a batch over a folder.
+
+One notice: load -> tables -> layout -> structure -> records -> validate -> store. A notice
+that fails at any stage is reported with its file, error code and reason and is not written;
+the batch goes on with the next.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extract.config import PDF_SUFFIXES, REPO_ROOT, RUN_REPORT, TEXT_DUMP_SUFFIXES
+from extract.errors import ErrorCode, NoticeError
+from extract.layout import layout_document
+from extract.load import load_source
+from extract.model import SCHEMA_VERSION, Notice, Records, Source
+from extract.records import build_records
+from extract.store import to_json, write_atomic
+from extract.structure import blocks_to_structure
+from extract.tables import find_tables
+from extract.validate import validation_errors
+
+
+def notice_id(path: Path) -> str:
+    """Stable id of a notice: its file name without the ending (the same for every re-extraction)."""
+    return re.sub(r"\s+", "_", path.stem)
+
+
+def display_path(path: Path) -> str:
+    """The input's path relative to the repository root when it is inside it."""
+    try:
+        return path.resolve().relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def extract_notice(path: Path) -> Notice:
+    """Run every stage on one input; raises NoticeError naming the file when it cannot."""
+    name = display_path(path)
+    source = load_source(path, name)
+    found = find_tables(source)
+    laid = layout_document(source, found.regions)
+    structure = blocks_to_structure(laid, file=name)
+    records, record_errors = build_records(found.tables, structure)
+    errors = [*source.errors, *laid.errors, *found.errors, *record_errors]
+    return Notice(
+        schema_version=SCHEMA_VERSION,
+        id=notice_id(path),
+        status="partial" if errors else "ok",
+        errors=errors,
+        source=Source(file=name, sha256=source.sha256, media_type=source.media_type, pages=source.page_count),
+        document=structure.document,
+        preamble=structure.preamble,
+        sections=structure.sections,
+        closing=structure.closing,
+        attachments=structure.attachments,
+        tables=list(found.tables),
+        records=records,
+    )
+
+
+def notice_to_checked_json(notice: Notice) -> str:
+    """The notice's JSON, after validation against its schema; raises NoticeError when invalid."""
+    text = to_json(notice)
+    problems = validation_errors(json.loads(text))
+    if problems:
+        raise NoticeError(ErrorCode.SCHEMA_INVALID, "; ".join(problems[:5]), file=notice.source.file, stage="validate")
+    return text
+
+
+def extract_to_file(path: Path, out: Path) -> Notice:
+    notice = extract_notice(path)
+    write_atomic(out, notice_to_checked_json(notice))
+    return notice
+
+
+@dataclass
+class NoticeOutcome:
+    file: str
+    status: str                      # ok | partial | failed
+    output: str | None = None
+    code: str | None = None
+    message: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunReport:
+    outcomes: list[NoticeOutcome]
+
+    @property
+    def failed(self) -> list[NoticeOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def to_dict(self) -> dict:
+        counts = {s: sum(1 for o in self.outcomes if o.status == s) for s in ("ok", "partial", "failed")}
+        return {"counts": counts, "notices": [o.__dict__ for o in self.outcomes]}
+
+
+def input_files(raw_dir: Path) -> list[Path]:
+    """Every regular file in `raw_dir`, sorted by name; hidden files are left alone."""
+    return sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPORT, progress: bool = True) -> RunReport:
+    from tqdm import tqdm
+
+    files = input_files(raw_dir)
+    outcomes: list[NoticeOutcome] = []
+    ids: dict[str, str] = {}
+    bar = tqdm(files, desc="extract", unit="notice", file=sys.stderr, disable=not progress)
+    for path in bar:
+        name = display_path(path)
+        bar.set_postfix_str(path.name[:40])
+        outcome = _run_one(path, name, out_dir, ids)
+        outcomes.append(outcome)
+        line = f"{outcome.status:7} {name}"
+        line += f" -> {outcome.output}" if outcome.output else f": {outcome.code}: {outcome.message}"
+        tqdm.write(line, file=sys.stderr)
+    report = RunReport(outcomes)
+    if report_path is not None:
+        write_atomic(report_path, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    return report
+
+
+def _run_one(path: Path, name: str, out_dir: Path, ids: dict[str, str]) -> NoticeOutcome:
+    if path.suffix.lower() not in PDF_SUFFIXES + TEXT_DUMP_SUFFIXES:
+        return NoticeOutcome(file=name, status="failed", code=ErrorCode.UNSUPPORTED_INPUT.value,
+                             message=f"not a notice input (expected {', '.join(PDF_SUFFIXES + TEXT_DUMP_SUFFIXES)})")
+    nid = notice_id(path)
+    if nid in ids:
+        return NoticeOutcome(file=name, status="failed", code=ErrorCode.DUPLICATE_ID.value,
+                             message=f"id {nid!r} is already taken by {ids[nid]}")
+    ids[nid] = name
+    out = out_dir / f"{nid}.json"
+    try:
+        notice = extract_to_file(path, out)
+    except NoticeError as exc:
+        return NoticeOutcome(file=name, status="failed", code=exc.code.value, message=exc.message)
+    except Exception as exc:  # one broken notice never stops the run
+        return NoticeOutcome(file=name, status="failed", code=ErrorCode.INTERNAL.value,
+                             message=f"{type(exc).__name__}: {exc}")
+    return NoticeOutcome(file=name, status=notice.status, output=display_path(out),
+                         warnings=[f"{e.code}: {e.message}" for e in notice.errors])

@@ -1,0 +1,348 @@
+"""Structure stage: laid-out blocks into the elements of a GB/T 9704-2012 notice.
+
+Title, 发文字号, 主送机关, contact phone, 发文机关署名 and 成文日期, 版记, the section tree,
+the 附件 list with the page where each attachment begins, and the documents the notice cites.
+Every element is recognised by its form (numbering, date, bracket style, position), never
+by its content; an element that is not there is None or [].
+
+Input: a `LaidOutDocument`. Output: a new `NoticeStructure`. Raises `NoticeError(no_title)`
+when the document has no text to take a title from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extract.errors import ErrorCode, NoticeError
+from extract.model import (
+    Attachment,
+    Block,
+    DocumentInfo,
+    Imprint,
+    LaidOutDocument,
+    Paragraph,
+    Reference,
+    Section,
+)
+from extract.text import parse_chinese_date, section_number
+
+STAGE = "structure"
+
+_DOC_NUMBER = r"[\u4e00-\u9fff]{1,12}[〔［\[【(（]\s*\d{4}\s*[〕］\]】)）]\s*\d{1,4}\s*号"
+DOC_NUMBER_LINE = re.compile(rf"^{_DOC_NUMBER}$")
+DOC_NUMBER_ANYWHERE = re.compile(_DOC_NUMBER)
+CITED_TITLE = re.compile(r"《([^《》]{2,80})》\s*[（(]\s*$")
+DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+IMPRINT_LINE = re.compile(r"^(?P<issuer>.*?)\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印发$")
+PHONE = re.compile(r"(?:联系电话|联系方式|咨询电话|电话)[:：]\s*(?P<phone>[0-9][0-9\-－—–() （）]{5,}[0-9])")
+ATTACHMENT_LIST = re.compile(r"^附\s*件\s*[:：]\s*")
+ATTACHMENT_ITEM = re.compile(r"(?:附\s*件\s*)?(?P<number>\d{1,2})\s*[.．:：、]\s*")
+ATTACHMENT_MARKER = re.compile(r"^附\s*件\s*(?P<number>\d{1,2})$")
+# Connectives that run into a cited doc number when no bracket separates them (和财社〔2020〕5号).
+CITATION_LEAD_WORDS = re.compile(r"^(?:根据|依据|按照|参照|依照|详见|见|和|及|与|或|并|以及)+")
+FILE_EXTENSION = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|et|ofd|zip|rar|txt)$", re.IGNORECASE)
+PLAN_WORDS = ("方案", "办法", "规定", "细则", "意见", "标准", "规划", "通知", "要点")
+LEAD_IN_MAX_CHARS = 30
+
+
+@dataclass(frozen=True)
+class NoticeStructure:
+    document: DocumentInfo
+    preamble: list[Paragraph]
+    sections: list[Section]
+    closing: list[Paragraph]
+    attachments: list[Attachment]
+
+
+def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructure:
+    blocks = list(laid.blocks)
+    if not blocks:
+        raise NoticeError(ErrorCode.NO_TITLE, "the document has no text to take a title from", file=file, stage=STAGE)
+    used: set[int] = set()
+
+    title_indexes = find_title(blocks)
+    used.update(title_indexes)
+    title = dedupe_repeated(join_texts([blocks[i].text for i in title_indexes]))
+
+    first_heading = next((i for i, b in enumerate(blocks) if b.level == 1), len(blocks))
+    list_index = next((i for i, b in enumerate(blocks) if ATTACHMENT_LIST.match(b.text)), None)
+    body_end = list_index if list_index is not None else len(blocks)
+    front = range(max(title_indexes, default=-1) + 1, min(first_heading, body_end))
+
+    doc_number = _first(front, blocks, used, lambda b: DOC_NUMBER_LINE.match(b.text) is not None)
+    addressee_index = _first(front, blocks, used, _is_addressee_line)
+    addressees = split_addressees(blocks[addressee_index].text) if addressee_index is not None else []
+    issuer, signed_date = _signature(blocks, used, range(max(title_indexes, default=-1) + 1, len(blocks)))
+    plan_title = _plan_title(title, blocks, used)
+    contact_phone = _contact_phone(blocks, used, body_end)
+    imprint = _imprint(blocks, used)
+
+    # a page heading that repeats the title (a web print view) is not body text
+    used.update(i for i in front if dedupe_repeated(blocks[i].text) == title)
+    preamble = [paragraph_of(blocks[i]) for i in front if i not in used]
+    used.update(front)
+    sections = build_sections([b for i, b in enumerate(blocks[:body_end]) if i >= first_heading and i not in used])
+    used.update(range(first_heading, body_end))
+
+    attachments: list[Attachment] = []
+    closing: list[Paragraph] = []
+    if list_index is not None:
+        attachments, after = parse_attachment_list(blocks, list_index, used)
+        attachments, closing = assign_attachment_pages(attachments, blocks[after:], used, after)
+
+    doc_number_text = re.sub(r"\s+", "", blocks[doc_number].text) if doc_number is not None else None
+    document = DocumentInfo(
+        title=title,
+        plan_title=plan_title,
+        doc_number=doc_number_text,
+        issuer=issuer,
+        signed_date=signed_date,
+        addressees=addressees,
+        contact_phone=contact_phone,
+        imprint=imprint,
+        references=find_references([b.text for b in blocks], exclude=doc_number_text),
+    )
+    return NoticeStructure(document=document, preamble=preamble, sections=sections,
+                           closing=closing, attachments=attachments)
+
+
+# ---------------------------------------------------------------- title and front matter
+
+
+def find_title(blocks: list[Block]) -> list[int]:
+    """Indexes of the title blocks. In a PDF: the leading blocks on the first page set in the
+    largest size. In a text dump: the leading blocks before the first one that reads as body
+    text (a sentence, a doc number, an addressee line, numbering)."""
+    if blocks[0].size is not None:
+        first_page = [i for i, b in enumerate(blocks) if b.page == blocks[0].page and b.size is not None]
+        largest = max(blocks[i].size for i in first_page)
+        indexes = []
+        for i in first_page:
+            if blocks[i].size == largest:
+                indexes.append(i)
+            elif indexes:
+                break
+        return indexes
+    indexes = []
+    for i, block in enumerate(blocks):
+        text = block.text
+        if (DOC_NUMBER_LINE.match(text) or block.level or re.search(r"[。，,；;]", text) or text.endswith(("：", ":"))
+                or DATE_LINE.match(text)):
+            break
+        indexes.append(i)
+    return indexes or [0]
+
+
+def join_texts(texts: list[str]) -> str:
+    return "".join(t.strip() for t in texts)
+
+
+def dedupe_repeated(text: str) -> str:
+    """A title printed twice in a row (a page heading over the notice's own) reads once."""
+    half = len(text) // 2
+    if len(text) % 2 == 0 and half and text[:half] == text[half:]:
+        return text[:half]
+    return text
+
+
+def _first(indexes, blocks: list[Block], used: set[int], test) -> int | None:
+    for i in indexes:
+        if i not in used and test(blocks[i]):
+            used.add(i)
+            return i
+    return None
+
+
+def _is_addressee_line(block: Block) -> bool:
+    text = block.text
+    return (text.endswith(("：", ":")) and len(text) <= 120 and "。" not in text
+            and not ATTACHMENT_LIST.match(text) and not PHONE.search(text + "0000000"))
+
+
+def split_addressees(text: str) -> list[str]:
+    parts = re.split(r"[，,、；;]", text.rstrip("：:"))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _signature(blocks: list[Block], used: set[int], front) -> tuple[str | None, object]:
+    """发文机关署名 and 成文日期: a date standing alone, right after a short line naming the issuer."""
+    for i in front:
+        if i in used or not DATE_LINE.match(blocks[i].text):
+            continue
+        issuer = None
+        j = i - 1
+        if j >= 0 and j not in used and len(blocks[j].text) <= 40 and not re.search(r"[。，,：:；;]", blocks[j].text):
+            issuer = blocks[j].text
+            used.add(j)
+        used.add(i)
+        return issuer, parse_chinese_date(blocks[i].text)
+    return None, None
+
+
+def _plan_title(title: str, blocks: list[Block], used: set[int]) -> str | None:
+    """The plan a notice issues (印发《X》的通知): X, when X also stands as a heading of its own."""
+    for name in re.findall(r"《([^《》]+)》", title):
+        if name.endswith(PLAN_WORDS):
+            for i, block in enumerate(blocks):
+                if i not in used and block.text == name:
+                    used.add(i)
+                    return name
+    return None
+
+
+def _contact_phone(blocks: list[Block], used: set[int], body_end: int) -> str | None:
+    for i, block in enumerate(blocks):
+        match = PHONE.search(block.text)
+        if match:
+            if len(block.text) <= len(match.group(0)) + 4:
+                used.add(i)
+            return re.sub(r"\s+", "", match.group("phone"))
+    return None
+
+
+def _imprint(blocks: list[Block], used: set[int]) -> Imprint | None:
+    for i in range(len(blocks) - 1, -1, -1):
+        match = IMPRINT_LINE.match(blocks[i].text)
+        if match:
+            used.add(i)
+            return Imprint(issuer=match.group("issuer").strip() or None, date=parse_chinese_date(match.group("date")))
+    return None
+
+
+# ---------------------------------------------------------------- body
+
+
+def paragraph_of(block: Block) -> Paragraph:
+    return Paragraph(text=block.text, provenance=list(block.provenance))
+
+
+def split_lead_in(rest: str) -> tuple[str | None, str]:
+    """`制定计划。培训机构负责…` -> (`制定计划`, `培训机构负责…`); no short lead-in -> (None, rest)."""
+    end = rest.find("。")
+    if 0 < end <= LEAD_IN_MAX_CHARS and not re.search(r"[，,；;：:]", rest[:end]):
+        return rest[:end], rest[end + 1:]
+    return None, rest
+
+
+@dataclass
+class _OpenSection:
+    number: str
+    level: int
+    heading: str | None
+    provenance: list
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    children: list[_OpenSection] = field(default_factory=list)
+
+    def freeze(self) -> Section:
+        return Section(number=self.number, level=self.level, heading=self.heading, provenance=self.provenance,
+                       paragraphs=self.paragraphs, children=[c.freeze() for c in self.children])
+
+
+def build_sections(blocks: list[Block]) -> list[Section]:
+    """Numbered blocks open sections at their level; other blocks are paragraphs of the
+    innermost open section."""
+    roots: list[_OpenSection] = []
+    stack: list[_OpenSection] = []
+    for block in blocks:
+        if block.level is not None and block.number is not None and (block.level > 1 or block.kind == "heading"
+                                                                      or not stack):
+            _, _, rest = section_number(block.text)
+            if block.kind == "heading":
+                heading, body = rest.strip() or None, ""
+            else:
+                heading, body = split_lead_in(rest)
+            section = _OpenSection(number=block.number, level=block.level, heading=heading,
+                                   provenance=list(block.provenance))
+            if body.strip():
+                section.paragraphs.append(Paragraph(text=body.strip(), provenance=list(block.provenance)))
+            while stack and stack[-1].level >= block.level:
+                stack.pop()
+            (stack[-1].children if stack else roots).append(section)
+            stack.append(section)
+        elif stack:
+            stack[-1].paragraphs.append(paragraph_of(block))
+    return [s.freeze() for s in roots]
+
+
+# ---------------------------------------------------------------- attachments
+
+
+def parse_attachment_list(blocks: list[Block], start: int, used: set[int]) -> tuple[list[Attachment], int]:
+    """The 附件： list and the blocks that continue its items; returns the items and the index
+    of the first block after the list. Blocks already taken (signature, date) end the list."""
+    used.add(start)
+    text = ATTACHMENT_LIST.sub("", blocks[start].text)
+    i = start + 1
+    while i < len(blocks):
+        block = blocks[i]
+        if i in used or ATTACHMENT_MARKER.match(block.text) or block.level in (1, 2):
+            break
+        if ATTACHMENT_ITEM.match(block.text):
+            text += "\n" + block.text
+        elif text and not FILE_EXTENSION.search(text.strip()) and not IMPRINT_LINE.match(block.text):
+            text += block.text  # a wrapped item title
+        else:
+            break
+        used.add(i)
+        i += 1
+    items = []
+    matches = list(ATTACHMENT_ITEM.finditer(text))
+    starts = [m for m in matches if m.start() == 0 or text[m.start() - 1] in "\n" or _is_item_boundary(text, m)]
+    for k, match in enumerate(starts):
+        end = starts[k + 1].start() if k + 1 < len(starts) else len(text)
+        title = re.sub(r"\s+", "", text[match.end():end])
+        title = FILE_EXTENSION.sub("", title)
+        if title:
+            items.append(Attachment(number=int(match.group("number")), title=title))
+    if not starts and text.strip():
+        items.append(Attachment(number=1, title=FILE_EXTENSION.sub("", re.sub(r"\s+", "", text))))
+    return items, i
+
+
+def _is_item_boundary(text: str, match: re.Match) -> bool:
+    """`附件2：` opens an item wherever it stands; a bare `2.` only at the start of a line."""
+    return text[match.start():match.start() + 1] == "附"
+
+
+def assign_attachment_pages(attachments: list[Attachment], rest: list[Block], used: set[int],
+                            offset: int) -> tuple[list[Attachment], list[Paragraph]]:
+    """Blocks after the list: `附件N` markers give each attachment its first page and the text
+    that follows it; what comes before any marker is the notice's closing."""
+    by_number = {a.number: a for a in attachments}
+    start_pages: dict[int, int] = {}
+    paragraphs: dict[int, list[Paragraph]] = {}
+    closing: list[Paragraph] = []
+    current: int | None = None
+    for k, block in enumerate(rest):
+        if offset + k in used:
+            continue
+        marker = ATTACHMENT_MARKER.match(block.text)
+        if marker and int(marker.group("number")) in by_number:
+            current = int(marker.group("number"))
+            start_pages.setdefault(current, block.page)
+            continue
+        if current is None:
+            closing.append(paragraph_of(block))
+        else:
+            paragraphs.setdefault(current, []).append(paragraph_of(block))
+    updated = [a.model_copy(update={"start_page": start_pages.get(a.number),
+                                    "paragraphs": paragraphs.get(a.number, [])}) for a in attachments]
+    return updated, closing
+
+
+# ---------------------------------------------------------------- references
+
+
+def find_references(texts: list[str], exclude: str | None = None) -> list[Reference]:
+    """Every doc number cited in the text, once, in order of first citation, with the title
+    in 《》 that directly precedes it when there is one."""
+    seen: dict[str, Reference] = {}
+    for text in texts:
+        for match in DOC_NUMBER_ANYWHERE.finditer(text):
+            number = CITATION_LEAD_WORDS.sub("", re.sub(r"\s+", "", match.group(0)))
+            if number == exclude or number in seen:
+                continue
+            title_match = CITED_TITLE.search(text[max(0, match.start() - 90):match.start()])
+            seen[number] = Reference(doc_number=number, title=title_match.group(1) if title_match else None)
+    return list(seen.values())

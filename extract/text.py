@@ -1,0 +1,73 @@
+"""Text normalisation shared by the stages: what counts as CJK, how lines join, how
+Chinese dates and section numbers read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+# CJK ideographs, CJK punctuation (〔〕《》、。), full-width forms (（）：，) and curly quotes.
+_CJK = r"\u2018-\u201f\u2014\u2026\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0]+|[ \t\u00a0]+(?=[{_CJK}])")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
+
+CHINESE_NUMERALS = "零一二三四五六七八九十"
+_NUMERAL = "[一二三四五六七八九十]+"
+
+# Section numbering of GB/T 9704 notices, by level.
+HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(rf"^({_NUMERAL})、")),
+    (2, re.compile(rf"^[（(]({_NUMERAL})[)）]")),
+    (3, re.compile(r"^(\d{1,2})[.．](?!\d)")),
+    (4, re.compile(r"^[（(](\d{1,2})[)）]")),
+)
+
+CHINESE_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK_CHAR.fullmatch(ch))
+
+
+def normalize_spaces(text: str) -> str:
+    """Drop spaces next to CJK characters and punctuation; fold other runs of white space."""
+    text = unicodedata.normalize("NFC", text)
+    text = _SPACE_NEXT_TO_CJK.sub("", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines into one paragraph: no space, except between two Latin letters."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if out and line and out[-1].isascii() and out[-1].isalpha() and line[0].isascii() and line[0].isalpha():
+            out += " "
+        out += line
+    return normalize_spaces(out)
+
+
+def display_width(text: str) -> int:
+    """Width in half-width cells: a CJK character counts two, anything else one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def section_number(text: str) -> tuple[int, str, str] | None:
+    """(level, number, rest) when `text` opens with section numbering, else None."""
+    for level, pattern in HEADING_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return level, match.group(1), text[match.end():]
+    return None
+
+
+def parse_chinese_date(text: str) -> dt.date | None:
+    """`2023年 12月4日` -> 2023-12-04; None when there is no valid date."""
+    match = CHINESE_DATE.search(text)
+    if not match:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None

@@ -1,0 +1,151 @@
+"""Builds notices the pipeline has never seen: the same content as a typeset PDF (reportlab,
+with wrapped lines, indents, page numbers) and as a crawler's text dump.
+
+Content is a `NoticeSpec`; the generators know nothing of the pipeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+CJK_FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+
+
+@dataclass
+class NoticeSpec:
+    title_lines: list[str]
+    doc_number: str | None = None
+    addressees_line: str | None = None
+    preamble: list[str] = field(default_factory=list)
+    # (level, number, heading-or-None, text): level-1 items are headings ("一、" + heading)
+    body: list[tuple[int, str, str | None, str]] = field(default_factory=list)
+    contact_line: str | None = None
+    signature: str | None = None
+    date_line: str | None = None
+    attachments_line: list[str] = field(default_factory=list)
+    attachment_pages: list[tuple[str, str]] = field(default_factory=list)   # ("附件1", title)
+    imprint_line: str | None = None
+
+
+LEVEL_FORMATS = {1: "{n}、", 2: "（{n}）", 3: "{n}.", 4: "（{n}）"}
+
+
+def body_paragraphs(spec: NoticeSpec) -> list[tuple[str, bool]]:
+    """The body as (text, is_heading) paragraphs in reading order."""
+    out: list[tuple[str, bool]] = [(p, False) for p in spec.preamble]
+    for level, number, heading, text in spec.body:
+        prefix = LEVEL_FORMATS[level].format(n=number)
+        if level == 1:
+            out.append((prefix + (heading or ""), True))
+            if text:
+                out.append((text, False))
+        else:
+            lead = f"{heading}。" if heading else ""
+            out.append((prefix + lead + text, False))
+    return out
+
+
+def wrap(text: str, width: int, indent: int) -> list[str]:
+    """Break `text` into lines of `width` characters, the first `indent` shorter."""
+    lines, line, limit = [], "", width - indent
+    for ch in text:
+        line += ch
+        if len(line) >= limit:
+            lines.append(line)
+            line, limit = "", width
+    if line:
+        lines.append(line)
+    return lines
+
+
+@dataclass
+class _Line:
+    text: str
+    size: float
+    x: float          # left edge, points
+    new_page: bool = False
+    gap_before: float = 0.0
+
+
+def notice_lines(spec: NoticeSpec, width_chars: int, size: float, left: float, right: float) -> list[_Line]:
+    body_width = right - left
+    out: list[_Line] = []
+
+    def centred(text: str, s: float) -> _Line:
+        return _Line(text, s, left + (body_width - len(text) * s) / 2)
+
+    for t in spec.title_lines:
+        out.append(centred(t, size * 1.4))
+    if spec.doc_number:
+        out.append(centred(spec.doc_number, size))
+    if spec.addressees_line:
+        out.append(_Line(spec.addressees_line, size, left, gap_before=size))
+    for text, heading in body_paragraphs(spec):
+        for k, piece in enumerate(wrap(text, width_chars, 2)):
+            out.append(_Line(piece, size, left + (2 * size if k == 0 else 0)))
+    # GB/T 9704 order: attachment list, signature and date, then the note (附注) with the phone
+    for k, text in enumerate(spec.attachments_line):
+        out.append(_Line(text, size, left + (2 * size if k == 0 else 5 * size), gap_before=size if k == 0 else 0))
+    if spec.signature:
+        out.append(_Line(spec.signature, size, right - len(spec.signature) * size, gap_before=size))
+    if spec.date_line:
+        out.append(_Line(spec.date_line, size, right - len(spec.date_line) * size * 0.8))
+    if spec.contact_line:
+        out.append(_Line(spec.contact_line, size, left + 2 * size))
+    for marker, title in spec.attachment_pages:
+        out.append(_Line(marker, size, left, new_page=True))
+        out.append(centred(title, size * 1.4))
+    if spec.imprint_line:
+        out.append(_Line(spec.imprint_line, size, left, new_page=True))
+    return out
+
+
+def write_notice_pdf(path: Path, spec: NoticeSpec, width_chars: int = 24, size: float = 16) -> int:
+    """Typeset `spec` on A4 pages with page numbers; returns the page count."""
+    page_w, page_h = A4
+    left = 80.0
+    right = left + width_chars * size
+    top, bottom = page_h - 80, 90.0
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    y = top
+    page = 1
+
+    def finish_page() -> None:
+        nonlocal y, page
+        label = f"— {page} —"
+        pdf.setFont(CJK_FONT, 12)
+        pdf.drawString((page_w - len(label) * 7) / 2, 50, label)
+        pdf.showPage()
+        y = top
+        page += 1
+
+    for line in notice_lines(spec, width_chars, size, left, right):
+        if line.new_page and y != top:
+            finish_page()
+        y -= line.gap_before
+        if y - line.size * 1.75 < bottom:
+            finish_page()
+        y -= line.size * 1.75
+        pdf.setFont(CJK_FONT, line.size)
+        pdf.drawString(line.x, y, line.text)
+    finish_page()
+    pdf.save()
+    return page - 1
+
+
+def write_notice_dump(path: Path, spec: NoticeSpec, width_chars: int = 24, encoding: str = "utf-8") -> None:
+    """The crawler's view: one rendered line per line, blank lines between, a leading space
+    on the first line of each page but the first."""
+    lines = notice_lines(spec, width_chars, 16, 80, 80 + width_chars * 16)
+    out = []
+    for line in lines:
+        prefix = " " if line.new_page else ""
+        out.append(prefix + line.text)
+    path.write_bytes(("\n\n".join(out) + "\n").encode(encoding))

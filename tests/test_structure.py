@@ -1,0 +1,100 @@
+"""Structure stage on generated notices (PDF and text dump) and on hand-built blocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import JIANGXI_EXPECTED
+from notice_gen import write_notice_dump, write_notice_pdf
+
+from extract.errors import NoticeError
+from extract.layout import layout_document
+from extract.load import load_source
+from extract.model import Block, LaidOutDocument, Provenance
+from extract.structure import (
+    blocks_to_structure,
+    dedupe_repeated,
+    find_references,
+    split_addressees,
+    split_lead_in,
+)
+from extract.text import parse_chinese_date
+
+
+def structure_of(path):
+    return blocks_to_structure(layout_document(load_source(path)))
+
+
+@pytest.mark.parametrize("kind", ["pdf", "utf-8 dump", "gb18030 dump"])
+def test_generated_notice_elements(tmp_path, jiangxi, kind):
+    if kind == "pdf":
+        path = tmp_path / "notice.pdf"
+        write_notice_pdf(path, jiangxi)
+    else:
+        path = tmp_path / "notice.txt"
+        write_notice_dump(path, jiangxi, encoding=kind.split()[0])
+    s = structure_of(path)
+    doc = s.document
+    want = JIANGXI_EXPECTED
+    assert doc.title == want["title"]
+    assert doc.doc_number == want["doc_number"]
+    assert doc.issuer == want["issuer"]
+    assert doc.signed_date == want["signed_date"]
+    assert doc.addressees == want["addressees"]
+    assert doc.contact_phone == want["contact_phone"]
+    assert (doc.imprint.issuer, doc.imprint.date) == want["imprint"]
+    assert [r.doc_number for r in doc.references] == want["references"]
+    assert doc.references[0].title == "乡村振兴促进法实施细则"
+    assert [sec.heading for sec in s.sections] == want["sections"]
+    assert [(a.number, a.title) for a in s.attachments] == want["attachments"]
+    # the section tree: levels nest, lead-in sentences become headings
+    first = s.sections[0]
+    assert [c.number for c in first.children] == ["一", "二"]
+    assert first.children[0].heading == "明确对象"
+    assert first.children[1].heading is None
+    assert first.children[1].paragraphs[0].text.startswith("各地要根据产业特点")
+    assert [c.heading for c in s.sections[1].children] == ["资金保障", "考核评价"]
+    assert s.sections[0].paragraphs[0].text.startswith("坚持需求导向")
+    if kind == "pdf":
+        assert [a.start_page for a in s.attachments][0] is not None
+        assert s.attachments[0].start_page < s.attachments[1].start_page
+
+
+def _blocks(*texts):
+    return LaidOutDocument(blocks=tuple(
+        Block(kind="paragraph", text=t, page=1, provenance=(Provenance(page=1),)) for t in texts))
+
+
+def test_missing_elements_are_null_not_guessed():
+    s = blocks_to_structure(_blocks("某市工作要点", "全年工作安排如下，请遵照执行。"))
+    d = s.document
+    assert d.title == "某市工作要点"
+    assert (d.doc_number, d.issuer, d.signed_date, d.contact_phone, d.imprint) == (None, None, None, None, None)
+    assert d.addressees == [] and d.references == [] and s.attachments == []
+
+
+def test_empty_document_has_no_title():
+    with pytest.raises(NoticeError) as info:
+        blocks_to_structure(LaidOutDocument(blocks=()), file="x.txt")
+    assert info.value.code.value == "no_title"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2023年 12月4日", dt.date(2023, 12, 4)),
+    ("二〇二四年", None),
+    ("2024年2月30日", None),
+    ("于2019年1月1日印发", dt.date(2019, 1, 1)),
+])
+def test_chinese_dates(text, expected):
+    assert parse_chinese_date(text) == expected
+
+
+def test_helpers():
+    assert dedupe_repeated("关于X的通知关于X的通知") == "关于X的通知"
+    assert dedupe_repeated("甲乙甲") == "甲乙甲"
+    assert split_addressees("各市（州）教育局，各高校、省直单位：") == ["各市（州）教育局", "各高校", "省直单位"]
+    assert split_lead_in("制定计划。培训机构负责。") == ("制定计划", "培训机构负责。")
+    assert split_lead_in("培训机构由省厅遴选确定，调整和退出。其他") == (None, "培训机构由省厅遴选确定，调整和退出。其他")
+    refs = find_references(["依据《某办法》（财社〔2020〕5号）和财社〔2020〕5号、《某规定》(人社部函〔2019〕101 号)"])
+    assert [(r.doc_number, r.title) for r in refs] == [("财社〔2020〕5号", "某办法"), ("人社部函〔2019〕101号", "某规定")]
