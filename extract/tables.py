@@ -1,10 +1,58 @@
-"""Tables stage (placeholder until the tables issue lands): finds no tables."""
+"""Tables stage: ruled tables rebuilt cell for cell, in their reading frame, across pages.
+
+For a PDF page, a chain of small functions, each testable alone:
+  rulings -> `rulings_to_components` (rulings that touch form one table)
+          -> `table_direction` (which way its text runs, from the glyphs' matrices)
+          -> `component_to_grid` (snapped rows and columns in the reading frame)
+          -> `grid_to_cells` (elementary cells merged where no ruling separates them: spans)
+          -> `cells_to_table` (text per cell, header rows, column paths)
+Then `join_continued_tables` makes one table of a table that goes on over the next page:
+the repeated header is dropped, and a merged cell cut by the page break keeps its value.
+
+Text dumps carry no rulings; `extract.dump_tables` rebuilds their tables from the text.
+
+Input: a `SourceDocument`. Output: `FoundTables` (tables, the regions they occupy so that
+layout leaves their text alone, and errors).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
-from extract.model import ErrorItem, SourceDocument, Table, TableRegion
+from extract.geometry import reading_frame_size, rotate_to_reading_frame
+from extract.layout import DEFAULT_SETTINGS as LAYOUT_SETTINGS
+from extract.layout import glyphs_to_lines
+from extract.model import (
+    Box,
+    ErrorItem,
+    Glyph,
+    Provenance,
+    Ruling,
+    SourceDocument,
+    SourcePage,
+    Table,
+    TableCell,
+    TableRegion,
+)
+from extract.text import join_lines, normalize_spaces
+
+STAGE = "tables"
+
+
+@dataclass(frozen=True)
+class TableSettings:
+    """Tolerances in points."""
+
+    snap: float = 2.0              # rulings this close are one line
+    touch: float = 3.0             # rulings this close are connected
+    coverage: float = 0.6          # a ruling must cover this share of a cell side to separate cells
+    min_cell: float = 3.0          # grid lines closer than this are one line
+    continuation_width: float = 0.03  # tables on consecutive pages match when column widths agree to this share
+    title_distance: float = 3.0    # a title line sits within this many of its own heights above the table
+
+
+DEFAULT_SETTINGS = TableSettings()
 
 
 @dataclass(frozen=True)
@@ -14,5 +62,330 @@ class FoundTables:
     errors: tuple[ErrorItem, ...] = ()
 
 
-def find_tables(source: SourceDocument) -> FoundTables:
-    return FoundTables()
+@dataclass
+class GridCell:
+    """A cell of one page's grid, in the reading frame. `text` None: nothing readable."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    box: Box
+    text: str
+    provenance: list[Provenance] = field(default_factory=list)
+
+
+@dataclass
+class PageTable:
+    """One table as found on one page, before tables that continue are joined."""
+
+    page: int
+    page_rotation: int
+    direction: int
+    region: Box                    # display frame
+    col_widths: list[float]
+    n_rows: int
+    cells: list[GridCell]
+    title: str | None = None
+
+
+def find_tables(source: SourceDocument, settings: TableSettings = DEFAULT_SETTINGS) -> FoundTables:
+    if source.media_type != "application/pdf":
+        from extract.dump_tables import find_dump_tables
+
+        return find_dump_tables(source)
+    page_tables: list[PageTable] = []
+    for page in source.pages:
+        page_tables.extend(find_page_tables(page, settings))
+    joined = join_continued_tables(page_tables, settings)
+    tables = tuple(to_table(group, index) for index, group in enumerate(joined, start=1))
+    regions = tuple(TableRegion(page=t.page, box=t.region) for t in page_tables)
+    return FoundTables(tables=tables, regions=regions)
+
+
+def find_page_tables(page: SourcePage, settings: TableSettings = DEFAULT_SETTINGS) -> list[PageTable]:
+    found = []
+    for component in rulings_to_components(list(page.rulings), settings):
+        region = _bounds([r.box for r in component])
+        inside = [g for g in page.glyphs if region.contains_point(*g.box.center)]
+        direction = table_direction(inside)
+        grid = component_to_grid(component, direction, page, settings)
+        if grid is None:
+            continue
+        xs, ys, horizontals, verticals = grid
+        cells = grid_to_cells(xs, ys, horizontals, verticals, settings)
+        fill_cell_text(cells, inside, page, direction)
+        title = title_above(page, region, direction, settings)
+        found.append(PageTable(page=page.number, page_rotation=page.rotation, direction=direction, region=region,
+                               col_widths=[b - a for a, b in zip(xs, xs[1:])], n_rows=len(ys) - 1,
+                               cells=cells, title=title))
+    return found
+
+
+# ---------------------------------------------------------------- rulings
+
+
+def rulings_to_components(rulings: list[Ruling], settings: TableSettings) -> list[list[Ruling]]:
+    """Groups of rulings that touch each other: each group is a candidate table."""
+    parent = list(range(len(rulings)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    boxes = [r.box for r in rulings]
+    t = settings.touch
+    for i, a in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            b = boxes[j]
+            if a.x0 - t <= b.x1 and b.x0 - t <= a.x1 and a.top - t <= b.bottom and b.top - t <= a.bottom:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[Ruling]] = {}
+    for i, ruling in enumerate(rulings):
+        groups.setdefault(root(i), []).append(ruling)
+    components = [g for g in groups.values()
+                  if sum(r.is_horizontal for r in g) >= 2 and sum(not r.is_horizontal for r in g) >= 2]
+    return sorted(components, key=lambda g: (_bounds([r.box for r in g]).top, _bounds([r.box for r in g]).x0))
+
+
+def table_direction(glyphs: list[Glyph]) -> int:
+    """The direction most of a table's characters run in (0 when it holds none)."""
+    counts = Counter(g.direction for g in glyphs)
+    return counts.most_common(1)[0][0] if counts else 0
+
+
+def _snap(values: list[float], tolerance: float) -> list[float]:
+    clusters: list[list[float]] = []
+    for v in sorted(values):
+        if clusters and v - clusters[-1][-1] <= tolerance:
+            clusters[-1].append(v)
+        else:
+            clusters.append([v])
+    return [sum(c) / len(c) for c in clusters]
+
+
+def component_to_grid(component: list[Ruling], direction: int, page: SourcePage, settings: TableSettings):
+    """Grid lines of a table in its reading frame: (xs, ys, horizontal segments, vertical segments).
+    Segments are (position, start, end) in reading-frame points. None when no grid forms."""
+    horizontals, verticals = [], []
+    for ruling in component:
+        box = rotate_to_reading_frame(ruling.box, direction, page.width, page.height)
+        if box.width >= box.height:
+            horizontals.append(((box.top + box.bottom) / 2, box.x0, box.x1))
+        else:
+            verticals.append(((box.x0 + box.x1) / 2, box.top, box.bottom))
+    xs = _snap([v[0] for v in verticals], max(settings.snap, settings.min_cell))
+    ys = _snap([h[0] for h in horizontals], max(settings.snap, settings.min_cell))
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    return xs, ys, horizontals, verticals
+
+
+def _covered(segments, position: float, start: float, end: float, settings: TableSettings) -> bool:
+    """Whether rulings at `position` cover enough of the span start..end."""
+    covered = 0.0
+    for pos, a, b in segments:
+        if abs(pos - position) <= settings.snap:
+            covered += max(0.0, min(b, end) - max(a, start))
+    return covered >= settings.coverage * (end - start)
+
+
+def grid_to_cells(xs: list[float], ys: list[float], horizontals, verticals, settings: TableSettings) -> list[GridCell]:
+    """Elementary cells merged into spanning cells wherever no ruling separates them."""
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    parent = {(r, c): (r, c) for r in range(n_rows) for c in range(n_cols)}
+
+    def root(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if c + 1 < n_cols and not _covered(verticals, xs[c + 1], ys[r], ys[r + 1], settings):
+                parent[root((r, c))] = root((r, c + 1))
+            if r + 1 < n_rows and not _covered(horizontals, ys[r + 1], xs[c], xs[c + 1], settings):
+                parent[root((r, c))] = root((r + 1, c))
+    members: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for key in parent:
+        members.setdefault(root(key), []).append(key)
+    cells = []
+    for group in members.values():
+        r0, r1 = min(r for r, _ in group), max(r for r, _ in group)
+        c0, c1 = min(c for _, c in group), max(c for _, c in group)
+        box = Box(x0=xs[c0], top=ys[r0], x1=xs[c1 + 1], bottom=ys[r1 + 1]).rounded()
+        cells.append(GridCell(row=r0, col=c0, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1, box=box, text=""))
+    cells.sort(key=lambda c: (c.row, c.col))
+    return cells
+
+
+def fill_cell_text(cells: list[GridCell], glyphs: list[Glyph], page: SourcePage, direction: int) -> None:
+    """Each cell's text: the glyphs whose centre lies in it, read as lines in the reading frame."""
+    turned = [(rotate_to_reading_frame(g.box, direction, page.width, page.height), g) for g in glyphs]
+    for cell in cells:
+        own = [g for box, g in turned if cell.box.contains_point(*box.center)]
+        lines = glyphs_to_lines(own, page, direction, LAYOUT_SETTINGS)
+        cell.text = join_lines([line.text for line in lines])
+        cell.provenance = [Provenance(page=page.number, box=cell.box)]
+
+
+def title_above(page: SourcePage, region: Box, direction: int, settings: TableSettings) -> str | None:
+    """The line(s) just above the table in its reading frame, when close enough to be its title."""
+    top = rotate_to_reading_frame(region, direction, page.width, page.height)
+    outside = [g for g in page.glyphs if g.direction == direction and not region.contains_point(*g.box.center)]
+    lines = [line for line in glyphs_to_lines(outside, page, direction, LAYOUT_SETTINGS)
+             if line.box.bottom <= top.top + 1 and line.box.x1 > top.x0 and line.box.x0 < top.x1]
+    if not lines:
+        return None
+    chosen = [lines[-1]]
+    if top.top - chosen[0].box.bottom > settings.title_distance * chosen[0].box.height:
+        return None
+    for line in reversed(lines[:-1]):
+        if line.size == chosen[0].size and chosen[0].box.top - line.box.bottom < line.box.height:
+            chosen.insert(0, line)
+        else:
+            break
+    return join_lines([line.text for line in chosen]) or None
+
+
+def _bounds(boxes: list[Box]) -> Box:
+    out = boxes[0]
+    for b in boxes[1:]:
+        out = out.union(b)
+    return out
+
+
+# ---------------------------------------------------------------- header and continuation
+
+
+def header_row_count(cells: list[GridCell], n_rows: int) -> int:
+    """Header rows: the first row, and every row that a header cell spans down into or that
+    sits under a header cell spanning several columns (sub-headers)."""
+    if n_rows <= 1:
+        return n_rows
+    count = 1
+    changed = True
+    while changed and count < n_rows:
+        changed = False
+        for cell in cells:
+            if cell.row < count:
+                bottom = cell.row + cell.rowspan
+                if bottom > count:
+                    count, changed = bottom, True
+                elif cell.colspan > 1 and bottom == count and count < n_rows and cell.row == count - 1 \
+                        and _has_subheaders(cells, cell, count):
+                    count, changed = count + 1, True
+    return min(count, n_rows - 1) if n_rows > 1 else count
+
+
+def _has_subheaders(cells: list[GridCell], spanning: GridCell, row: int) -> bool:
+    below = [c for c in cells if c.row == row and spanning.col <= c.col < spanning.col + spanning.colspan]
+    return len(below) > 1 and all(c.text and not _is_number(c.text) for c in below)
+
+
+def _is_number(text: str) -> bool:
+    return text.replace(",", "").replace(".", "", 1).isdigit()
+
+
+def _header_texts(cells: list[GridCell], header_rows: int) -> list[tuple[int, int, str]]:
+    return sorted((c.row, c.col, c.text) for c in cells if c.row < header_rows)
+
+
+def join_continued_tables(tables: list[PageTable], settings: TableSettings = DEFAULT_SETTINGS) -> list[list[PageTable]]:
+    """Group page tables into logical tables: a table that opens the page after another table
+    ends, with the same columns, continues it."""
+    groups: list[list[PageTable]] = []
+    for table in tables:
+        if groups and _continues(groups[-1][-1], table, tables, settings):
+            groups[-1].append(table)
+        else:
+            groups.append([table])
+    return groups
+
+
+def _continues(prev: PageTable, table: PageTable, all_tables: list[PageTable], settings: TableSettings) -> bool:
+    if table.page != prev.page + 1 or table.direction != prev.direction:
+        return False
+    if any(t.page == prev.page and t.region.top > prev.region.top for t in all_tables if t is not prev):
+        return False  # prev is not the last table on its page
+    if any(t.page == table.page and t.region.top < table.region.top for t in all_tables if t is not table):
+        return False  # table is not the first on its page
+    if len(prev.col_widths) != len(table.col_widths):
+        return False
+    total = sum(prev.col_widths) or 1.0
+    return all(abs(a - b) <= settings.continuation_width * total for a, b in zip(prev.col_widths, table.col_widths))
+
+
+@dataclass
+class _LogicalCell:
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    text: str
+    provenance: list[Provenance]
+
+
+def to_table(group: list[PageTable], index: int) -> Table:
+    """One logical table from its page parts: header rows from the first part, the repeated
+    header of later parts dropped, cells cut by a page break joined."""
+    first = group[0]
+    header_rows = header_row_count(first.cells, first.n_rows)
+    header_key = [(r, c, t) for r, c, t in _header_texts(first.cells, header_rows)]
+    cells: list[_LogicalCell] = [
+        _LogicalCell(c.row, c.col, c.rowspan, c.colspan, c.text, list(c.provenance)) for c in first.cells]
+    n_rows = first.n_rows
+    for part in group[1:]:
+        skip = header_rows if _header_texts(part.cells, header_rows) == header_key else 0
+        offset = n_rows - skip
+        last_row = n_rows - 1
+        for c in part.cells:
+            if c.row < skip:
+                continue
+            row = c.row + offset
+            if c.row == skip and not c.text:
+                above = next((x for x in cells if x.col == c.col and x.colspan == c.colspan
+                              and x.row <= last_row < x.row + x.rowspan and x.row >= header_rows), None)
+                if above is not None and above.text and (c.rowspan > 1 or above.rowspan > 1):
+                    # a merged cell cut by the page break: one cell over both pages
+                    above.rowspan += c.rowspan
+                    above.provenance.extend(c.provenance)
+                    continue
+            cells.append(_LogicalCell(row, c.col, c.rowspan, c.colspan, c.text, list(c.provenance)))
+        n_rows += part.n_rows - skip
+    n_cols = len(first.col_widths)
+    grid: list[list[str | None]] = [[None] * n_cols for _ in range(n_rows)]
+    for c in cells:
+        grid[c.row][c.col] = c.text
+    return Table(
+        id=f"t{index}",
+        title=first.title,
+        pages=sorted({p.page for p in group}),
+        orientation=first.direction,
+        page_rotation=[p.page_rotation for p in sorted(group, key=lambda p: p.page)],
+        n_rows=n_rows,
+        n_cols=n_cols,
+        header_rows=header_rows,
+        column_paths=column_paths(cells, header_rows, n_cols),
+        header=grid[:header_rows],
+        body=grid[header_rows:],
+        cells=[TableCell(row=c.row, col=c.col, rowspan=c.rowspan, colspan=c.colspan, text=c.text,
+                         provenance=c.provenance) for c in sorted(cells, key=lambda c: (c.row, c.col))],
+    )
+
+
+def column_paths(cells, header_rows: int, n_cols: int) -> list[str]:
+    """`初级 / 学时要求`: the header texts over each column, top to bottom, repeats dropped."""
+    paths = []
+    for col in range(n_cols):
+        parts: list[str] = []
+        for cell in sorted((c for c in cells if c.row < header_rows and c.col <= col < c.col + c.colspan),
+                           key=lambda c: c.row):
+            text = normalize_spaces(cell.text or "")
+            if text and (not parts or parts[-1] != text):
+                parts.append(text)
+        paths.append(" / ".join(parts))
+    return paths
