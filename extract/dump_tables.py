@@ -1,8 +1,472 @@
-"""Tables in text dumps (placeholder)."""
+"""Tables in text dumps, rebuilt from the text alone.
+
+Two forms occur in crawlers' dumps:
+
+- **Spaced tables**: a header line of space-separated column names, then one line per row.
+  Rows under merged cells carry only the columns that change (`人工智能 第二批` under
+  `1 郑州大学`); a merged cell's text may wrap over several lines; the header repeats on
+  each new page. `spaced_table` keeps the left columns of the last full row as merged cells
+  over the rows that follow them.
+- **Vertically garbled tables** (a table printed sideways): one character per line, numbers
+  cut into pieces of at most two digits (`2040` as `20` / `40`), cells one after another.
+  `garbled_table` learns the columns from the header (a sub-header repeated once per level
+  group: `学时要求补贴金额` x3 under `初级中级高级`), the column types from the rows, and
+  segments each row's number pieces so that every column's values keep a consistent number
+  of digits. A row whose pieces can be cut more than one consistent way is reported and its
+  numbers left unread: never guessed.
+"""
+
 from __future__ import annotations
 
+import itertools
+import re
+from dataclasses import dataclass
 
-def find_dump_tables(source):
+from extract.errors import ErrorCode
+from extract.model import (
+    DumpLine,
+    ErrorItem,
+    LineRange,
+    Provenance,
+    SourceDocument,
+    Table,
+    TableCell,
+    TableRegion,
+)
+from extract.text import normalize_spaces
+
+STAGE = "tables"
+
+SENTENCE_PUNCTUATION = re.compile(r"[。，,；;：:！？]")
+ATTACHMENT_MARKER = re.compile(r"^附\s*件\s*(\d{1,2})")
+INTEGER = re.compile(r"^\d+$")
+DIGITS = re.compile(r"^\d+$")
+# Words that end a column name in notices' tables; used only to cut run-together header text.
+HEADER_TERMINALS = ("名称", "代码", "编码", "编号", "序号", "要求", "金额", "标准", "批次", "领域",
+                    "类别", "等级", "级别", "备注", "单位", "数量", "时长", "期限", "人数", "比例")
+
+
+@dataclass(frozen=True)
+class DumpTableSettings:
+    min_garbled_lines: int = 30      # a run of this many one- or two-character lines is a garbled table
+    garbled_piece_chars: int = 2     # pieces in a garbled run have at most this many characters
+    min_spaced_columns: int = 3      # a spaced header has at least this many columns
+    max_digit_spread: int = 1        # numbers in one column differ in length by at most this many digits
+
+
+DEFAULT_SETTINGS = DumpTableSettings()
+
+
+def find_dump_tables(source: SourceDocument, settings: DumpTableSettings = DEFAULT_SETTINGS):
     from extract.tables import FoundTables
 
-    return FoundTables()
+    lines = [(page.number, line) for page in source.pages for line in page.lines]
+    page_starts = {page.lines[0].number for page in source.pages if page.lines}
+    tables: list[Table] = []
+    regions: list[TableRegion] = []
+    errors: list[ErrorItem] = []
+    i = 0
+    while i < len(lines):
+        garbled_end = _garbled_run_end(lines, i, settings)
+        if garbled_end - i >= settings.min_garbled_lines:
+            run = lines[i:garbled_end]
+            table, table_errors = garbled_table(run, f"t{len(tables) + 1}", settings)
+            errors.extend(table_errors)
+            if table is not None:
+                tables.append(table)
+            regions.append(_region(run))
+            i = garbled_end
+            continue
+        end = _spaced_run_end(lines, i, page_starts, settings)
+        if end > i:
+            run = lines[i:end]
+            title = _title_before(lines, i)
+            table, table_errors = spaced_table(run, f"t{len(tables) + 1}", title)
+            errors.extend(table_errors)
+            if table is not None:
+                tables.append(table)
+                regions.append(_region(run))
+            i = end
+            continue
+        i += 1
+    return FoundTables(tables=tuple(tables), regions=tuple(regions), errors=tuple(errors))
+
+
+def _region(run: list[tuple[int, DumpLine]]) -> TableRegion:
+    return TableRegion(page=run[0][0], lines=LineRange(first=run[0][1].number, last=run[-1][1].number))
+
+
+def _line_provenance(run: list[tuple[int, DumpLine]]) -> list[Provenance]:
+    return [Provenance(page=run[0][0], lines=LineRange(first=run[0][1].number, last=run[-1][1].number))]
+
+
+def _title_before(lines, i: int) -> str | None:
+    if i == 0:
+        return None
+    text = lines[i - 1][1].text
+    return None if SENTENCE_PUNCTUATION.search(text) or ATTACHMENT_MARKER.match(text) else normalize_spaces(text)
+
+
+# ---------------------------------------------------------------- spaced tables
+
+
+def _tokens(text: str) -> list[str]:
+    """Space-separated cells; a token opening with a bracket belongs to the one before it
+    (`开展培训职业 (工种)领域` is one column name)."""
+    out: list[str] = []
+    for token in text.split():
+        if out and token[0] in "(（":
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
+def _is_spaced_header(text: str, settings: DumpTableSettings) -> bool:
+    tokens = _tokens(text)
+    return (len(tokens) >= settings.min_spaced_columns and not SENTENCE_PUNCTUATION.search(text)
+            and not any(INTEGER.match(t) for t in tokens) and all(len(t) <= 20 for t in tokens))
+
+
+def _spaced_run_end(lines, i: int, page_starts: set[int], settings: DumpTableSettings) -> int:
+    """End (exclusive) of a spaced table starting at line i, or i when none starts there."""
+    header = lines[i][1].text
+    if not _is_spaced_header(header, settings):
+        return i
+    following = [line.text for _, line in lines[i + 1:i + 4]]
+    if len(following) < 2 or not all(not SENTENCE_PUNCTUATION.search(t) for t in following) \
+            or not INTEGER.match(_tokens(following[0])[0] if _tokens(following[0]) else ""):
+        return i
+    j = i + 1
+    while j < len(lines):
+        text = lines[j][1].text
+        if SENTENCE_PUNCTUATION.search(text) or ATTACHMENT_MARKER.match(text):
+            break
+        if lines[j][1].number in page_starts and text != header and len(_tokens(text)) < 2:
+            break  # a new page that neither repeats the header nor carries a row
+        j += 1
+    return j
+
+
+def spaced_table(run: list[tuple[int, DumpLine]], table_id: str, title: str | None):
+    header_text = run[0][1].text
+    header = _tokens(header_text)
+    rows_lines = [(page, line) for page, line in run[1:] if line.text != header_text]
+    token_rows = [(page, line, _tokens(line.text)) for page, line in rows_lines]
+    n_cols = max([len(header)] + [len(t) for _, _, t in token_rows])
+    errors: list[ErrorItem] = []
+    if len(header) != n_cols:
+        errors.append(ErrorItem(stage=STAGE, code=ErrorCode.TABLE_UNREADABLE.value, page=run[0][0],
+                                message=f"table {table_id}: header has {len(header)} names for {n_cols} columns"))
+        return None, errors
+    # How many trailing columns change on every row: the commonest width of lines that do not open a group.
+    widths = [len(t) for _, _, t in token_rows if t and not INTEGER.match(t[0])]
+    right = max(set(widths), key=widths.count) if widths else n_cols
+    left = n_cols - right
+
+    @dataclass
+    class Group:
+        values: list[str]
+        first_row: int
+        provenance: list[Provenance]
+
+    body: list[list[str | None]] = []
+    cells: list[TableCell] = []
+    groups: list[tuple[Group, int]] = []
+    group: Group | None = None
+    for page, line, tokens in token_rows:
+        prov = [Provenance(page=page, lines=LineRange(first=line.number, last=line.number))]
+        if len(tokens) == n_cols or (tokens and INTEGER.match(tokens[0]) and len(tokens) <= left):
+            if group is not None:
+                groups.append((group, len(body)))
+            group = Group(values=tokens[:left], first_row=len(body), provenance=prov)
+            if len(tokens) == n_cols:
+                body.append(tokens[left:])
+                cells.extend(TableCell(row=1 + len(body) - 1, col=left + k, text=t, provenance=prov)
+                             for k, t in enumerate(tokens[left:]))
+            continue
+        if group is None:
+            errors.append(ErrorItem(stage=STAGE, code=ErrorCode.CELL_UNREADABLE.value, page=page,
+                                    message=f"table {table_id}: line {line.number} precedes any row; left out"))
+            continue
+        if len(tokens) == right and len(group.values) == left:
+            body.append(tokens)
+            cells.extend(TableCell(row=1 + len(body) - 1, col=left + k, text=t, provenance=prov)
+                         for k, t in enumerate(tokens))
+        elif len(group.values) < left or (len(tokens) < right and group.first_row == len(body)):
+            # a merged cell's text wrapped over several lines
+            if len(group.values) < left:
+                group.values.append("".join(tokens))
+            else:
+                group.values[-1] += "".join(tokens)
+            group.provenance = [Provenance(page=group.provenance[0].page,
+                                           lines=LineRange(first=group.provenance[0].lines.first, last=line.number))]
+        else:
+            errors.append(ErrorItem(stage=STAGE, code=ErrorCode.CELL_UNREADABLE.value, page=page,
+                                    message=f"table {table_id}: line {line.number} {line.text!r} fits no column; left out"))
+    if group is not None:
+        groups.append((group, len(body)))
+    grid: list[list[str | None]] = [[None] * left + row for row in body]
+    for group, end in groups:
+        span = end - group.first_row
+        if span <= 0:
+            continue
+        for k, value in enumerate(group.values):
+            grid[group.first_row][k] = value
+            cells.append(TableCell(row=1 + group.first_row, col=k, rowspan=span, text=value,
+                                   provenance=group.provenance))
+    header_cells = [TableCell(row=0, col=k, text=name, provenance=_line_provenance(run[:1]))
+                    for k, name in enumerate(header)]
+    table = Table(id=table_id, title=title, pages=sorted({p for p, _ in run}), orientation=0,
+                  page_rotation=[0] * len({p for p, _ in run}), n_rows=1 + len(grid), n_cols=n_cols,
+                  header_rows=1, column_paths=list(header), header=[list(header)], body=grid,
+                  cells=sorted(header_cells + cells, key=lambda c: (c.row, c.col)))
+    return table, errors
+
+
+# ---------------------------------------------------------------- garbled tables
+
+
+def _garbled_run_end(lines, i: int, settings: DumpTableSettings) -> int:
+    j = i
+    while j < len(lines) and len(lines[j][1].text.replace(" ", "")) <= settings.garbled_piece_chars:
+        j += 1
+    return j
+
+
+def _kind(piece: str) -> str:
+    if DIGITS.match(piece):
+        return "digit"
+    if piece in "-－—":
+        return "dash"
+    return "text"
+
+
+def split_at_terminals(text: str, count: int) -> list[str] | None:
+    """Cut run-together header text into `count` names, each ending with a terminal word,
+    taking names from the right; what is left at the front is returned first."""
+    names: list[str] = []
+    end = len(text)
+    for _ in range(count):
+        if not text[:end].endswith(HEADER_TERMINALS):
+            return None
+        starts = [text.rfind(term, 0, end - 1) + len(term) for term in HEADER_TERMINALS
+                  if 0 <= text.rfind(term, 0, end - 1) and text.rfind(term, 0, end - 1) + len(term) < end - 1]
+        start = max(starts, default=0)
+        names.insert(0, text[start:end])
+        end = start
+    return [text[:end]] + names
+
+
+def repeated_unit(text: str) -> tuple[int, int, int] | None:
+    """(start, unit length, repeats) of the longest run of a unit repeated back to back at
+    least twice; ties go to the later run."""
+    best = None
+    for unit in range(2, len(text) // 2 + 1):
+        for start in range(0, len(text) - 2 * unit + 1):
+            piece = text[start:start + unit]
+            repeats = 1
+            while text[start + repeats * unit:start + (repeats + 1) * unit] == piece:
+                repeats += 1
+            if repeats >= 2 and (best is None or unit * repeats >= best[1] * best[2]):
+                best = (start, unit, repeats)
+    return best
+
+
+def level_labels(text: str, count: int) -> list[str] | None:
+    """The last `count` labels of `text`, of equal length, sharing their last character (初级 中级 高级)."""
+    for size in range(1, 5):
+        if size * count > len(text):
+            break
+        tail = text[len(text) - size * count:]
+        labels = [tail[k * size:(k + 1) * size] for k in range(count)]
+        if len({label[-1] for label in labels}) == 1 and len(set(labels)) == count:
+            return labels
+    return None
+
+
+def garbled_table(run: list[tuple[int, DumpLine]], table_id: str, settings: DumpTableSettings = DEFAULT_SETTINGS):
+    pieces = [(page, line.number, line.text.replace(" ", "")) for page, line in run]
+    errors: list[ErrorItem] = []
+
+    def fail(message: str):
+        errors.append(ErrorItem(stage=STAGE, code=ErrorCode.TABLE_UNREADABLE.value, page=run[0][0],
+                                message=f"table {table_id} (lines {run[0][1].number}-{run[-1][1].number}): {message}"))
+        return None, errors
+
+    # An attachment marker (附 / 件 / 3) may open the run; the title and header follow.
+    skip = 0
+    if len(pieces) > 2 and pieces[0][2] + pieces[1][2] == "附件" and _kind(pieces[2][2]) == "digit":
+        skip = 3
+    first_digit = next((k for k in range(skip, len(pieces)) if _kind(pieces[k][2]) == "digit"), None)
+    # The text before the first number: title, column names, first row's first cell.
+    head_pieces = pieces[skip:first_digit] if first_digit is not None else pieces[skip:]
+    head = "".join(p[2] for p in head_pieces)
+    found = repeated_unit(head)
+    if found is None:
+        return fail("no repeated sub-header: columns cannot be learned")
+    start, unit_len, groups = found
+    unit = head[start:start + unit_len]
+    leaves = None
+    for parts in range(2, 5):
+        split = split_at_terminals(unit, parts)
+        if split is not None and split[0] == "":
+            leaves = split[1:]
+            break
+    if leaves is None:
+        leaves = [unit]
+    labels = level_labels(head[:start], groups)
+    if labels is None:
+        return fail("no level labels over the repeated sub-header")
+    before = head[:start - sum(len(x) for x in labels)]
+    first_cell = head[start + unit_len * groups:]
+
+    # the first row's first cell is the tail of the head: find the piece where it starts
+    consumed, k = 0, skip
+    while k < len(pieces) and consumed < len(head) - len(first_cell):
+        consumed += len(pieces[k][2])
+        k += 1
+    rows = _garbled_rows(pieces[k:])
+    if not rows:
+        return fail("no rows after the header")
+    lead_kinds = rows[0][1]
+    lead_count = len(lead_kinds)
+    split = split_at_terminals(before, lead_count)
+    if split is None:
+        return fail(f"cannot cut {before!r} into {lead_count} column names")
+    title, lead_names = split[0] or None, split[1:]
+    n_numbers = groups * len(leaves)
+    kinds = [k for _ in labels for k in range(len(leaves))]
+    values, row_errors = segment_numbers([r[2] for r in rows], kinds, settings)
+    n_cols = lead_count + n_numbers
+    header = [lead_names + [x for label in labels for x in [label] + [None] * (len(leaves) - 1)],
+              [None] * lead_count + leaves * groups]
+    paths = lead_names + [f"{label} / {leaf}" for label in labels for leaf in leaves]
+    cells: list[TableCell] = []
+    head_prov = [Provenance(page=run[0][0], lines=LineRange(first=pieces[0][1], last=head_pieces[-1][1]))]
+    for k, name in enumerate(lead_names):
+        cells.append(TableCell(row=0, col=k, rowspan=2, text=name, provenance=head_prov))
+    for g, label in enumerate(labels):
+        cells.append(TableCell(row=0, col=lead_count + g * len(leaves), colspan=len(leaves), text=label,
+                               provenance=head_prov))
+        for k, leaf in enumerate(leaves):
+            cells.append(TableCell(row=1, col=lead_count + g * len(leaves) + k, text=leaf, provenance=head_prov))
+    body: list[list[str | None]] = []
+    for r, (row_pieces, kinds, _numbers) in enumerate(rows):
+        prov = [Provenance(page=row_pieces[0][0], lines=LineRange(first=row_pieces[0][1], last=row_pieces[-1][1]))]
+        lead_values = [kinds.get(c) for c in range(lead_count)]
+        numbers = values[r]
+        if numbers is None:
+            errors.append(ErrorItem(stage=STAGE, code=ErrorCode.CELL_UNREADABLE.value, page=prov[0].page,
+                                    message=f"table {table_id} row {r}: its number pieces can be cut more than one "
+                                            f"consistent way (lines {prov[0].lines.first}-{prov[0].lines.last}); "
+                                            f"numbers left unread"))
+            numbers = [None] * n_numbers
+        row_values = lead_values + numbers
+        body.append(row_values)
+        for c, text in enumerate(row_values):
+            cells.append(TableCell(row=2 + r, col=c, text=text, provenance=prov))
+    errors.extend(row_errors)
+    table = Table(id=table_id, title=title, pages=sorted({p for p, _, _ in pieces}), orientation=0,
+                  page_rotation=[0] * len({p for p, _, _ in pieces}), n_rows=2 + len(body), n_cols=n_cols,
+                  header_rows=2, column_paths=paths, header=header, body=body,
+                  cells=sorted(cells, key=lambda c: (c.row, c.col)))
+    return table, errors
+
+
+def _garbled_rows(pieces):
+    """Rows of (pieces, {lead column: text}, [number pieces]): a row opens with text, then
+    its code-like columns (digits joined by dashes), then its numbers until the next text."""
+    rows = []
+    k = 0
+    while k < len(pieces):
+        if _kind(pieces[k][2]) != "text":
+            k += 1
+            continue
+        start = k
+        text = ""
+        while k < len(pieces) and _kind(pieces[k][2]) == "text":
+            text += pieces[k][2]
+            k += 1
+        lead = {0: text}
+        if k + 1 < len(pieces) and _kind(pieces[k][2]) == "digit" and _kind(pieces[k + 1][2]) == "dash":
+            code = pieces[k][2]
+            k += 1
+            while k + 1 < len(pieces) and _kind(pieces[k][2]) == "dash" and _kind(pieces[k + 1][2]) == "digit":
+                code += "-" + pieces[k + 1][2]
+                k += 2
+            lead[1] = code
+        numbers = []
+        while k < len(pieces) and _kind(pieces[k][2]) == "digit":
+            numbers.append(pieces[k][2])
+            k += 1
+        rows.append((pieces[start:k], lead, numbers))
+    return rows
+
+
+def _cuts(pieces: list[str], count: int, width: int) -> list[list[str]]:
+    """Every way to join `pieces` into `count` numbers: a number is full-width pieces
+    followed by one last piece; a shorter piece always ends a number; no number but 0
+    starts with 0."""
+    out: list[list[str]] = []
+
+    def walk(k: int, acc: list[str]) -> None:
+        if len(acc) > count:
+            return
+        if k == len(pieces):
+            if len(acc) == count:
+                out.append(list(acc))
+            return
+        if pieces[k].startswith("0") and pieces[k] != "0":
+            return
+        number = ""
+        for j in range(k, len(pieces)):
+            number += pieces[j]
+            walk(j + 1, acc + [number])
+            if len(pieces[j]) < width:
+                break
+
+    walk(0, [])
+    return out
+
+
+def segment_numbers(rows: list[list[str]], kinds: list[int], settings: DumpTableSettings):
+    """Cut each row's pieces into one number per column so that the numbers of each kind of
+    column (columns under the same sub-header name hold the same kind of value) keep a
+    consistent number of digits: every kind gets a digit-length range no wider than
+    `max_digit_spread`, the ranges are chosen as narrow as the rows allow (fewest digit
+    lengths in all), and a row is read only when every such choice cuts it the same way.
+    Returns per row its numbers, or None where it cannot be cut unambiguously."""
+    count = len(kinds)
+    n_kinds = max(kinds) + 1 if kinds else 0
+    width = max((len(p) for row in rows for p in row), default=settings.garbled_piece_chars)
+    options = [_cuts(row, count, width) for row in rows]
+    if not rows or any(not o for o in options):
+        return [o[0] if len(o) == 1 else None for o in options], []
+    shapes = [{tuple(len(n) for n in cut) for cut in o} for o in options]
+    lengths = sorted({n for s in shapes for shape in s for n in shape})
+    ranges = [(lo, hi) for lo in lengths for hi in lengths if 0 <= hi - lo <= settings.max_digit_spread]
+    best_cost, best = None, []
+
+    def search(kind: int, alive: list[set], cost: int) -> None:
+        nonlocal best_cost, best
+        if best_cost is not None and cost > best_cost:
+            return
+        if kind == n_kinds:
+            if best_cost is None or cost < best_cost:
+                best_cost, best = cost, []
+            best.append(list(alive))
+            return
+        cols = [c for c, k in enumerate(kinds) if k == kind]
+        for lo, hi in ranges:
+            kept = [{shape for shape in s if all(lo <= shape[c] <= hi for c in cols)} for s in alive]
+            if all(kept):
+                search(kind + 1, kept, cost + hi - lo + 1)
+
+    search(0, shapes, 0)
+    result = []
+    for r, row_options in enumerate(options):
+        allowed = set().union(*(solution[r] for solution in best)) if best else set()
+        cuts = {tuple(cut) for cut in row_options if tuple(len(n) for n in cut) in allowed}
+        result.append(list(next(iter(cuts))) if len(cuts) == 1 else None)
+    return result, []
