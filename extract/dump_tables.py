@@ -44,6 +44,8 @@ DIGITS = re.compile(r"^\d+$")
 # Words that end a column name in notices' tables; used only to cut run-together header text.
 HEADER_TERMINALS = ("名称", "代码", "编码", "编号", "序号", "要求", "金额", "标准", "批次", "领域",
                     "类别", "等级", "级别", "备注", "单位", "数量", "时长", "期限", "人数", "比例")
+# Words that end a table's title (…标准表, …名单); the title is cut from the column names at one of these.
+TITLE_ENDINGS = HEADER_TERMINALS + ("表", "名单", "目录", "清单", "汇总")
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class DumpTableSettings:
     min_garbled_lines: int = 30      # a run of this many one- or two-character lines is a garbled table
     garbled_piece_chars: int = 2     # pieces in a garbled run have at most this many characters
     min_spaced_columns: int = 3      # a spaced header has at least this many columns
-    max_digit_spread: int = 1        # numbers in one column differ in length by at most this many digits
+    max_digit_spread: int = 2        # numbers of one kind differ in length by at most this many digits
 
 
 DEFAULT_SETTINGS = DumpTableSettings()
@@ -160,7 +162,7 @@ def spaced_table(run: list[tuple[int, DumpLine]], table_id: str, title: str | No
                                 message=f"table {table_id}: header has {len(header)} names for {n_cols} columns"))
         return None, errors
     # How many trailing columns change on every row: the commonest width of lines that do not open a group.
-    widths = [len(t) for _, _, t in token_rows if t and not INTEGER.match(t[0])]
+    widths = [len(t) for _, _, t in token_rows if len(t) >= 2 and not INTEGER.match(t[0])]
     right = max(set(widths), key=widths.count) if widths else n_cols
     left = n_cols - right
 
@@ -244,15 +246,16 @@ def _kind(piece: str) -> str:
 
 def split_at_terminals(text: str, count: int) -> list[str] | None:
     """Cut run-together header text into `count` names, each ending with a terminal word,
-    taking names from the right; what is left at the front is returned first."""
+    taking names from the right; what is left at the front is returned first. None when
+    the text does not cut that way."""
     names: list[str] = []
     end = len(text)
     for _ in range(count):
         if not text[:end].endswith(HEADER_TERMINALS):
             return None
-        starts = [text.rfind(term, 0, end - 1) + len(term) for term in HEADER_TERMINALS
-                  if 0 <= text.rfind(term, 0, end - 1) and text.rfind(term, 0, end - 1) + len(term) < end - 1]
-        start = max(starts, default=0)
+        endings = TITLE_ENDINGS if len(names) == count - 1 else HEADER_TERMINALS
+        cuts = [p for p in range(1, end - 1) if text[:p].endswith(endings)]
+        start = max(cuts, default=0)
         names.insert(0, text[start:end])
         end = start
     return [text[:end]] + names

@@ -70,3 +70,23 @@ def test_source_and_provenance(extracted, name):
 def test_attachment_pages_in_pdf(extracted):
     pages = [a["start_page"] for a in extracted["henan-2025-digital-talent.pdf"]["attachments"]]
     assert pages == [8, 9, 12]  # corpus README: 附件1 p.8, 附件2 pp.9-11, 附件3 p.12
+
+
+@pytest.mark.parametrize("name", ["henan-2025-digital-talent.pdf", "004_a1dd560e2f797ccc.txt"])
+def test_henan_records_match_truth(extracted, name):
+    truth = json.loads((TRUTH / "henan-2025-digital-talent.json").read_text(encoding="utf-8"))
+    records = extracted[name]["records"]
+    standards = [{k: v for k, v in s.items() if k not in ("source", "valid_until")} for s in records["subsidy_standards"]]
+    assert standards == truth["subsidy_standards"]
+    assert {s["valid_until"] for s in records["subsidy_standards"]} == {truth["subsidy_valid_until"]}
+    institutions = [{k: v for k, v in r.items() if k != "source"} for r in records["training_institutions"]]
+    assert institutions == truth["training_institutions"]
+    assert extracted[name]["errors"] == []
+    for record in records["subsidy_standards"] + records["training_institutions"]:
+        assert record["source"]["provenance"], "every record points back to its table, row and page"
+
+
+def test_henan_pdf_tables_shape(extracted):
+    tables = extracted["henan-2025-digital-talent.pdf"]["tables"]
+    assert [(t["pages"], t["orientation"], t["header_rows"], t["n_cols"]) for t in tables] == [
+        ([9, 10, 11], 0, 1, 4), ([12], 90, 2, 8)]

@@ -1,0 +1,265 @@
+"""Builds ruled tables the pipeline has never seen, as PDFs printed in any orientation, with
+or without a /Rotate key, split over pages with the header repeated; and the same tables as
+crawlers' text dumps (spaced, or vertically garbled).
+
+Coordinates are derived here independently of `extract.geometry`, so that a mistake there
+is not mirrored by the generator.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from notice_gen import CJK_FONT
+from reportlab.pdfgen import canvas
+
+A4_W, A4_H = 595.0, 842.0
+
+
+@dataclass
+class SpecCell:
+    row: int
+    col: int
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class TableSpec:
+    col_widths: list[float]
+    n_rows: int
+    header_rows: int
+    cells: list[SpecCell]
+    title: str | None = None
+    row_height: float = 24.0
+    font_size: float = 10.0
+
+    def grid(self) -> list[list[str | None]]:
+        """The expected rebuilt grid: text at each cell's top-left slot, None where covered."""
+        g: list[list[str | None]] = [[None] * len(self.col_widths) for _ in range(self.n_rows)]
+        for c in self.cells:
+            g[c.row][c.col] = c.text
+        return g
+
+    def resolved(self) -> list[list[str]]:
+        g = [[""] * len(self.col_widths) for _ in range(self.n_rows)]
+        for c in self.cells:
+            for r in range(c.row, c.row + c.rowspan):
+                for k in range(c.col, c.col + c.colspan):
+                    g[r][k] = c.text
+        return g
+
+
+def subsidy_spec(occupations: list[tuple[str, str, list[int]]], levels: list[str], title: str | None = None,
+                 hours_name: str = "学时要求", amount_name: str = "补贴标准") -> TableSpec:
+    """A two-level header table: name, code, then (hours, amount) per level."""
+    cells = [SpecCell(0, 0, "工种名称", rowspan=2), SpecCell(0, 1, "职业编码", rowspan=2)]
+    for k, level in enumerate(levels):
+        cells.append(SpecCell(0, 2 + 2 * k, level, colspan=2))
+        cells.append(SpecCell(1, 2 + 2 * k, hours_name))
+        cells.append(SpecCell(1, 3 + 2 * k, amount_name))
+    for r, (name, code, numbers) in enumerate(occupations, start=2):
+        cells.append(SpecCell(r, 0, name))
+        cells.append(SpecCell(r, 1, code))
+        for k, n in enumerate(numbers):
+            cells.append(SpecCell(r, 2 + k, str(n)))
+    widths = [110.0, 80.0] + [52.0] * (2 * len(levels))
+    return TableSpec(col_widths=widths, n_rows=2 + len(occupations), header_rows=2, cells=cells, title=title)
+
+
+def grouped_spec(groups: list[tuple[str, list[tuple[str, str]]]], title: str | None = None) -> TableSpec:
+    """序号 | 机构名称 | 领域 | 批次, the first two merged over each group's rows."""
+    cells = [SpecCell(0, 0, "序号"), SpecCell(0, 1, "机构名称"), SpecCell(0, 2, "培训领域"), SpecCell(0, 3, "认定批次")]
+    r = 1
+    for seq, (name, rows) in enumerate(groups, start=1):
+        cells.append(SpecCell(r, 0, str(seq), rowspan=len(rows)))
+        cells.append(SpecCell(r, 1, name, rowspan=len(rows)))
+        for k, (field_, batch) in enumerate(rows):
+            cells.append(SpecCell(r + k, 2, field_))
+            cells.append(SpecCell(r + k, 3, batch))
+        r += len(rows)
+    return TableSpec(col_widths=[40.0, 200.0, 120.0, 80.0], n_rows=r, header_rows=1, cells=cells, title=title,
+                     row_height=22.0)
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def reading_to_display(x: float, y: float, orientation: int, dw: float, dh: float) -> tuple[float, float]:
+    """A point of the table's reading frame onto the displayed page, for a table printed
+    turned `orientation` degrees clockwise."""
+    if orientation == 90:
+        return dw - y, x
+    if orientation == 180:
+        return dw - x, dh - y
+    if orientation == 270:
+        return y, dh - x
+    return x, y
+
+
+def display_to_user(x: float, y: float, rotation: int, mw: float, mh: float) -> tuple[float, float]:
+    """A displayed point back to PDF user space (y up) for a page with /Rotate `rotation`."""
+    if rotation == 90:
+        return y, x
+    if rotation == 180:
+        return mw - x, y
+    if rotation == 270:
+        return mw - y, mh - x
+    return x, mh - y
+
+
+@dataclass
+class _Part:
+    """The piece of a cell drawn on one page."""
+
+    row: int            # row on that page
+    col: int
+    rowspan: int
+    colspan: int
+    text: str
+
+
+def page_parts(spec: TableSpec, rows_per_page: int | None) -> list[list[_Part]]:
+    """Cells per page: the header on every page, body rows sliced, a cell cut by a page break
+    drawn on both pages with its text on the first."""
+    body_rows = spec.n_rows - spec.header_rows
+    per_page = rows_per_page or body_rows
+    pages = []
+    for start in range(0, body_rows, per_page):
+        end = min(start + per_page, body_rows)
+        parts = [_Part(c.row, c.col, c.rowspan, c.colspan, c.text) for c in spec.cells if c.row < spec.header_rows]
+        for c in spec.cells:
+            if c.row < spec.header_rows:
+                continue
+            top, bottom = c.row - spec.header_rows, c.row - spec.header_rows + c.rowspan
+            lo, hi = max(top, start), min(bottom, end)
+            if lo < hi:
+                parts.append(_Part(spec.header_rows + lo - start, c.col, hi - lo, c.colspan,
+                                   c.text if lo == top else ""))
+        pages.append(parts)
+    return pages
+
+
+def write_table_pdf(path: Path, spec: TableSpec, orientation: int = 0, rotation: int = 0,
+                    rows_per_page: int | None = None, heading: str | None = None) -> int:
+    """Draw `spec` turned `orientation` degrees clockwise on a portrait display page whose
+    PDF carries /Rotate `rotation`; returns the page count."""
+    return write_tables_pdf(path, [spec], orientation, rotation, rows_per_page, heading)
+
+
+def write_tables_pdf(path: Path, specs: list[TableSpec], orientation: int = 0, rotation: int = 0,
+                     rows_per_page: int | None = None, heading: str | None = None) -> int:
+    """Several tables, each starting on a new page."""
+    dw, dh = A4_W, A4_H
+    mw, mh = (dw, dh) if rotation in (0, 180) else (dh, dw)
+    # reportlab takes the displayed size and swaps the MediaBox itself for 90/270
+    pdf = canvas.Canvas(str(path), pagesize=(mh, mw) if rotation in (90, 270) else (mw, mh))
+    count = 0
+    for spec in specs:
+        count += _draw_table(pdf, spec, orientation, rotation, rows_per_page, heading, dw, dh, mw, mh)
+    pdf.save()
+    return count
+
+
+def _draw_table(pdf, spec: TableSpec, orientation: int, rotation: int, rows_per_page: int | None,
+                heading: str | None, dw: float, dh: float, mw: float, mh: float) -> int:
+    left, top = 50.0, 90.0
+
+    def to_user(x: float, y: float) -> tuple[float, float]:
+        return display_to_user(*reading_to_display(x, y, orientation, dw, dh), rotation, mw, mh)
+
+    def line(x0, y0, x1, y1):
+        a, b = to_user(x0, y0), to_user(x1, y1)
+        pdf.line(a[0], a[1], b[0], b[1])
+
+    def text(x: float, y: float, s: str, size: float):
+        ux, uy = to_user(x, y)
+        vx, vy = to_user(x + 1, y)
+        pdf.saveState()
+        pdf.translate(ux, uy)
+        pdf.rotate(math.degrees(math.atan2(vy - uy, vx - ux)))
+        pdf.setFont(CJK_FONT, size)
+        pdf.drawString(0, 0, s)
+        pdf.restoreState()
+
+    xs = [left]
+    for w in spec.col_widths:
+        xs.append(xs[-1] + w)
+    pages = page_parts(spec, rows_per_page)
+    for number, parts in enumerate(pages, start=1):
+        if rotation:
+            pdf.setPageRotation(rotation)
+        if heading and number == 1:
+            text(left, 40, heading, 12)
+        if spec.title and number == 1:
+            text(left + 20, top - 14, spec.title, 14)
+        for part in parts:
+            x0, x1 = xs[part.col], xs[part.col + part.colspan]
+            y0 = top + part.row * spec.row_height
+            y1 = y0 + part.rowspan * spec.row_height
+            line(x0, y0, x1, y0)
+            line(x0, y1, x1, y1)
+            line(x0, y0, x0, y1)
+            line(x1, y0, x1, y1)
+            if part.text:
+                width = len(part.text) * spec.font_size * (1.0 if not part.text.isascii() else 0.5)
+                tx = x0 + max(2.0, (x1 - x0 - width) / 2)
+                ty = (y0 + y1) / 2 + spec.font_size * 0.35
+                text(tx, ty, part.text, spec.font_size)
+        pdf.showPage()
+    return len(pages)
+
+
+# ---------------------------------------------------------------- text dumps
+
+
+def chunk_number(value: str, width: int = 2) -> list[str]:
+    return [value[k:k + width] for k in range(0, len(value), width)]
+
+
+def garbled_lines(spec: TableSpec, marker: str | None = None) -> list[str]:
+    """The table as a crawler dumps a sideways table: each cell in turn, one CJK character a
+    line, codes split at dashes, numbers in pieces of two digits."""
+    out: list[str] = list(marker) if marker else []
+    if spec.title:
+        out.extend(spec.title)
+    for cell in sorted(spec.cells, key=lambda c: (c.row, c.col)):
+        t = cell.text
+        if t.isdigit():
+            out.extend(chunk_number(t))
+        elif all(ch.isdigit() or ch == "-" for ch in t):
+            for k, piece in enumerate(t.split("-")):
+                if k:
+                    out.append("-")
+                out.extend(chunk_number(piece))
+        else:
+            out.extend(t)
+    return out
+
+
+def spaced_lines(spec: TableSpec, rows_per_page: int | None = None) -> list[tuple[str, bool]]:
+    """The table as a crawler dumps an upright table: (line, opens a page). A merged cell's
+    text goes on the first row it covers; rows under it carry only the other columns."""
+    header = " ".join(c.text for c in sorted(spec.cells, key=lambda c: c.col) if c.row == 0)
+    out = [(header, False)]
+    body_rows = spec.n_rows - spec.header_rows
+    per_page = rows_per_page or body_rows
+    for r in range(spec.header_rows, spec.n_rows):
+        if r > spec.header_rows and (r - spec.header_rows) % per_page == 0:
+            out.append((header, True))
+        starting = sorted((c for c in spec.cells if c.row == r), key=lambda c: c.col)
+        out.append((" ".join(c.text for c in starting), False))
+    return out
+
+
+def write_dump(path: Path, lines: list[tuple[str, bool]] | list[str], before: list[str] = (),
+               after: list[str] = (), encoding: str = "utf-8") -> None:
+    rendered = list(before)
+    for item in lines:
+        text, opens = (item, False) if isinstance(item, str) else item
+        rendered.append((" " if opens else "") + text)
+    rendered.extend(after)
+    path.write_bytes(("\n\n".join(rendered) + "\n").encode(encoding))
