@@ -94,3 +94,10 @@ def rotate_to_reading_frame(box: Box, direction: int, width: float, height: floa
     """A display-frame box into the reading frame of text running in `direction`."""
     corners = [(box.x0, box.top), (box.x1, box.bottom)]
     return box_from_points([display_to_reading(p, direction, width, height) for p in corners])
+
+
+def reading_to_display_box(box: Box, direction: int, width: float, height: float) -> Box:
+    """A reading-frame box back to the display frame (`width` x `height`): the inverse of
+    `rotate_to_reading_frame`."""
+    frame_w, frame_h = reading_frame_size(direction, width, height)
+    return rotate_to_reading_frame(box, (360 - direction) % 360, frame_w, frame_h)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extract.geometry import reading_frame_size, rotate_to_reading_frame
+from extract.geometry import reading_to_display_box, rotate_to_reading_frame
 from extract.layout import DEFAULT_SETTINGS as LAYOUT_SETTINGS
 from extract.layout import glyphs_to_lines
 from extract.model import (
@@ -50,6 +50,7 @@ class TableSettings:
     min_cell: float = 3.0          # grid lines closer than this are one line
     continuation_width: float = 0.03  # tables on consecutive pages match when column widths agree to this share
     title_distance: float = 3.0    # a title line sits within this many of its own heights above the table
+    min_columns: int = 2           # a ruled box with fewer columns (a framed list, a text box) is not a table
 
 
 DEFAULT_SETTINGS = TableSettings()
@@ -115,7 +116,12 @@ def find_page_tables(page: SourcePage, settings: TableSettings = DEFAULT_SETTING
         xs, ys, horizontals, verticals = grid
         cells = grid_to_cells(xs, ys, horizontals, verticals, settings)
         fill_cell_text(cells, inside, page, direction)
-        title = title_above(page, region, direction, settings)
+        cells, xs, ys, captions = peel_frame(cells, xs, ys)
+        if len(xs) - 1 < settings.min_columns or len(ys) < 2 or not any(c.text for c in cells):
+            continue
+        reading_region = Box(x0=xs[0], top=ys[0], x1=xs[-1], bottom=ys[-1])
+        region = reading_to_display_box(reading_region, direction, page.width, page.height)
+        title = title_above(page, region, direction, settings) or (captions[0] if captions else None)
         found.append(PageTable(page=page.number, page_rotation=page.rotation, direction=direction, region=region,
                                col_widths=[b - a for a, b in zip(xs, xs[1:])], n_rows=len(ys) - 1,
                                cells=cells, title=title))
@@ -230,6 +236,63 @@ def fill_cell_text(cells: list[GridCell], glyphs: list[Glyph], page: SourcePage,
         lines = glyphs_to_lines(own, page, direction, LAYOUT_SETTINGS)
         cell.text = join_lines([line.text for line in lines])
         cell.provenance = [Provenance(page=page.number, box=cell.box)]
+
+
+def peel_frame(cells: list[GridCell], xs: list[float], ys: list[float]):
+    """Take off what a frame drawn around a table adds: empty edge rows and columns, and a
+    first or last row that is one cell across the whole width (a caption or a footnote,
+    returned as captions and left to the text outside the table)."""
+    captions: list[str] = []
+    while True:
+        cells, xs, ys = trim_empty_edges(cells, xs, ys)
+        n_rows, n_cols = len(ys) - 1, len(xs) - 1
+        if n_rows < 3 or n_cols < 2:
+            return cells, xs, ys, captions
+        first = [c for c in cells if c.row == 0]
+        last = [c for c in cells if c.row + c.rowspan == n_rows]
+        if len(last) == 1 and last[0].colspan == n_cols and last[0].rowspan == 1:
+            cells = [c for c in cells if c is not last[0]]
+            ys = ys[:-1]
+        elif len(first) == 1 and first[0].colspan == n_cols and first[0].rowspan == 1:
+            captions.append(first[0].text)
+            cells = [GridCell(row=c.row - 1, col=c.col, rowspan=c.rowspan, colspan=c.colspan, box=c.box,
+                              text=c.text, provenance=c.provenance) for c in cells if c is not first[0]]
+            ys = ys[1:]
+        else:
+            return cells, xs, ys, captions
+
+
+def trim_empty_edges(cells: list[GridCell], xs: list[float], ys: list[float]):
+    """Drop leading and trailing rows and columns without any text: frames, shading boxes
+    and margins drawn around a table are not part of it."""
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+
+    def empty_row(r: int) -> bool:
+        return not any(c.text for c in cells if c.row <= r < c.row + c.rowspan)
+
+    def empty_col(k: int) -> bool:
+        return not any(c.text for c in cells if c.col <= k < c.col + c.colspan)
+
+    top, bottom, left, right = 0, n_rows, 0, n_cols
+    while top < bottom and empty_row(top):
+        top += 1
+    while bottom > top and empty_row(bottom - 1):
+        bottom -= 1
+    while left < right and empty_col(left):
+        left += 1
+    while right > left and empty_col(right - 1):
+        right -= 1
+    if (top, bottom, left, right) == (0, n_rows, 0, n_cols):
+        return cells, xs, ys
+    kept = []
+    for c in cells:
+        r0, r1 = max(c.row, top), min(c.row + c.rowspan, bottom)
+        c0, c1 = max(c.col, left), min(c.col + c.colspan, right)
+        if r0 >= r1 or c0 >= c1:
+            continue
+        kept.append(GridCell(row=r0 - top, col=c0 - left, rowspan=r1 - r0, colspan=c1 - c0,
+                             box=c.box, text=c.text, provenance=c.provenance))
+    return kept, xs[left:right + 1], ys[top:bottom + 1]
 
 
 def title_above(page: SourcePage, region: Box, direction: int, settings: TableSettings) -> str | None:
