@@ -220,7 +220,7 @@ def spaced_table(run: list[tuple[int, DumpLine]], table_id: str, title: str | No
     header_cells = [TableCell(row=0, col=k, text=name, provenance=_line_provenance(run[:1]))
                     for k, name in enumerate(header)]
     table = Table(id=table_id, title=title, pages=sorted({p for p, _ in run}), orientation=0,
-                  page_rotation=[0] * len({p for p, _ in run}), n_rows=1 + len(grid), n_cols=n_cols,
+                  page_rotation=[0] * len({p for p, _ in run}), rulings="text", n_rows=1 + len(grid), n_cols=n_cols,
                   header_rows=1, column_paths=list(header), header=[list(header)], body=grid,
                   cells=sorted(header_cells + cells, key=lambda c: (c.row, c.col)))
     return table, errors
@@ -371,7 +371,7 @@ def garbled_table(run: list[tuple[int, DumpLine]], table_id: str, settings: Dump
             cells.append(TableCell(row=2 + r, col=c, text=text, provenance=prov))
     errors.extend(row_errors)
     table = Table(id=table_id, title=title, pages=sorted({p for p, _, _ in pieces}), orientation=0,
-                  page_rotation=[0] * len({p for p, _, _ in pieces}), n_rows=2 + len(body), n_cols=n_cols,
+                  page_rotation=[0] * len({p for p, _, _ in pieces}), rulings="text", n_rows=2 + len(body), n_cols=n_cols,
                   header_rows=2, column_paths=paths, header=header, body=body,
                   cells=sorted(cells, key=lambda c: (c.row, c.col)))
     return table, errors

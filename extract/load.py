@@ -99,7 +99,7 @@ def load_pdf(path: Path, name: str) -> SourceDocument:
     if not any(p.glyphs for p in pages):
         raise NoticeError(ErrorCode.NO_TEXT_LAYER, "no text layer: no page has any characters (a scan?)",
                           file=name, stage=STAGE)
-    return SourceDocument(file=name, sha256=sha256_of(data), media_type="application/pdf",
+    return SourceDocument(file=name, path=str(path.resolve()), sha256=sha256_of(data), media_type="application/pdf",
                           page_count=len(pages), pages=tuple(pages), errors=tuple(errors))
 
 
@@ -234,7 +234,8 @@ def load_text_dump(path: Path, name: str) -> SourceDocument:
         pages[-1].append(DumpLine(number=number, text=raw.strip()))
     if not seen_content:
         raise NoticeError(ErrorCode.EMPTY_FILE, "the text dump has no text", file=name, stage=STAGE)
-    return SourceDocument(file=name, sha256=sha256_of(data), media_type="text/plain", page_count=None,
+    return SourceDocument(file=name, path=str(path.resolve()), sha256=sha256_of(data), media_type="text/plain",
+                          page_count=None,
                           pages=tuple(SourcePage(number=i, lines=tuple(lines))
                                       for i, lines in enumerate(pages, start=1)))
 

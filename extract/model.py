@@ -132,9 +132,11 @@ class ErrorItem(Frozen):
 
 
 class SourceDocument(Frozen):
-    """What the load stage read from one input file."""
+    """What the load stage read from one input file. `file` is the name to report (relative
+    to the repository when inside it); `path` the absolute path, for stages that render pages."""
 
     file: str
+    path: str = ""
     sha256: str
     media_type: Literal["application/pdf", "text/plain"]
     page_count: int | None
@@ -265,6 +267,9 @@ class Table(Frozen):
     pages: list[int]
     orientation: Degrees = Field(description="how the table was printed: degrees clockwise from upright")
     page_rotation: list[Degrees] = Field(description="the /Rotate of each page in `pages`")
+    rulings: Literal["vector", "raster", "text"] = Field(
+        description="where the grid came from: the PDF's vector lines, lines found on the rendered page, "
+                    "or the text of a dump")
     n_rows: int = Field(ge=0)
     n_cols: int = Field(ge=0)
     header_rows: int = Field(ge=0)

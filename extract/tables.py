@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from extract.geometry import reading_to_display_box, rotate_to_reading_frame
 from extract.layout import DEFAULT_SETTINGS as LAYOUT_SETTINGS
@@ -51,6 +52,7 @@ class TableSettings:
     continuation_width: float = 0.03  # tables on consecutive pages match when column widths agree to this share
     title_distance: float = 3.0    # a title line sits within this many of its own heights above the table
     min_columns: int = 2           # a ruled box with fewer columns (a framed list, a text box) is not a table
+    raster_min_rulings: int = 4    # a page with this many rulings but no grid has broken rulings: look at its image
 
 
 DEFAULT_SETTINGS = TableSettings()
@@ -84,6 +86,7 @@ class PageTable:
     page_rotation: int
     direction: int
     region: Box                    # display frame
+    rulings: str                   # "vector" or "raster"
     col_widths: list[float]
     n_rows: int
     cells: list[GridCell]
@@ -97,16 +100,26 @@ def find_tables(source: SourceDocument, settings: TableSettings = DEFAULT_SETTIN
         return find_dump_tables(source)
     page_tables: list[PageTable] = []
     for page in source.pages:
-        page_tables.extend(find_page_tables(page, settings))
+        page_tables.extend(find_page_tables(page, settings, source.path))
     joined = join_continued_tables(page_tables, settings)
     tables = tuple(to_table(group, index) for index, group in enumerate(joined, start=1))
     regions = tuple(TableRegion(page=t.page, box=t.region) for t in page_tables)
     return FoundTables(tables=tables, regions=regions)
 
 
-def find_page_tables(page: SourcePage, settings: TableSettings = DEFAULT_SETTINGS) -> list[PageTable]:
+def find_page_tables(page: SourcePage, settings: TableSettings = DEFAULT_SETTINGS, path: str = "") -> list[PageTable]:
+    """Tables on one page. When the vector rulings form no grid but the page has images or
+    stray rulings (lines baked into a picture, broken strokes), the rulings are looked for on
+    the rendered page instead."""
+    components = rulings_to_components(list(page.rulings), settings)
+    source = "vector"
+    if not components and path and page.glyphs and (page.image_count or len(page.rulings) >= settings.raster_min_rulings):
+        from extract.raster import raster_rulings
+
+        components = rulings_to_components(raster_rulings(Path(path), page.number), settings)
+        source = "raster"
     found = []
-    for component in rulings_to_components(list(page.rulings), settings):
+    for component in components:
         region = _bounds([r.box for r in component])
         inside = [g for g in page.glyphs if region.contains_point(*g.box.center)]
         direction = table_direction(inside)
@@ -123,6 +136,7 @@ def find_page_tables(page: SourcePage, settings: TableSettings = DEFAULT_SETTING
         region = reading_to_display_box(reading_region, direction, page.width, page.height)
         title = title_above(page, region, direction, settings) or (captions[0] if captions else None)
         found.append(PageTable(page=page.number, page_rotation=page.rotation, direction=direction, region=region,
+                               rulings=source,
                                col_widths=[b - a for a, b in zip(xs, xs[1:])], n_rows=len(ys) - 1,
                                cells=cells, title=title))
     return found
@@ -429,6 +443,7 @@ def to_table(group: list[PageTable], index: int) -> Table:
         pages=sorted({p.page for p in group}),
         orientation=first.direction,
         page_rotation=[p.page_rotation for p in sorted(group, key=lambda p: p.page)],
+        rulings="raster" if any(p.rulings == "raster" for p in group) else "vector",
         n_rows=n_rows,
         n_cols=n_cols,
         header_rows=header_rows,

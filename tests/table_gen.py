@@ -144,14 +144,17 @@ def page_parts(spec: TableSpec, rows_per_page: int | None) -> list[list[_Part]]:
 
 
 def write_table_pdf(path: Path, spec: TableSpec, orientation: int = 0, rotation: int = 0,
-                    rows_per_page: int | None = None, heading: str | None = None) -> int:
+                    rows_per_page: int | None = None, heading: str | None = None,
+                    lines_as_image: bool = False) -> int:
     """Draw `spec` turned `orientation` degrees clockwise on a portrait display page whose
-    PDF carries /Rotate `rotation`; returns the page count."""
-    return write_tables_pdf(path, [spec], orientation, rotation, rows_per_page, heading)
+    PDF carries /Rotate `rotation`; returns the page count. With `lines_as_image` the
+    rulings are a picture behind the (vector) text, as in a table pasted from a scan."""
+    return write_tables_pdf(path, [spec], orientation, rotation, rows_per_page, heading, lines_as_image)
 
 
 def write_tables_pdf(path: Path, specs: list[TableSpec], orientation: int = 0, rotation: int = 0,
-                     rows_per_page: int | None = None, heading: str | None = None) -> int:
+                     rows_per_page: int | None = None, heading: str | None = None,
+                     lines_as_image: bool = False) -> int:
     """Several tables, each starting on a new page."""
     dw, dh = A4_W, A4_H
     mw, mh = (dw, dh) if rotation in (0, 180) else (dh, dw)
@@ -159,21 +162,42 @@ def write_tables_pdf(path: Path, specs: list[TableSpec], orientation: int = 0, r
     pdf = canvas.Canvas(str(path), pagesize=(mh, mw) if rotation in (90, 270) else (mw, mh))
     count = 0
     for spec in specs:
-        count += _draw_table(pdf, spec, orientation, rotation, rows_per_page, heading, dw, dh, mw, mh)
+        count += _draw_table(pdf, spec, orientation, rotation, rows_per_page, heading, dw, dh, mw, mh,
+                             lines_as_image)
     pdf.save()
     return count
 
 
 def _draw_table(pdf, spec: TableSpec, orientation: int, rotation: int, rows_per_page: int | None,
-                heading: str | None, dw: float, dh: float, mw: float, mh: float) -> int:
+                heading: str | None, dw: float, dh: float, mw: float, mh: float, lines_as_image: bool) -> int:
+    if lines_as_image and rotation:
+        raise ValueError("lines_as_image is drawn for pages without /Rotate")
     left, top = 50.0, 90.0
+    picture_scale = 3.0
+    segments: list[tuple[float, float, float, float]] = []
 
     def to_user(x: float, y: float) -> tuple[float, float]:
         return display_to_user(*reading_to_display(x, y, orientation, dw, dh), rotation, mw, mh)
 
     def line(x0, y0, x1, y1):
+        if lines_as_image:
+            segments.append((*reading_to_display(x0, y0, orientation, dw, dh),
+                             *reading_to_display(x1, y1, orientation, dw, dh)))
+            return
         a, b = to_user(x0, y0), to_user(x1, y1)
         pdf.line(a[0], a[1], b[0], b[1])
+
+    def paint_segments():
+        from PIL import Image, ImageDraw
+        from reportlab.lib.utils import ImageReader
+
+        picture = Image.new("L", (int(dw * picture_scale), int(dh * picture_scale)), 255)
+        draw = ImageDraw.Draw(picture)
+        for x0, y0, x1, y1 in segments:
+            draw.line([(x0 * picture_scale, y0 * picture_scale), (x1 * picture_scale, y1 * picture_scale)],
+                      fill=0, width=2)
+        pdf.drawImage(ImageReader(picture), 0, 0, width=dw, height=dh)
+        segments.clear()
 
     def text(x: float, y: float, s: str, size: float):
         ux, uy = to_user(x, y)
@@ -209,6 +233,8 @@ def _draw_table(pdf, spec: TableSpec, orientation: int, rotation: int, rows_per_
                 tx = x0 + max(2.0, (x1 - x0 - width) / 2)
                 ty = (y0 + y1) / 2 + spec.font_size * 0.35
                 text(tx, ty, part.text, spec.font_size)
+        if lines_as_image:
+            paint_segments()
         pdf.showPage()
     return len(pages)
 

@@ -86,6 +86,18 @@ def test_tables_on_consecutive_pages_with_other_columns_stay_apart(tmp_path):
     assert [t.header + t.body for t in tables] == [INSTITUTIONS.grid(), SUBSIDY.grid()]
 
 
+@pytest.mark.parametrize("orientation", [0, 90])
+def test_rulings_missing_from_the_vector_layer_are_found_on_the_image(tmp_path, orientation):
+    path = tmp_path / "t.pdf"
+    write_table_pdf(path, SUBSIDY, orientation=orientation, lines_as_image=True)
+    page = load_source(path).pages[0]
+    assert page.rulings == () and page.image_count == 1
+    table = only_table(path)
+    assert table.rulings == "raster"
+    assert table.header + table.body == SUBSIDY.grid()
+    assert table.orientation == orientation
+
+
 def test_records_from_generated_tables(tmp_path):
     path = tmp_path / "t.pdf"
     write_table_pdf(path, SUBSIDY, orientation=90)
