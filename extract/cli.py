@@ -13,6 +13,7 @@ from pathlib import Path
 
 from extract.config import RAW_DIR, RUN_REPORT, SCHEMA_DIR, STRUCTURED_DIR
 from extract.errors import NoticeError
+from extract.pipeline import DEFAULT_LIMITS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", type=Path, default=STRUCTURED_DIR, help=f"output folder (default: {STRUCTURED_DIR})")
     run.add_argument("--report", type=Path, default=RUN_REPORT, help=f"run report (default: {RUN_REPORT})")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument("--timeout", type=float, default=DEFAULT_LIMITS.seconds,
+                     help=f"seconds one notice may take (default: {DEFAULT_LIMITS.seconds:g}; 0: no limit)")
+    run.add_argument("--memory-mb", type=int, default=DEFAULT_LIMITS.memory_mb,
+                     help=f"memory one notice may use, MiB (default: {DEFAULT_LIMITS.memory_mb}; 0: no limit)")
 
     check = commands.add_parser("validate", help="validate stored documents against the schema version they name")
     check.add_argument("files", type=Path, nargs="+")
@@ -54,12 +59,13 @@ def _notice(args) -> int:
 
 
 def _run(args) -> int:
-    from extract.pipeline import run_batch
+    from extract.pipeline import RunLimits, run_batch
 
     if not args.raw.is_dir():
         print(f"error: input folder {args.raw} does not exist", file=sys.stderr)
         return 2
-    report = run_batch(args.raw, args.out, args.report, progress=not args.no_progress)
+    limits = RunLimits(seconds=args.timeout or None, memory_mb=args.memory_mb or None)
+    report = run_batch(args.raw, args.out, args.report, progress=not args.no_progress, limits=limits)
     counts = report.to_dict()["counts"]
     print(f"{len(report.outcomes)} notices: {counts['ok']} ok, {counts['partial']} partial, "
           f"{counts['failed']} failed; report: {args.report}", file=sys.stderr)

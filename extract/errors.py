@@ -28,6 +28,8 @@ class ErrorCode(str, Enum):
     # validate and store
     SCHEMA_INVALID = "schema_invalid"
     DUPLICATE_ID = "duplicate_id"
+    TIME_LIMIT = "time_limit"
+    MEMORY_LIMIT = "memory_limit"
     INTERNAL = "internal_error"
 
 

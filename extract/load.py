@@ -63,8 +63,6 @@ def load_source(path: Path, display_name: str | None = None) -> SourceDocument:
 def load_pdf(path: Path, name: str) -> SourceDocument:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
 
     data = _read_bytes(path, name)
     if not data.lstrip()[:5] == b"%PDF-":
@@ -78,21 +76,14 @@ def load_pdf(path: Path, name: str) -> SourceDocument:
                 source_page, page_errors = _read_pdf_page(page)
                 pages.append(source_page)
                 errors.extend(page_errors)
-    except PDFPasswordIncorrect:
-        raise NoticeError(ErrorCode.ENCRYPTED_PDF, "the PDF is encrypted with a user password", file=name, stage=STAGE) from None
     except NoticeError:
         raise
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, AssertionError) as exc:
-        if truncated:
-            raise NoticeError(ErrorCode.TRUNCATED_PDF, f"the PDF ends before its %%EOF marker ({type(exc).__name__})",
+    except Exception as exc:
+        cause = exc.args[0] if isinstance(getattr(exc, "args", None), tuple) and exc.args else None
+        if isinstance(exc, PDFPasswordIncorrect) or isinstance(cause, PDFPasswordIncorrect):
+            raise NoticeError(ErrorCode.ENCRYPTED_PDF, "the PDF is encrypted with a user password",
                               file=name, stage=STAGE) from None
-        raise NoticeError(ErrorCode.UNREADABLE_PDF, f"the PDF could not be parsed: {type(exc).__name__}: {exc}",
-                          file=name, stage=STAGE) from None
-    except Exception as exc:  # pdfminer raises bare Exceptions for some malformed files
-        if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
-            raise NoticeError(ErrorCode.ENCRYPTED_PDF, f"the PDF could not be decrypted: {exc}", file=name, stage=STAGE) from None
-        code = ErrorCode.TRUNCATED_PDF if truncated else ErrorCode.UNREADABLE_PDF
-        raise NoticeError(code, f"the PDF could not be parsed: {type(exc).__name__}: {exc}", file=name, stage=STAGE) from None
+        _raise_unreadable(exc, truncated, name)
     if not pages:
         code = ErrorCode.TRUNCATED_PDF if truncated else ErrorCode.UNREADABLE_PDF
         raise NoticeError(code, "the PDF has no readable pages", file=name, stage=STAGE)
@@ -145,16 +136,43 @@ def _read_pdf_page(page) -> tuple[SourcePage, list[ErrorItem]]:
                       glyphs=tuple(glyphs), rulings=tuple(rulings), image_count=len(page.images)), errors
 
 
+def _raise_unreadable(exc: Exception, truncated: bool, name: str) -> None:
+    """Every parser failure as a NoticeError naming the file: truncated when the file ends
+    before its %%EOF marker, unreadable otherwise."""
+    message = str(exc.args[0] if exc.args else exc)
+    if "encrypt" in message.lower() or "password" in message.lower():
+        raise NoticeError(ErrorCode.ENCRYPTED_PDF, f"the PDF could not be decrypted: {message}",
+                          file=name, stage=STAGE) from None
+    if truncated:
+        raise NoticeError(ErrorCode.TRUNCATED_PDF, f"the PDF ends before its %%EOF marker ({type(exc).__name__})",
+                          file=name, stage=STAGE) from None
+    raise NoticeError(ErrorCode.UNREADABLE_PDF, f"the PDF could not be parsed: {type(exc).__name__}: {message}",
+                      file=name, stage=STAGE) from None
+
+
 def _base_font(fontname: str) -> str:
     """Drop the subset prefix (ABCDEF+) so that the same font compares equal across pages."""
     return fontname.split("+", 1)[1] if "+" in fontname[:8] else fontname
 
 
+# The character collection a predefined CMap encodes, by the CMap's name (PDF 32000 9.7.5.2).
+PREDEFINED_CMAP_COLLECTIONS = (
+    ("UniGB", "GB1"), ("GBK", "GB1"), ("GBpc", "GB1"), ("GBT", "GB1"), ("GB-", "GB1"),
+    ("UniCNS", "CNS1"), ("B5", "CNS1"), ("ETen", "CNS1"), ("HKscs", "CNS1"), ("CNS", "CNS1"),
+    ("UniJIS", "Japan1"), ("90ms", "Japan1"), ("90pv", "Japan1"), ("83pv", "Japan1"), ("EUC-", "Japan1"),
+    ("UniKS", "Korea1"), ("KSC", "Korea1"),
+)
+KNOWN_ORDERINGS = {"GB1", "CNS1", "Japan1", "Korea1"}
+
+
 def _cid_unicode_maps(page) -> dict[str, object]:
-    """For fonts with a CID collection pdfminer knows (Adobe-GB1 and others) but no ToUnicode,
-    the collection's CID-to-Unicode map, keyed by font name."""
+    """For CID fonts without a ToUnicode map, the CID-to-Unicode map of their character
+    collection (Adobe-GB1 …), keyed by every name pdfminer may give their characters. The
+    collection is read from CIDSystemInfo, or, when that is unreadable, from the predefined
+    CMap the font is encoded with (GBK-EUC-H, UniGB-UCS2-H …)."""
     from pdfminer.cmapdb import CMapDB
     from pdfminer.pdftypes import resolve1
+    from pdfminer.psparser import PSLiteral
 
     maps: dict[str, object] = {}
     try:
@@ -164,14 +182,25 @@ def _cid_unicode_maps(page) -> dict[str, object]:
     for ref in fonts.values():
         try:
             font = resolve1(ref)
-            if font.get("ToUnicode") is not None:
+            if font.get("ToUnicode") is not None or font.get("DescendantFonts") is None:
                 continue
             descendant = resolve1(resolve1(font.get("DescendantFonts"))[0])
-            info = resolve1(descendant.get("CIDSystemInfo"))
-            registry = resolve1(info.get("Registry")).decode("latin-1")
-            ordering = resolve1(info.get("Ordering")).decode("latin-1")
-            base = resolve1(font.get("BaseFont")).name
-            maps[base] = CMapDB.get_unicode_map(f"{registry}-{ordering}", vertical=False)
+            info = resolve1(descendant.get("CIDSystemInfo")) or {}
+            ordering = resolve1(info.get("Ordering"))
+            ordering = ordering.decode("latin-1", "replace") if isinstance(ordering, bytes) else None
+            if ordering not in KNOWN_ORDERINGS:
+                encoding = resolve1(font.get("Encoding"))
+                name = encoding.name if isinstance(encoding, PSLiteral) else ""
+                ordering = next((o for prefix, o in PREDEFINED_CMAP_COLLECTIONS if name.startswith(prefix)), None)
+            if ordering is None:
+                continue
+            unicode_map = CMapDB.get_unicode_map(f"Adobe-{ordering}", vertical=False)
+            names = {resolve1(font.get("BaseFont")).name}
+            descriptor = resolve1(descendant.get("FontDescriptor")) or {}
+            if descriptor.get("FontName") is not None:
+                names.add(resolve1(descriptor.get("FontName")).name)
+            for name in names:
+                maps[name] = unicode_map
         except Exception:
             continue
     return maps

@@ -101,22 +101,36 @@ class RunReport:
         return {"counts": counts, "notices": [o.__dict__ for o in self.outcomes]}
 
 
+@dataclass(frozen=True)
+class RunLimits:
+    """Per-notice limits of a batch run, so that one pathological input cannot hang or
+    exhaust the run. Each notice runs in a child process; `None` switches a limit off."""
+
+    seconds: float | None = 300.0
+    memory_mb: int | None = 4096
+
+
+DEFAULT_LIMITS = RunLimits()
+
+
 def input_files(raw_dir: Path) -> list[Path]:
     """Every regular file in `raw_dir`, sorted by name; hidden files are left alone."""
     return sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
-def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPORT, progress: bool = True) -> RunReport:
+def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPORT, progress: bool = True,
+              limits: RunLimits = DEFAULT_LIMITS) -> RunReport:
     from tqdm import tqdm
 
     files = input_files(raw_dir)
+    remove_stale_temporaries(out_dir)
     outcomes: list[NoticeOutcome] = []
     ids: dict[str, str] = {}
     bar = tqdm(files, desc="extract", unit="notice", file=sys.stderr, disable=not progress)
     for path in bar:
         name = display_path(path)
         bar.set_postfix_str(path.name[:40])
-        outcome = _run_one(path, name, out_dir, ids)
+        outcome = _run_one(path, name, out_dir, ids, limits)
         outcomes.append(outcome)
         line = f"{outcome.status:7} {name}"
         line += f" -> {outcome.output}" if outcome.output else f": {outcome.code}: {outcome.message}"
@@ -127,7 +141,14 @@ def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPOR
     return report
 
 
-def _run_one(path: Path, name: str, out_dir: Path, ids: dict[str, str]) -> NoticeOutcome:
+def remove_stale_temporaries(out_dir: Path) -> None:
+    """Temporary files a killed run left behind (`.<name>.<random>.tmp`); never a finished document."""
+    if out_dir.is_dir():
+        for stale in out_dir.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
+
+
+def _run_one(path: Path, name: str, out_dir: Path, ids: dict[str, str], limits: RunLimits) -> NoticeOutcome:
     if path.suffix.lower() not in PDF_SUFFIXES + TEXT_DUMP_SUFFIXES:
         return NoticeOutcome(file=name, status="failed", code=ErrorCode.UNSUPPORTED_INPUT.value,
                              message=f"not a notice input (expected {', '.join(PDF_SUFFIXES + TEXT_DUMP_SUFFIXES)})")
@@ -137,12 +158,61 @@ def _run_one(path: Path, name: str, out_dir: Path, ids: dict[str, str]) -> Notic
                              message=f"id {nid!r} is already taken by {ids[nid]}")
     ids[nid] = name
     out = out_dir / f"{nid}.json"
+    if limits.seconds is None and limits.memory_mb is None:
+        return _extract_outcome(path, name, out)
+    return _run_isolated(path, name, out, limits)
+
+
+def _extract_outcome(path: Path, name: str, out: Path) -> NoticeOutcome:
     try:
         notice = extract_to_file(path, out)
     except NoticeError as exc:
         return NoticeOutcome(file=name, status="failed", code=exc.code.value, message=exc.message)
+    except MemoryError:
+        return NoticeOutcome(file=name, status="failed", code=ErrorCode.MEMORY_LIMIT.value,
+                             message="the notice needed more memory than the per-notice limit")
     except Exception as exc:  # one broken notice never stops the run
         return NoticeOutcome(file=name, status="failed", code=ErrorCode.INTERNAL.value,
                              message=f"{type(exc).__name__}: {exc}")
     return NoticeOutcome(file=name, status=notice.status, output=display_path(out),
                          warnings=[f"{e.code}: {e.message}" for e in notice.errors])
+
+
+def _child(path: Path, name: str, out: Path, memory_mb: int | None, conn) -> None:
+    if memory_mb is not None:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    conn.send(_extract_outcome(path, name, out))
+    conn.close()
+
+
+def _run_isolated(path: Path, name: str, out: Path, limits: RunLimits) -> NoticeOutcome:
+    """Extract in a child process under the time and memory limits; a child that overruns
+    is killed, and since documents are written atomically it leaves nothing behind."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(path, name, out, limits.memory_mb, send), daemon=True)
+    child.start()
+    send.close()
+    outcome = None
+    try:
+        if receive.poll(limits.seconds):
+            outcome = receive.recv()
+    except EOFError:
+        outcome = None
+    if outcome is None and child.is_alive():
+        child.kill()
+        child.join()
+        remove_stale_temporaries(out.parent)
+        return NoticeOutcome(file=name, status="failed", code=ErrorCode.TIME_LIMIT.value,
+                             message=f"extraction took longer than the per-notice limit of {limits.seconds:g} s")
+    child.join()
+    if outcome is None:
+        remove_stale_temporaries(out.parent)
+        return NoticeOutcome(file=name, status="failed", code=ErrorCode.INTERNAL.value,
+                             message=f"the extraction process died (exit code {child.exitcode})")
+    return outcome
