@@ -37,11 +37,27 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("validate", help="validate stored documents against the schema version they name")
     check.add_argument("files", type=Path, nargs="+")
 
+    diff = commands.add_parser("diff", help="what changed between two editions or versions (exit 0 same, 1 differ, 2 trouble)")
+    diff.add_argument("old", help="a stored document's file, a notice id (its latest version) or ID@N (version N)")
+    diff.add_argument("new", help="the same, for the newer edition")
+    diff.add_argument("--format", choices=["json", "markdown", "html"], default="markdown")
+    diff.add_argument("-o", "--out", type=Path, help="write here instead of standard output")
+    diff.add_argument("--store", type=Path, default=STRUCTURED_DIR, help=f"the store (default: {STRUCTURED_DIR})")
+
+    history = commands.add_parser("history", help="list the editions in the series of a notice")
+    history.add_argument("id")
+    history.add_argument("--store", type=Path, default=STRUCTURED_DIR, help=f"the store (default: {STRUCTURED_DIR})")
+
+    migrate = commands.add_parser("migrate", help="store every notice's latest version at the current schema version")
+    migrate.add_argument("--store", type=Path, default=STRUCTURED_DIR, help=f"the store (default: {STRUCTURED_DIR})")
+
     schema = commands.add_parser("schema", help="write the JSON Schema generated from the model into schemas/")
     schema.add_argument("--check", action="store_true", help="only check that the checked-in schema is current")
 
     args = parser.parse_args(argv)
-    return {"notice": _notice, "run": _run, "validate": _validate, "schema": _schema}[args.command](args)
+    handlers = {"notice": _notice, "run": _run, "validate": _validate, "schema": _schema, "diff": _diff,
+                "history": _history, "migrate": _migrate}
+    return handlers[args.command](args)
 
 
 def _notice(args) -> int:
@@ -93,21 +109,73 @@ def _validate(args) -> int:
     return 1 if bad else 0
 
 
-def _schema(args) -> int:
-    from extract.model import SCHEMA_VERSION
-    from extract.validate import generate_schema, schema_path, schema_text
+def _diff(args) -> int:
+    from extract.catalog import resolve_document
+    from extract.diff import diff_notices
+    from extract.diff_render import RENDERERS
 
-    path = schema_path(SCHEMA_VERSION, SCHEMA_DIR)
-    text = schema_text(generate_schema())
-    if args.check:
-        current = path.read_text(encoding="utf-8") if path.is_file() else None
-        if current != text:
-            print(f"{path} is out of date with extract/model.py: run `python -m extract schema`", file=sys.stderr)
-            return 1
-        print(f"{path} is current", file=sys.stderr)
-        return 0
-    from extract.store import write_atomic
+    try:
+        old_label, old = resolve_document(args.old, args.store)
+        new_label, new = resolve_document(args.new, args.store)
+        diff = diff_notices(old, new, old_label, new_label)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    text = RENDERERS[args.format](diff)
+    if args.out:
+        from extract.store import write_atomic
 
-    write_atomic(path, text)
-    print(f"wrote {path}", file=sys.stderr)
+        write_atomic(args.out, text)
+    else:
+        sys.stdout.write(text)
+    if not diff.same_series:
+        print(f"note: {old_label} and {new_label} are different series", file=sys.stderr)
+    return 1 if diff.changes else 0
+
+
+def _history(args) -> int:
+    from extract.catalog import read_catalog, series_of
+
+    try:
+        members = series_of(read_catalog(args.store), args.id)
+    except KeyError:
+        print(f"error: no notice {args.id!r} in {args.store}", file=sys.stderr)
+        return 2
+    print(f"series {members[0].series}")
+    for entry in members:
+        date = entry.signed_date or entry.imprint_date
+        latest = entry.versions[-1]
+        print(f"{date or '????-??-??'}  {entry.id}  {entry.title}  "
+              f"({len(entry.versions)} version{'s' if len(entry.versions) > 1 else ''}; latest v{latest.version:03d}, "
+              f"schema {latest.schema_version}, from {latest.source_file})")
     return 0
+
+
+def _migrate(args) -> int:
+    from extract.migrate import migrate_store
+
+    added = migrate_store(args.store)
+    for path in added:
+        print(f"migrated -> {path}", file=sys.stderr)
+    print(f"{len(added)} documents migrated to the current schema", file=sys.stderr)
+    return 0
+
+
+def _schema(args) -> int:
+    from extract.store import write_atomic
+    from extract.validate import current_models, generate_schema, schema_path, schema_text
+
+    stale = 0
+    for kind, (_, version, _) in current_models().items():
+        path = schema_path(version, kind, SCHEMA_DIR)
+        text = schema_text(generate_schema(kind))
+        if args.check:
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                print(f"{path} is out of date with its model: run `python -m extract schema`", file=sys.stderr)
+                stale += 1
+            else:
+                print(f"{path} is current", file=sys.stderr)
+        else:
+            write_atomic(path, text)
+            print(f"wrote {path}", file=sys.stderr)
+    return 1 if stale else 0

@@ -33,13 +33,14 @@ from extract.model import (
     TableCell,
     TableRegion,
 )
-from extract.text import normalize_spaces
+from extract.text import CHINESE_DATE, normalize_spaces
 
 STAGE = "tables"
 
 SENTENCE_PUNCTUATION = re.compile(r"[。，,；;：:！？]")
 ATTACHMENT_MARKER = re.compile(r"^附\s*件\s*(\d{1,2})")
 INTEGER = re.compile(r"^\d+$")
+IMPRINT = re.compile(CHINESE_DATE.pattern + r"\s*印发")
 DIGITS = re.compile(r"^\d+$")
 # Words that end a column name in notices' tables; used only to cut run-together header text.
 HEADER_TERMINALS = ("名称", "代码", "编码", "编号", "序号", "要求", "金额", "标准", "批次", "领域",
@@ -142,7 +143,7 @@ def _spaced_run_end(lines, i: int, page_starts: set[int], settings: DumpTableSet
     j = i + 1
     while j < len(lines):
         text = lines[j][1].text
-        if SENTENCE_PUNCTUATION.search(text) or ATTACHMENT_MARKER.match(text):
+        if SENTENCE_PUNCTUATION.search(text) or ATTACHMENT_MARKER.match(text) or IMPRINT.search(text):
             break
         if lines[j][1].number in page_starts and text != header and len(_tokens(text)) < 2:
             break  # a new page that neither repeats the header nor carries a row

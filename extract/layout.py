@@ -259,7 +259,9 @@ def dump_lines_to_blocks(lines: list[TextLine], settings: LayoutSettings) -> lis
     for line in lines:
         if groups:
             prev = groups[-1][-1]
-            shortfall = settings.dump_short_cells + (settings.dump_indent_cells if len(groups[-1]) == 1 else 0)
+            # a paragraph's first line lost its indent; the document's first line (the title) had none
+            indented = len(groups[-1]) == 1 and len(groups) > 1
+            shortfall = settings.dump_short_cells + (settings.dump_indent_cells if indented else 0)
             prev_full = display_width(prev.text) >= full - shortfall
             opens = section_number(normalize_spaces(line.text)) or ATTACHMENT_MARKER.match(line.text.strip())
             if prev_full and not opens:

@@ -16,7 +16,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0.0"
+# Semantic versioning: a minor version may add optional fields, never drop, rename or tighten
+# one (tests/test_versions.py checks that stored documents of the same major version still
+# validate); anything else is a new major version with a migration in extract/migrate.py.
+SCHEMA_VERSION = "1.1.0"
 SCHEMA_ID = f"urn:policy-notices:schema:notice:{SCHEMA_VERSION}"
 
 Degrees = Literal[0, 90, 180, 270]
@@ -318,8 +321,11 @@ class Notice(Frozen):
         json_schema_extra={"$id": SCHEMA_ID, "$schema": "https://json-schema.org/draft/2020-12/schema"},
     )
 
-    schema_version: Literal["1.0.0"]
+    # any 1.x: a document of an earlier minor version is still valid under this schema
+    schema_version: str = Field(pattern=r"^1\.\d+\.\d+$")
     id: str = Field(pattern=r"^[^/\\]+$")
+    series: str | None = Field(default=None, description="editions of one policy share this key (since 1.1.0)")
+    pipeline_version: str | None = Field(default=None, description="version of the pipeline that wrote this (since 1.1.0)")
     status: Literal["ok", "partial"]
     errors: list[ErrorItem]
     source: Source

@@ -13,12 +13,15 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extract import __version__
+from extract.catalog import add_version, write_catalog
 from extract.config import PDF_SUFFIXES, REPO_ROOT, RUN_REPORT, TEXT_DUMP_SUFFIXES
 from extract.errors import ErrorCode, NoticeError
 from extract.layout import layout_document
 from extract.load import load_source
 from extract.model import SCHEMA_VERSION, Notice, Records, Source
 from extract.records import build_records
+from extract.series import series_key
 from extract.store import to_json, write_atomic
 from extract.structure import blocks_to_structure
 from extract.tables import find_tables
@@ -47,9 +50,12 @@ def extract_notice(path: Path) -> Notice:
     structure = blocks_to_structure(laid, file=name)
     records, record_errors = build_records(found.tables, structure)
     errors = [*source.errors, *laid.errors, *found.errors, *record_errors]
+    document = structure.document
     return Notice(
         schema_version=SCHEMA_VERSION,
         id=notice_id(path),
+        series=series_key(document.issuer or (document.imprint.issuer if document.imprint else None), document.title),
+        pipeline_version=__version__,
         status="partial" if errors else "ok",
         errors=errors,
         source=Source(file=name, sha256=source.sha256, media_type=source.media_type, pages=source.page_count),
@@ -78,11 +84,21 @@ def extract_to_file(path: Path, out: Path) -> Notice:
     return notice
 
 
+def extract_to_store(path: Path, root: Path) -> tuple[Notice, Path, bool]:
+    """Extract and store as the notice's next version (unless unchanged); returns the notice,
+    the version's path and whether a version was added."""
+    notice = extract_notice(path)
+    text = notice_to_checked_json(notice)
+    stored, added = add_version(root, notice.id, json.loads(text), text)
+    return notice, stored, added
+
+
 @dataclass
 class NoticeOutcome:
     file: str
     status: str                      # ok | partial | failed
     output: str | None = None
+    added: bool = False              # a new version was stored (False: unchanged, or failed)
     code: str | None = None
     message: str | None = None
     warnings: list[str] = field(default_factory=list)
@@ -133,8 +149,12 @@ def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPOR
         outcome = _run_one(path, name, out_dir, ids, limits)
         outcomes.append(outcome)
         line = f"{outcome.status:7} {name}"
-        line += f" -> {outcome.output}" if outcome.output else f": {outcome.code}: {outcome.message}"
+        if outcome.output:
+            line += f" -> {outcome.output}" + ("" if outcome.added else " (unchanged)")
+        else:
+            line += f": {outcome.code}: {outcome.message}"
         tqdm.write(line, file=sys.stderr)
+    write_catalog(out_dir)
     report = RunReport(outcomes)
     if report_path is not None:
         write_atomic(report_path, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
@@ -144,7 +164,7 @@ def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPOR
 def remove_stale_temporaries(out_dir: Path) -> None:
     """Temporary files a killed run left behind (`.<name>.<random>.tmp`); never a finished document."""
     if out_dir.is_dir():
-        for stale in out_dir.glob(".*.tmp"):
+        for stale in [*out_dir.glob(".*.tmp"), *out_dir.glob("*/.*.tmp")]:
             stale.unlink(missing_ok=True)
 
 
@@ -157,15 +177,14 @@ def _run_one(path: Path, name: str, out_dir: Path, ids: dict[str, str], limits: 
         return NoticeOutcome(file=name, status="failed", code=ErrorCode.DUPLICATE_ID.value,
                              message=f"id {nid!r} is already taken by {ids[nid]}")
     ids[nid] = name
-    out = out_dir / f"{nid}.json"
     if limits.seconds is None and limits.memory_mb is None:
-        return _extract_outcome(path, name, out)
-    return _run_isolated(path, name, out, limits)
+        return _extract_outcome(path, name, out_dir)
+    return _run_isolated(path, name, out_dir, limits)
 
 
-def _extract_outcome(path: Path, name: str, out: Path) -> NoticeOutcome:
+def _extract_outcome(path: Path, name: str, out_dir: Path) -> NoticeOutcome:
     try:
-        notice = extract_to_file(path, out)
+        notice, stored, added = extract_to_store(path, out_dir)
     except NoticeError as exc:
         return NoticeOutcome(file=name, status="failed", code=exc.code.value, message=exc.message)
     except MemoryError:
@@ -174,7 +193,7 @@ def _extract_outcome(path: Path, name: str, out: Path) -> NoticeOutcome:
     except Exception as exc:  # one broken notice never stops the run
         return NoticeOutcome(file=name, status="failed", code=ErrorCode.INTERNAL.value,
                              message=f"{type(exc).__name__}: {exc}")
-    return NoticeOutcome(file=name, status=notice.status, output=display_path(out),
+    return NoticeOutcome(file=name, status=notice.status, output=display_path(stored), added=added,
                          warnings=[f"{e.code}: {e.message}" for e in notice.errors])
 
 
@@ -207,12 +226,12 @@ def _run_isolated(path: Path, name: str, out: Path, limits: RunLimits) -> Notice
     if outcome is None and child.is_alive():
         child.kill()
         child.join()
-        remove_stale_temporaries(out.parent)
+        remove_stale_temporaries(out)
         return NoticeOutcome(file=name, status="failed", code=ErrorCode.TIME_LIMIT.value,
                              message=f"extraction took longer than the per-notice limit of {limits.seconds:g} s")
     child.join()
     if outcome is None:
-        remove_stale_temporaries(out.parent)
+        remove_stale_temporaries(out)
         return NoticeOutcome(file=name, status="failed", code=ErrorCode.INTERNAL.value,
                              message=f"the extraction process died (exit code {child.exitcode})")
     return outcome

@@ -1,9 +1,10 @@
-"""Validate stage: the JSON Schema generated from `extract.model.Notice`, and validation of
-documents against the schema version they name.
+"""Validate stage: the JSON Schemas generated from the models, and validation of documents
+against the schema version they name.
 
-The checked-in schema (`schemas/notice-<version>.json`) is what documents are validated
-against; `python -m extract schema` regenerates it from the model and a test fails when
-the two drift.
+Schemas live in `schemas/<kind>-<version>.json` (kinds: `notice`, `catalog`), one file per
+version, never edited once released. `python -m extract schema` writes the current versions
+from the models; a test fails when the checked-in files drift from the models, and another
+when a schema would reject documents stored under the same major version.
 """
 
 from __future__ import annotations
@@ -16,47 +17,71 @@ from pathlib import Path
 from jsonschema import Draft202012Validator, FormatChecker
 
 from extract.config import SCHEMA_DIR
-from extract.model import SCHEMA_ID, SCHEMA_VERSION, Notice
 
-SCHEMA_FILE_PATTERN = "notice-{version}.json"
-SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def generate_schema() -> dict:
-    """The JSON Schema (draft 2020-12) of a stored notice, generated from the model."""
-    schema = Notice.model_json_schema(mode="serialization")
-    ordered = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
-               "version": SCHEMA_VERSION}
+def current_models() -> dict[str, tuple[type, str, str]]:
+    """kind -> (model, version, $id) of the schemas this code writes."""
+    from extract.catalog import CATALOG_ID, CATALOG_VERSION, Catalog
+    from extract.model import SCHEMA_ID, SCHEMA_VERSION, Notice
+
+    return {"notice": (Notice, SCHEMA_VERSION, SCHEMA_ID), "catalog": (Catalog, CATALOG_VERSION, CATALOG_ID)}
+
+
+def generate_schema(kind: str = "notice") -> dict:
+    """The JSON Schema (draft 2020-12) of a stored document of `kind`, generated from its model."""
+    model, version, schema_id = current_models()[kind]
+    schema = model.model_json_schema(mode="serialization")
+    ordered = {"$schema": DRAFT, "$id": schema_id, "version": version}
     ordered.update({k: v for k, v in schema.items() if k not in ordered})
     return ordered
 
 
-def schema_path(version: str, schema_dir: Path = SCHEMA_DIR) -> Path:
-    return schema_dir / SCHEMA_FILE_PATTERN.format(version=version)
+def schema_path(version: str, kind: str = "notice", schema_dir: Path = SCHEMA_DIR) -> Path:
+    return schema_dir / f"{kind}-{version}.json"
 
 
 def schema_text(schema: dict) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
+def released_versions(kind: str = "notice", schema_dir: Path = SCHEMA_DIR) -> list[str]:
+    """Versions with a checked-in schema, oldest first."""
+    found = []
+    for path in schema_dir.glob(f"{kind}-*.json"):
+        version = path.stem[len(kind) + 1:]
+        if SEMVER.match(version):
+            found.append(version)
+    return sorted(found, key=lambda v: tuple(int(x) for x in v.split(".")))
+
+
 @lru_cache(maxsize=None)
-def _validator(version: str, schema_dir: Path) -> Draft202012Validator:
-    path = schema_path(version, schema_dir)
+def _validator(kind: str, version: str, schema_dir: Path) -> Draft202012Validator:
+    path = schema_path(version, kind, schema_dir)
     if not SEMVER.match(version) or not path.is_file():
-        raise FileNotFoundError(f"no schema for version {version!r} ({path})")
+        raise FileNotFoundError(f"no {kind} schema for version {version!r} ({path})")
     schema = json.loads(path.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=FormatChecker())
 
 
-def validation_errors(document: dict, schema_dir: Path = SCHEMA_DIR) -> list[str]:
-    """Messages for every way `document` breaks the schema version it names; [] when valid."""
-    version = document.get("schema_version") if isinstance(document, dict) else None
-    if not isinstance(version, str):
-        return ["the document names no schema_version"]
+def validation_errors_for(document, kind: str, version: str, schema_dir: Path = SCHEMA_DIR) -> list[str]:
+    """Messages for every way `document` breaks the `kind` schema of `version`; [] when valid."""
     try:
-        validator = _validator(version, schema_dir)
+        validator = _validator(kind, version, schema_dir)
     except FileNotFoundError as exc:
         return [str(exc)]
     errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
     return [f"/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors]
+
+
+def validation_errors(document, schema_dir: Path = SCHEMA_DIR) -> list[str]:
+    """A stored notice (or the catalog) against the schema version it names."""
+    if isinstance(document, dict) and isinstance(document.get("catalog_version"), str):
+        return validation_errors_for(document, "catalog", document["catalog_version"], schema_dir)
+    version = document.get("schema_version") if isinstance(document, dict) else None
+    if not isinstance(version, str):
+        return ["the document names no schema_version"]
+    return validation_errors_for(document, "notice", version, schema_dir)

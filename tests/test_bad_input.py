@@ -103,15 +103,15 @@ def test_batch_survives_bad_inputs(tmp_path, raw_with_bad_inputs):
     }
     for outcome in report.failed:
         assert outcome.message, f"{outcome.file} failed without a reason"
-    written = sorted(p.name for p in out.iterdir())
+    written = sorted(out.glob("*/v*.json"))
     assert len(written) == sum(1 for s, _ in status.values() if s == "ok")
-    for path in out.iterdir():
+    for path in out.rglob("*.json"):  # the documents and the catalog
         assert validation_errors(json.loads(path.read_text(encoding="utf-8"))) == []
     saved = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert saved["counts"]["failed"] == 7
     assert {n["file"].rsplit("/", 1)[-1] for n in saved["notices"] if n["status"] == "failed"} == \
         {name for name, (s, _) in status.items() if s == "failed"}
-    long_doc = json.loads((out / "long.json").read_text(encoding="utf-8"))
+    long_doc = json.loads((out / "long" / "v001.json").read_text(encoding="utf-8"))
     assert long_doc["source"]["pages"] == 300
     print(f"batch of {len(status)} inputs in {time.perf_counter() - started:.1f}s")
 
@@ -121,11 +121,11 @@ def test_failed_notice_leaves_previous_version_untouched(tmp_path, jiangxi):
     raw.mkdir()
     write_notice_pdf(raw / "notice.pdf", jiangxi)
     run_batch(raw, out, None, progress=False)
-    before = (out / "notice.json").read_bytes()
+    before = snapshot(out)
     (raw / "notice.pdf").write_bytes((raw / "notice.pdf").read_bytes()[:200])
     report = run_batch(raw, out, None, progress=False)
     assert report.outcomes[0].code == "truncated_pdf"
-    assert (out / "notice.json").read_bytes() == before
+    assert snapshot(out) == before
 
 
 def test_schema_failure_is_reported_not_written(tmp_path, jiangxi, monkeypatch):
@@ -141,7 +141,7 @@ def test_schema_failure_is_reported_not_written(tmp_path, jiangxi, monkeypatch):
     monkeypatch.setattr(pipeline, "validation_errors", reject_b)
     report = run_batch(raw, out, None, progress=False)
     assert [(o.status, o.code) for o in report.outcomes] == [("ok", None), ("failed", "schema_invalid")]
-    assert sorted(p.name for p in out.iterdir()) == ["a.json"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json")) == ["a/v001.json", "index.json"]
 
 
 def test_time_limit_stops_one_notice_not_the_run(tmp_path, jiangxi):
@@ -151,7 +151,7 @@ def test_time_limit_stops_one_notice_not_the_run(tmp_path, jiangxi):
     write_notice_dump(raw / "b.txt", jiangxi)
     report = run_batch(raw, out, None, progress=False, limits=RunLimits(seconds=1.0, memory_mb=None))
     assert [(o.status, o.code) for o in report.outcomes] == [("failed", "time_limit"), ("ok", None)]
-    assert sorted(p.name for p in out.iterdir()) == ["b.json"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json")) == ["b/v001.json", "index.json"]
 
 
 def test_memory_limit_stops_one_notice_not_the_run(tmp_path, jiangxi, monkeypatch):
@@ -174,6 +174,10 @@ def test_memory_limit_stops_one_notice_not_the_run(tmp_path, jiangxi, monkeypatc
     assert [(o.status, o.code) for o in report.outcomes] == [("failed", "memory_limit"), ("ok", None)]
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def _current_memory_mb() -> int:
     """Virtual memory this process already maps (the child inherits it under fork)."""
     with open("/proc/self/status", encoding="ascii") as status:
@@ -193,14 +197,16 @@ def test_killed_run_leaves_a_consistent_store_and_the_next_run_finishes(tmp_path
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (out.is_dir() and any(out.glob("*.json"))):
+    while time.monotonic() < deadline and not (out.is_dir() and any(out.glob("*/v*.json"))):
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    finished = sorted(out.glob("*.json"))
+    finished = sorted(out.rglob("*.json"))
     assert 0 < len(finished) < 6, "the run was killed part-way"
     for path in finished:  # whatever is there is complete and valid
         assert validation_errors(json.loads(path.read_text(encoding="utf-8"))) == []
     report = run_batch(raw, out, None, progress=False)
     assert [o.status for o in report.outcomes] == ["ok"] * 6
-    assert sorted(p.name for p in out.iterdir()) == [f"n{k}.json" for k in range(6)]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json")) == \
+        ["index.json"] + [f"n{k}/v001.json" for k in range(6)]
+    assert not list(out.rglob(".*.tmp"))

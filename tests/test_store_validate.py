@@ -14,13 +14,15 @@ from extract.cli import main
 from extract.model import SCHEMA_VERSION
 from extract.pipeline import extract_notice, notice_to_checked_json, run_batch
 from extract.store import to_json, write_atomic
-from extract.validate import generate_schema, schema_path, schema_text, validation_errors
+from extract.validate import current_models, generate_schema, schema_path, schema_text, validation_errors
 
 
-def test_checked_in_schema_matches_model():
-    path = schema_path(SCHEMA_VERSION)
-    assert path.read_text(encoding="utf-8") == schema_text(generate_schema()), \
-        "schemas/ drifted from extract/model.py: run `python -m extract schema`"
+@pytest.mark.parametrize("kind", ["notice", "catalog"])
+def test_checked_in_schema_matches_model(kind):
+    _, version, _ = current_models()[kind]
+    path = schema_path(version, kind)
+    assert path.read_text(encoding="utf-8") == schema_text(generate_schema(kind)), \
+        "schemas/ drifted from the model: run `python -m extract schema`"
 
 
 def test_schema_declares_draft_id_and_version():
@@ -45,7 +47,7 @@ def test_valid_document_passes(notice_json):
     (lambda d: d["document"].pop("title"), "title"),
     (lambda d: d["document"].update(signed_date="2024-13-01"), "signed_date"),
     (lambda d: d.update(extra_field=1), "extra_field"),
-    (lambda d: d.update(schema_version="9.9.9"), "no schema for version"),
+    (lambda d: d.update(schema_version="9.9.9"), "no notice schema for version"),
     (lambda d: d["source"].update(sha256="xyz"), "sha256"),
 ])
 def test_invalid_document_is_reported(notice_json, mutate, expected):
@@ -96,7 +98,7 @@ def test_batch_run_reports_each_notice(tmp_path, jiangxi):
     status = {o.file.rsplit("/", 1)[-1]: (o.status, o.code) for o in report.outcomes}
     assert status == {"broken.pdf": ("failed", "not_a_pdf"), "empty.txt": ("failed", "empty_file"),
                       "good notice 通知.pdf": ("ok", None)}
-    assert sorted(p.name for p in out.iterdir()) == ["good_notice_通知.json"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json")) == ["good_notice_通知/v001.json", "index.json"]
     saved = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert saved["counts"] == {"ok": 1, "partial": 0, "failed": 2}
 

@@ -1,0 +1,67 @@
+"""Upgrade path between schema versions.
+
+`MIGRATIONS` maps a schema version to the next one and the function that rewrites a
+document from the one to the other; `migrate_document` follows the chain to the current
+version. `migrate_store` stores each notice's migrated latest version as a new version:
+stored versions are never rewritten in place.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from extract.catalog import add_version, stored_versions, write_catalog
+from extract.model import SCHEMA_VERSION, Notice
+from extract.series import series_key
+from extract.store import to_json
+
+
+def to_1_1_0(document: dict) -> dict:
+    """1.1.0 added `series` and `pipeline_version`; a migrated document gets its series and
+    no pipeline version (it was not re-extracted)."""
+    out = copy.deepcopy(document)
+    doc = out["document"]
+    issuer = doc.get("issuer") or (doc.get("imprint") or {}).get("issuer")
+    out["schema_version"] = "1.1.0"
+    out["series"] = series_key(issuer, doc["title"])
+    out["pipeline_version"] = None
+    return out
+
+
+MIGRATIONS: dict[str, tuple[str, Callable[[dict], dict]]] = {
+    "1.0.0": ("1.1.0", to_1_1_0),
+}
+
+
+def migrate_document(document: dict) -> dict:
+    """`document` rewritten to the current schema version (a new dict; the input is unchanged).
+    Raises ValueError when no migration leads from its version to the current one."""
+    version = document.get("schema_version")
+    while version != SCHEMA_VERSION:
+        if version not in MIGRATIONS:
+            raise ValueError(f"no migration from schema version {version!r} to {SCHEMA_VERSION}")
+        version, step = MIGRATIONS[version]
+        document = step(document)
+    # through the model, so that the result has the current field order and is checked
+    return json.loads(to_json(Notice.model_validate(document)))
+
+
+def migrate_store(root: Path) -> list[Path]:
+    """Add a migrated version for every notice whose latest version is not current."""
+    added = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        versions = stored_versions(root, folder.name)
+        if not versions:
+            continue
+        latest = json.loads(versions[-1][1].read_text(encoding="utf-8"))
+        if latest.get("schema_version") == SCHEMA_VERSION:
+            continue
+        migrated = migrate_document(latest)
+        path, was_added = add_version(root, folder.name, migrated, to_json(migrated))
+        if was_added:
+            added.append(path)
+    write_catalog(root)
+    return added
