@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help extract test schema validate bench clean
+.PHONY: help venv extract test schema validate diff history migrate bench clean
+FORMAT ?= markdown
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -27,8 +28,19 @@ test: $(STAMP) ## run the test suite (unit, end-to-end, notebook)
 schema: $(STAMP) ## regenerate schemas/ from the document model
 	$(PY) -m extract schema
 
-validate: $(STAMP) ## validate every stored document against its schema version
-	$(PY) -m extract validate data/structured/*.json
+validate: $(STAMP) ## validate every stored document and the catalog against their schema versions
+	$(PY) -m extract validate data/structured/*/v*.json data/structured/index.json
+
+diff: $(STAMP) ## what changed: make diff OLD=id[@N]|file NEW=id[@N]|file [FORMAT=json|markdown|html]
+	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make diff OLD=... NEW=... [FORMAT=markdown]"; exit 2; }
+	$(PY) -m extract diff "$(OLD)" "$(NEW)" --format $(FORMAT)
+
+history: $(STAMP) ## the editions in a notice's series: make history ID=...
+	@test -n "$(ID)" || { echo "usage: make history ID=..."; exit 2; }
+	$(PY) -m extract history "$(ID)"
+
+migrate: $(STAMP) ## store every notice's latest version at the current schema version
+	$(PY) -m extract migrate
 
 bench: $(STAMP) ## print table accuracy and timing against camelot and pdfplumber
 	$(PY) bench/tables.py

@@ -105,7 +105,8 @@ def _validate(args) -> int:
             for problem in problems:
                 print(f"  {problem}", file=sys.stderr)
         else:
-            print(f"valid   {path} (schema {document['schema_version']})", file=sys.stderr)
+            version = document.get("schema_version") or f"catalog {document.get('catalog_version')}"
+            print(f"valid   {path} (schema {version})", file=sys.stderr)
     return 1 if bad else 0
 
 

@@ -49,8 +49,9 @@ def join_lines(lines: list[str]) -> str:
 
 
 def display_width(text: str) -> int:
-    """Width in half-width cells: a CJK character counts two, anything else one."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Width in half-width cells: a CJK character counts two, and so do characters of
+    ambiguous width (“” — …), which Chinese text sets full width; anything else one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
 
 
 def section_number(text: str) -> tuple[int, str, str] | None:
