@@ -7,7 +7,7 @@
   removed, and changed paragraphs with the changed characters marked;
 - attachments added, removed or retitled.
 
-Every change has a path (`records.subsidy_standards[人工智能工程技术人员/初级].subsidy_yuan`)
+Every change has a path (`records.subsidy_standards[焊工/一级].subsidy_yuan`)
 and comes in a stable order. `extract.diff_render` turns a `NoticeDiff` into markdown or HTML.
 """
 

@@ -3,14 +3,14 @@
 Two forms occur in crawlers' dumps:
 
 - **Spaced tables**: a header line of space-separated column names, then one line per row.
-  Rows under merged cells carry only the columns that change (`人工智能 第二批` under
-  `1 郑州大学`); a merged cell's text may wrap over several lines; the header repeats on
+  Rows under merged cells carry only the columns that change (`焊接 第一批` under
+  `1 某职业技术学院`); a merged cell's text may wrap over several lines; the header repeats on
   each new page. `spaced_table` keeps the left columns of the last full row as merged cells
   over the rows that follow them.
 - **Vertically garbled tables** (a table printed sideways): one character per line, numbers
-  cut into pieces of at most two digits (`2040` as `20` / `40`), cells one after another.
+  cut into pieces of at most two digits (`1436` as `14` / `36`), cells one after another.
   `garbled_table` learns the columns from the header (a sub-header repeated once per level
-  group: `学时要求补贴金额` x3 under `初级中级高级`), the column types from the rows, and
+  group: `学时补贴标准` x2 under `一级二级`), the column types from the rows, and
   segments each row's number pieces so that every column's values keep a consistent number
   of digits. A row whose pieces can be cut more than one consistent way is reported and its
   numbers left unread: never guessed.
@@ -278,7 +278,7 @@ def repeated_unit(text: str) -> tuple[int, int, int] | None:
 
 
 def level_labels(text: str, count: int) -> list[str] | None:
-    """The last `count` labels of `text`, of equal length, sharing their last character (初级 中级 高级)."""
+    """The last `count` labels of `text`, of equal length, sharing their last character (一级 二级 三级)."""
     for size in range(1, 5):
         if size * count > len(text):
             break

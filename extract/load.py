@@ -87,6 +87,9 @@ def load_pdf(path: Path, name: str) -> SourceDocument:
     if not pages:
         code = ErrorCode.TRUNCATED_PDF if truncated else ErrorCode.UNREADABLE_PDF
         raise NoticeError(code, "the PDF has no readable pages", file=name, stage=STAGE)
+    if not any(p.glyphs for p in pages) and errors:
+        raise NoticeError(ErrorCode.UNDECODABLE_TEXT, "the text layer cannot be decoded: " + errors[0].message,
+                          file=name, stage=STAGE)
     if not any(p.glyphs for p in pages):
         raise NoticeError(ErrorCode.NO_TEXT_LAYER, "no text layer: no page has any characters (a scan?)",
                           file=name, stage=STAGE)

@@ -145,7 +145,7 @@ def table_to_subsidy_standards(table: Table, layout, valid_until, errors: list[E
 
 
 def validity_of(table: Table, structure) -> object:
-    """The end date in the clause that cites this table's attachment (…见附件3，试行到…)."""
+    """The end date in the clause that cites this table's attachment (…见附件N，试行到…)."""
     if structure is None:
         return None
     numbers = [a.number for a in structure.attachments

@@ -456,7 +456,7 @@ def to_table(group: list[PageTable], index: int) -> Table:
 
 
 def column_paths(cells, header_rows: int, n_cols: int) -> list[str]:
-    """`初级 / 学时要求`: the header texts over each column, top to bottom, repeats dropped."""
+    """`一级 / 学时`: the header texts over each column, top to bottom, repeats dropped."""
     paths = []
     for col in range(n_cols):
         parts: list[str] = []

@@ -107,8 +107,11 @@ def notice_lines(spec: NoticeSpec, width_chars: int, size: float, left: float, r
     return out
 
 
-def write_notice_pdf(path: Path, spec: NoticeSpec, width_chars: int = 24, size: float = 16) -> int:
-    """Typeset `spec` on A4 pages with page numbers; returns the page count."""
+def write_notice_pdf(path: Path, spec: NoticeSpec, width_chars: int = 24, size: float = 16,
+                     running_header: str | None = None, fake_bold_title: bool = False) -> int:
+    """Typeset `spec` on A4 pages with page numbers (and a running header line on every
+    page); with `fake_bold_title` the title is printed twice, 0.4 pt apart, as a fake bold.
+    Returns the page count."""
     page_w, page_h = A4
     left = 80.0
     right = left + width_chars * size
@@ -122,6 +125,8 @@ def write_notice_pdf(path: Path, spec: NoticeSpec, width_chars: int = 24, size: 
         label = f"— {page} —"
         pdf.setFont(CJK_FONT, 12)
         pdf.drawString((page_w - len(label) * 7) / 2, 50, label)
+        if running_header:
+            pdf.drawString(left, page_h - 40, running_header)
         pdf.showPage()
         y = top
         page += 1
@@ -135,6 +140,8 @@ def write_notice_pdf(path: Path, spec: NoticeSpec, width_chars: int = 24, size: 
         y -= line.size * 1.75
         pdf.setFont(CJK_FONT, line.size)
         pdf.drawString(line.x, y, line.text)
+        if fake_bold_title and line.text in spec.title_lines:
+            pdf.drawString(line.x + 0.4, y, line.text)
     finish_page()
     pdf.save()
     return page - 1
