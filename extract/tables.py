@@ -277,15 +277,20 @@ def peel_frame(cells: list[GridCell], xs: list[float], ys: list[float]):
 
 
 def trim_empty_edges(cells: list[GridCell], xs: list[float], ys: list[float]):
-    """Drop leading and trailing rows and columns without any text: frames, shading boxes
-    and margins drawn around a table are not part of it."""
+    """Drop leading and trailing rows and columns that are empty frame strips: frames,
+    shading boxes and margins drawn around a table are not part of it."""
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
 
+    # An empty edge row or column is a frame only when it is mostly one merged strip; one
+    # ruled into separate cells is a real (if empty) part of the grid and is kept, so that
+    # its page still lines up with the table's other pages.
     def empty_row(r: int) -> bool:
-        return not any(c.text for c in cells if c.row <= r < c.row + c.rowspan)
+        covering = [c for c in cells if c.row <= r < c.row + c.rowspan]
+        return not any(c.text for c in covering) and len(covering) * 2 <= max(n_cols, 2)
 
     def empty_col(k: int) -> bool:
-        return not any(c.text for c in cells if c.col <= k < c.col + c.colspan)
+        covering = [c for c in cells if c.col <= k < c.col + c.colspan]
+        return not any(c.text for c in covering) and len(covering) * 2 <= max(n_rows, 2)
 
     top, bottom, left, right = 0, n_rows, 0, n_cols
     while top < bottom and empty_row(top):
@@ -359,8 +364,12 @@ def header_row_count(cells: list[GridCell], n_rows: int) -> int:
 
 
 def _has_subheaders(cells: list[GridCell], spanning: GridCell, row: int) -> bool:
+    """Whether `row` holds sub-headers of `spanning`: several named cells under it, in a row
+    that carries no numbers (a row with figures is data, whatever sits beside them)."""
     below = [c for c in cells if c.row == row and spanning.col <= c.col < spanning.col + spanning.colspan]
-    return len(below) > 1 and all(c.text and not _is_number(c.text) for c in below)
+    whole_row = [c for c in cells if c.row == row]
+    return (len(below) > 1 and all(c.text for c in below)
+            and not any(c.text and _is_number(c.text) for c in whole_row))
 
 
 def _is_number(text: str) -> bool:
