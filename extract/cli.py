@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--timeout", type=float, default=DEFAULT_LIMITS.seconds,
                      help=f"seconds one notice may take (default: {DEFAULT_LIMITS.seconds:g}; 0: no limit)")
     run.add_argument("--memory-mb", type=int, default=DEFAULT_LIMITS.memory_mb,
-                     help=f"memory one notice may use, MiB (default: {DEFAULT_LIMITS.memory_mb}; 0: no limit)")
+                     help=f"memory one notice may add to the runner's, MiB (default: {DEFAULT_LIMITS.memory_mb}; 0: no limit)")
 
     check = commands.add_parser("validate", help="validate stored documents against the schema version they name")
     check.add_argument("files", type=Path, nargs="+")

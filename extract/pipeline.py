@@ -123,7 +123,7 @@ class RunLimits:
     exhaust the run. Each notice runs in a child process; `None` switches a limit off."""
 
     seconds: float | None = 300.0
-    memory_mb: int | None = 4096
+    memory_mb: int | None = 4096     # on top of what the runner itself maps
 
 
 DEFAULT_LIMITS = RunLimits()
@@ -197,11 +197,24 @@ def _extract_outcome(path: Path, name: str, out_dir: Path) -> NoticeOutcome:
                          warnings=[f"{e.code}: {e.message}" for e in notice.errors])
 
 
+def _mapped_bytes() -> int:
+    """Virtual memory this process maps already (what a forked child starts with)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def _child(path: Path, name: str, out: Path, memory_mb: int | None, conn) -> None:
     if memory_mb is not None:
         import resource
 
-        limit = memory_mb * 1024 * 1024
+        # the limit is on what the notice adds to the runner's own mapped memory
+        limit = _mapped_bytes() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     conn.send(_extract_outcome(path, name, out))
     conn.close()
