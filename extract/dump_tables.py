@@ -18,7 +18,6 @@ Two forms occur in crawlers' dumps:
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 

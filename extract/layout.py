@@ -20,7 +20,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from extract.geometry import reading_frame_size, rotate_to_reading_frame
+from extract.geometry import rotate_to_reading_frame
 from extract.model import (
     Block,
     Box,
@@ -168,6 +168,9 @@ def pdf_lines_to_blocks(lines: list[TextLine], body_size: float | None, settings
         return []
     size = body_size or statistics.median(line.size or 10 for line in lines)
     body = [line for line in lines if line.size == body_size and line.box is not None]
+    # the body font is the one most characters are set in, not most lines
+    body_font = Counter(font for line in body for font in [line.font] * len(line.text)).most_common(1)[0][0] \
+        if body else None
     left = _mode([round(line.box.x0) for line in body]) if body else 0
     right = _percentile([line.box.x1 for line in body], 0.9) if body else 0
     leading = _mode([round(b.box.top - a.box.top, 1) for a, b in zip(body, body[1:])
@@ -184,7 +187,7 @@ def pdf_lines_to_blocks(lines: list[TextLine], body_size: float | None, settings
     for group in groups:
         starts_page = group[0].page not in first_on_page
         first_on_page.add(group[0].page)
-        blocks.append(_make_block(group, body_size, settings, starts_page,
+        blocks.append(_make_block(group, body_size, body_font, settings, starts_page,
                                   [Provenance(page=line.page, box=line.box) for line in group]))
     return blocks
 
@@ -210,8 +213,8 @@ def _continues(prev: TextLine, line: TextLine, left: float, right: float, leadin
             and 0 < line.box.top - prev.box.top < 2.0 * unit)
 
 
-def _make_block(texts: list, body_size: float | None, settings: LayoutSettings, starts_page: bool,
-                provenance: list[Provenance]) -> Block:
+def _make_block(texts: list[TextLine], body_size: float | None, body_font: str | None, settings: LayoutSettings,
+                starts_page: bool, provenance: list[Provenance]) -> Block:
     text = join_lines([t.text for t in texts])
     first = texts[0]
     numbered = section_number(text)
@@ -219,18 +222,13 @@ def _make_block(texts: list, body_size: float | None, settings: LayoutSettings, 
     level = number = None
     if numbered:
         level, number, rest = numbered
-        different_font = body_size is not None and isinstance(first, TextLine) and first.size == body_size \
-            and first.font is not None and _is_heading_font(first.font, texts)
-        if level == 1 and (("。" not in rest and len(text) <= settings.heading_max_chars) or different_font):
+        # a numbered line set in another font than the body's (黑体 headings over 仿宋 text)
+        other_font = (body_font is not None and first.font is not None and first.size == body_size
+                      and first.font != body_font)
+        if level == 1 and (("。" not in rest and len(text) <= settings.heading_max_chars) or other_font):
             kind = "heading"
-    return Block(kind=kind, text=text, page=first.page, level=level, number=number,
-                 size=getattr(first, "size", None), font=getattr(first, "font", None),
-                 starts_page=starts_page, provenance=tuple(provenance))
-
-
-def _is_heading_font(font: str, texts: list) -> bool:
-    lowered = font.lower()
-    return any(word in lowered for word in ("bold", "hei", "sans", "黑"))
+    return Block(kind=kind, text=text, page=first.page, level=level, number=number, size=first.size,
+                 font=first.font, starts_page=starts_page, provenance=tuple(provenance))
 
 
 # ---------------------------------------------------------------- text dumps
@@ -275,7 +273,7 @@ def dump_lines_to_blocks(lines: list[TextLine], settings: LayoutSettings) -> lis
         seen_pages.add(group[0].page)
         provenance = [Provenance(page=group[0].page,
                                  lines=LineRange(first=group[0].lines.first, last=group[-1].lines.last))]
-        blocks.append(_make_block(group, None, settings, starts_page, provenance))
+        blocks.append(_make_block(group, None, None, settings, starts_page, provenance))
     return blocks
 
 

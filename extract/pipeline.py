@@ -19,7 +19,7 @@ from extract.config import PDF_SUFFIXES, REPO_ROOT, RUN_REPORT, TEXT_DUMP_SUFFIX
 from extract.errors import ErrorCode, NoticeError
 from extract.layout import layout_document
 from extract.load import load_source
-from extract.model import SCHEMA_VERSION, Notice, Records, Source
+from extract.model import SCHEMA_VERSION, Notice, Source
 from extract.records import build_records
 from extract.series import series_key
 from extract.store import to_json, write_atomic

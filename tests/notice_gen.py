@@ -87,7 +87,7 @@ def notice_lines(spec: NoticeSpec, width_chars: int, size: float, left: float, r
         out.append(centred(spec.doc_number, size))
     if spec.addressees_line:
         out.append(_Line(spec.addressees_line, size, left, gap_before=size))
-    for text, heading in body_paragraphs(spec):
+    for text, _heading in body_paragraphs(spec):
         for k, piece in enumerate(wrap(text, width_chars, 2)):
             out.append(_Line(piece, size, left + (2 * size if k == 0 else 0)))
     # GB/T 9704 order: attachment list, signature and date, then the note (附注) with the phone

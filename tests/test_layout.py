@@ -49,7 +49,9 @@ def _glyph(text, x, top, font="Serif", size=10.0):
 
 
 def test_heading_by_font_and_lines_by_overlap():
-    body = [_glyph(ch, 100 + 10 * k, 200) for k, ch in enumerate("正文内容足够长足够长足够长")]
+    # the body (three lines of the page's regular font) outweighs the one heading line
+    body = [_glyph(ch, 100 + 10 * k, 200 + 14 * row)
+            for row in range(3) for k, ch in enumerate("正文内容足够长足够长足够长足够长足够长足够")]
     heading = [_glyph(ch, 100 + 10 * k, 170, font="Sans-Bold") for k, ch in enumerate("二、关于资金保障的具体要求和工作安排。说明")]
     page = SourcePage(number=1, width=600, height=800, glyphs=tuple(heading + body))
     laid = layout_document(SourceDocument(file="x.pdf", sha256="0" * 64, media_type="application/pdf",
