@@ -3,6 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+OCR_ENGINE := rapidocr-onnxruntime==1.4.4
+# Debian packages: a CJK font, so that pdfium can render the tests' generated notices (their
+# reportlab fonts are not embedded) into scans; Tesseract only for the OCR benchmark.
+TEST_PACKAGES := fonts-wqy-microhei
+BENCH_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
 .PHONY: help venv extract test schema validate diff history migrate bench clean
@@ -15,14 +21,22 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps $(OCR_ENGINE)
 	touch $(STAMP)
+
+# install Debian packages that are missing (apt-get update only when the install needs it)
+define debian_packages
+	@dpkg -s $(1) >/dev/null 2>&1 || $(SUDO) apt-get install -y -q $(1) >/dev/null 2>&1 \
+		|| { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q $(1); }
+endef
 
 venv: $(STAMP) ## create the environment (.venv) if it is missing or stale
 
 extract: $(STAMP) ## extract every notice in data/raw/ into data/structured/
 	$(PY) -m extract run
 
-test: $(STAMP) ## run the test suite (unit, end-to-end, notebook)
+test: $(STAMP) ## run the test suite (unit, end-to-end, OCR on generated scans, notebook)
+	$(call debian_packages,$(TEST_PACKAGES))
 	$(PY) -m pytest
 
 schema: $(STAMP) ## regenerate schemas/ from the document model
@@ -42,8 +56,10 @@ history: $(STAMP) ## the editions in a notice's series: make history ID=...
 migrate: $(STAMP) ## store every notice's latest version at the current schema version
 	$(PY) -m extract migrate
 
-bench: $(STAMP) ## print table accuracy and timing against camelot and pdfplumber
+bench: $(STAMP) ## print table and OCR accuracy and speed against the alternatives
+	$(call debian_packages,$(TEST_PACKAGES) $(BENCH_PACKAGES))
 	$(PY) bench/tables.py
+	$(PY) bench/ocr.py
 
 clean: ## remove the environment and build outputs (not data/structured/)
 	rm -rf $(VENV) build .pytest_cache

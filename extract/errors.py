@@ -19,6 +19,9 @@ class ErrorCode(str, Enum):
     UNKNOWN_TEXT_ENCODING = "unknown_text_encoding"
     UNSUPPORTED_INPUT = "unsupported_input"
     UNDECODABLE_TEXT = "undecodable_text"
+    # ocr
+    OCR_UNAVAILABLE = "ocr_unavailable"
+    LOW_CONFIDENCE = "low_confidence"
     # structure
     NO_TITLE = "no_title"
     # tables and records

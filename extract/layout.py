@@ -56,7 +56,8 @@ class LayoutSettings:
 DEFAULT_SETTINGS = LayoutSettings()
 
 # A page number between dashes is never content, wherever it is; a bare number only in the margins.
-DASHED_PAGE_NUMBER = re.compile(r"^[—－\-–]+\s*\d{1,4}\s*[—－\-–]+$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
+# (OCR reads a short dash as 一 at times: a line of nothing but a number between them is no text.)
+DASHED_PAGE_NUMBER = re.compile(r"^[—－\-–一]+\s*\d{1,4}\s*[—－\-–一]+$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
 BARE_PAGE_NUMBER = re.compile(r"^\d{1,4}$")
 # GB/T 9704: an attachment's first page opens with a line "附件 N"; it never continues a paragraph.
 # and the attachment list (附件：1. …) opens a block of its own.
@@ -125,8 +126,9 @@ def glyphs_to_lines(glyphs: list[Glyph], page: SourcePage, direction: int, setti
             box = box.union(b)
         sizes = Counter(g.size for _, g in row)
         fonts = Counter(g.font for _, g in row)
-        lines.append(TextLine(text=text, page=page.number, box=box.rounded(),
-                              size=sizes.most_common(1)[0][0], font=fonts.most_common(1)[0][0]))
+        confidence = min((g.confidence for _, g in row if g.confidence is not None), default=None)
+        lines.append(TextLine(text=text, page=page.number, box=box.rounded(), size=sizes.most_common(1)[0][0],
+                              font=fonts.most_common(1)[0][0], confidence=confidence))
     return lines
 
 
@@ -227,8 +229,9 @@ def _make_block(texts: list[TextLine], body_size: float | None, body_font: str |
                       and first.font != body_font)
         if level == 1 and (("。" not in rest and len(text) <= settings.heading_max_chars) or other_font):
             kind = "heading"
+    confidence = min((t.confidence for t in texts if t.confidence is not None), default=None)
     return Block(kind=kind, text=text, page=first.page, level=level, number=number, size=first.size,
-                 font=first.font, starts_page=starts_page, provenance=tuple(provenance))
+                 font=first.font, starts_page=starts_page, confidence=confidence, provenance=tuple(provenance))
 
 
 # ---------------------------------------------------------------- text dumps

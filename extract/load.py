@@ -8,8 +8,11 @@ pdfminer's device space for /Rotate 90/270 pages depends on how the MediaBox was
 Text dumps (what a crawler saved) are decoded as UTF-8 or GB18030; by their convention a
 line starting with a space opens a new page and blank lines carry nothing.
 
+Pages without text, or with characters that cannot be decoded, are loaded as they are
+(undecodable characters left out and reported); the OCR stage decides what to do with them.
+
 Errors: raises `NoticeError` (codes empty_file, not_a_pdf, truncated_pdf, encrypted_pdf,
-unreadable_pdf, no_text_layer, unknown_text_encoding, unsupported_input) naming the file.
+unreadable_pdf, unknown_text_encoding, unsupported_input) naming the file.
 """
 
 from __future__ import annotations
@@ -87,12 +90,6 @@ def load_pdf(path: Path, name: str) -> SourceDocument:
     if not pages:
         code = ErrorCode.TRUNCATED_PDF if truncated else ErrorCode.UNREADABLE_PDF
         raise NoticeError(code, "the PDF has no readable pages", file=name, stage=STAGE)
-    if not any(p.glyphs for p in pages) and errors:
-        raise NoticeError(ErrorCode.UNDECODABLE_TEXT, "the text layer cannot be decoded: " + errors[0].message,
-                          file=name, stage=STAGE)
-    if not any(p.glyphs for p in pages):
-        raise NoticeError(ErrorCode.NO_TEXT_LAYER, "no text layer: no page has any characters (a scan?)",
-                          file=name, stage=STAGE)
     return SourceDocument(file=name, path=str(path.resolve()), sha256=sha256_of(data), media_type="application/pdf",
                           page_count=len(pages), pages=tuple(pages), errors=tuple(errors))
 
@@ -135,8 +132,10 @@ def _read_pdf_page(page) -> tuple[SourcePage, list[ErrorItem]]:
     for edge in page.edges:
         corners = [to_display(edge["x0"], edge["y0"]), to_display(edge["x1"], edge["y1"])]
         rulings.append(Ruling(box=box_from_points(corners).rounded()))
+    images = [box_from_points([to_display(image["x0"], image["y0"]), to_display(image["x1"], image["y1"])]).rounded()
+              for image in page.images]
     return SourcePage(number=page.page_number, width=round(width, 2), height=round(height, 2), rotation=rotation,
-                      glyphs=tuple(glyphs), rulings=tuple(rulings), image_count=len(page.images)), errors
+                      glyphs=tuple(glyphs), rulings=tuple(rulings), images=tuple(images)), errors
 
 
 def _raise_unreadable(exc: Exception, truncated: bool, name: str) -> None:

@@ -31,8 +31,18 @@ def to_1_1_0(document: dict) -> dict:
     return out
 
 
+def to_1_2_0(document: dict) -> dict:
+    """1.2.0 added optional fields only (per-page text source, OCR confidences): a 1.1.0
+    document is a valid 1.2.0 one as it stands; a migrated one lists no page sources, as
+    it was not re-extracted."""
+    out = copy.deepcopy(document)
+    out["schema_version"] = "1.2.0"
+    return out
+
+
 MIGRATIONS: dict[str, tuple[str, Callable[[dict], dict]]] = {
     "1.0.0": ("1.1.0", to_1_1_0),
+    "1.1.0": ("1.2.0", to_1_2_0),
 }
 
 

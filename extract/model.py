@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 # Semantic versioning: a minor version may add optional fields, never drop, rename or tighten
 # one (tests/test_versions.py checks that stored documents of the same major version still
 # validate); anything else is a new major version with a migration in extract/migrate.py.
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 SCHEMA_ID = f"urn:policy-notices:schema:notice:{SCHEMA_VERSION}"
 
 Degrees = Literal[0, 90, 180, 270]
@@ -94,6 +94,7 @@ class Glyph(Frozen):
     size: float
     box: Box
     direction: Degrees
+    confidence: float | None = None   # OCR's confidence in the character's line; None: from the text layer
 
 
 class Ruling(Frozen):
@@ -113,9 +114,26 @@ class DumpLine(Frozen):
     text: str
 
 
+TextSource = Literal["pdf", "ocr", "dump"]
+
+
+class PageText(Frozen):
+    """Where a page's text came from: the PDF's text layer, OCR of the rendered page (with
+    why the text layer was not used, how the page was turned and straightened, and the OCR's
+    lowest line confidence), or a text dump."""
+
+    page: int = Field(ge=1)
+    source: TextSource
+    reason: str | None = None
+    orientation: Degrees | None = Field(default=None, description="how the page's text was printed: degrees clockwise from upright")
+    skew_degrees: float | None = None
+    confidence: float | None = Field(default=None, ge=0, le=1)
+
+
 class SourcePage(Frozen):
     """One page. PDF pages carry glyphs and rulings in the display frame (`width` x `height`
-    points); text-dump pages carry their lines."""
+    points); text-dump pages carry their lines. `rulings_source` says whether the rulings are
+    the PDF's vector lines or lines found on the rendered page."""
 
     number: int = Field(ge=1)
     width: float = 0.0
@@ -123,8 +141,10 @@ class SourcePage(Frozen):
     rotation: Degrees = 0
     glyphs: tuple[Glyph, ...] = ()
     rulings: tuple[Ruling, ...] = ()
-    image_count: int = 0
+    rulings_source: Literal["vector", "raster"] = "vector"
+    images: tuple[Box, ...] = ()      # where pictures are drawn, display frame
     lines: tuple[DumpLine, ...] = ()
+    text: PageText | None = None
 
 
 class ErrorItem(Frozen):
@@ -168,6 +188,7 @@ class TextLine(Frozen):
     lines: LineRange | None = None
     size: float | None = None
     font: str | None = None
+    confidence: float | None = None
 
 
 class Block(Frozen):
@@ -182,6 +203,7 @@ class Block(Frozen):
     size: float | None = None
     font: str | None = None
     starts_page: bool = False
+    confidence: float | None = None
     provenance: tuple[Provenance, ...]
 
 
@@ -227,6 +249,8 @@ class DocumentInfo(Frozen):
 
 class Paragraph(Frozen):
     text: str
+    confidence: float | None = Field(default=None, ge=0, le=1, exclude_if=lambda v: v is None,
+                                     description="OCR's lowest line confidence; absent for text from a text layer (since 1.2.0)")
     provenance: list[Provenance]
 
 
@@ -258,6 +282,8 @@ class TableCell(Frozen):
     rowspan: int = Field(default=1, ge=1)
     colspan: int = Field(default=1, ge=1)
     text: str | None
+    confidence: float | None = Field(default=None, ge=0, le=1, exclude_if=lambda v: v is None,
+                                     description="OCR's lowest confidence in the cell's text; absent for a text layer (since 1.2.0)")
     provenance: list[Provenance]
 
 
@@ -329,6 +355,7 @@ class Notice(Frozen):
     status: Literal["ok", "partial"]
     errors: list[ErrorItem]
     source: Source
+    pages: list[PageText] = Field(default=[], description="per page, where its text came from (since 1.2.0)")
     document: DocumentInfo
     preamble: list[Paragraph] = Field(description="body paragraphs before the first numbered section")
     sections: list[Section]

@@ -1,6 +1,6 @@
 """The pipeline: composes the stages for one notice, and runs a batch over a folder.
 
-One notice: load -> tables -> layout -> structure -> records -> validate -> store. A notice
+One notice: load -> ocr -> tables -> layout -> structure -> records -> validate -> store. A notice
 that fails at any stage is reported with its file, error code and reason and is not written;
 the batch goes on with the next.
 """
@@ -20,6 +20,7 @@ from extract.errors import ErrorCode, NoticeError
 from extract.layout import layout_document
 from extract.load import load_source
 from extract.model import SCHEMA_VERSION, Notice, Source
+from extract.ocr import low_confidence_errors, ocr_document
 from extract.records import build_records
 from extract.series import series_key
 from extract.store import to_json, write_atomic
@@ -44,12 +45,15 @@ def display_path(path: Path) -> str:
 def extract_notice(path: Path) -> Notice:
     """Run every stage on one input; raises NoticeError naming the file when it cannot."""
     name = display_path(path)
-    source = load_source(path, name)
+    source = ocr_document(load_source(path, name))
     found = find_tables(source)
     laid = layout_document(source, found.regions)
     structure = blocks_to_structure(laid, file=name)
     records, record_errors = build_records(found.tables, structure)
-    errors = [*source.errors, *laid.errors, *found.errors, *record_errors]
+    paragraphs = [*structure.preamble, *_section_paragraphs(structure.sections), *structure.closing,
+                  *(p for a in structure.attachments for p in a.paragraphs)]
+    unsure = low_confidence_errors(paragraphs, list(found.tables))
+    errors = [*source.errors, *laid.errors, *found.errors, *unsure, *record_errors]
     document = structure.document
     return Notice(
         schema_version=SCHEMA_VERSION,
@@ -59,6 +63,7 @@ def extract_notice(path: Path) -> Notice:
         status="partial" if errors else "ok",
         errors=errors,
         source=Source(file=name, sha256=source.sha256, media_type=source.media_type, pages=source.page_count),
+        pages=[page.text for page in source.pages if page.text is not None],
         document=structure.document,
         preamble=structure.preamble,
         sections=structure.sections,
@@ -67,6 +72,10 @@ def extract_notice(path: Path) -> Notice:
         tables=list(found.tables),
         records=records,
     )
+
+
+def _section_paragraphs(sections) -> list:
+    return [p for s in sections for p in [*s.paragraphs, *_section_paragraphs(s.children)]]
 
 
 def notice_to_checked_json(notice: Notice) -> str:

@@ -85,7 +85,12 @@ def segments_to_rulings(segments, horizontal: bool, scale: float) -> list[Ruling
 
 def raster_rulings(path: Path, page_number: int, settings: RasterSettings = DEFAULT_SETTINGS) -> list[Ruling]:
     """Horizontal and vertical rulings seen on the rendered page, in the display frame."""
-    gray = render_page_gray(path, page_number, settings.scale)
+    return image_rulings(render_page_gray(path, page_number, settings.scale), settings.scale, settings)
+
+
+def image_rulings(gray: np.ndarray, scale: float, settings: RasterSettings = DEFAULT_SETTINGS) -> list[Ruling]:
+    """Horizontal and vertical rulings on a grey page image of `scale` pixels per point, in
+    points of the image's own frame."""
     binary = binarize(gray)
     height, width = binary.shape
     rulings = []
@@ -93,5 +98,5 @@ def raster_rulings(path: Path, page_number: int, settings: RasterSettings = DEFA
         length = max(10, int(extent * settings.min_line_share))
         mask = line_mask(binary, horizontal, length)
         rulings.extend(segments_to_rulings(mask_to_segments(mask, settings.max_thickness_px), horizontal,
-                                           settings.scale))
+                                           scale))
     return rulings

@@ -5,8 +5,9 @@ level, a 学时 (hours) and a 金额/补贴 (amount) column; as training institu
 include 机构/名称 and 领域 columns. Columns are found by these header words, which are the
 vocabulary of such tables, never by position.
 
-A value that cannot be read as its column's type is None in the record and reported as an
-error (code record_field_unreadable) with its table, row and page: never guessed.
+A value that cannot be read as its column's type, or that OCR read with low confidence, is
+None in the record and reported as an error (code record_field_unreadable) with its table,
+row and page: never guessed.
 `valid_until` comes from the clause that cites the table's attachment (试行到2025年12月31日).
 """
 
@@ -23,6 +24,7 @@ from extract.model import (
     Table,
     TrainingInstitution,
 )
+from extract.ocr import DEFAULT_SETTINGS as OCR_SETTINGS
 from extract.text import CHINESE_DATE, normalize_spaces, parse_chinese_date
 
 STAGE = "records"
@@ -90,13 +92,15 @@ def subsidy_columns(table: Table):
     return occupation, code, sorted(groups, key=lambda g: g[1])
 
 
-def resolved_body(table: Table) -> list[list[str | None]]:
-    """Body rows with every merged cell's text in each row and column it covers."""
+def resolved_body(table: Table, min_confidence: float = OCR_SETTINGS.low_confidence) -> list[list[str | None]]:
+    """Body rows with every merged cell's text in each row and column it covers; a cell that
+    OCR read with less than `min_confidence` is None (unreadable), never taken on trust."""
     grid = [list(row) for row in table.header + table.body]
     for cell in table.cells:
+        unsure = cell.confidence is not None and cell.confidence < min_confidence
         for r in range(cell.row, cell.row + cell.rowspan):
             for c in range(cell.col, cell.col + cell.colspan):
-                grid[r][c] = cell.text
+                grid[r][c] = None if unsure else cell.text
     return grid[table.header_rows:]
 
 
@@ -107,6 +111,13 @@ def _row_source(table: Table, row: int) -> RecordSource:
         if cell.row <= absolute < cell.row + cell.rowspan:
             provenance.extend(p for p in cell.provenance if p not in provenance)
     return RecordSource(table=table.id, row=row, provenance=provenance[:1])
+
+
+def _unreadable_row(table: Table, row: int, what: str) -> ErrorItem:
+    source = _row_source(table, row)
+    return ErrorItem(stage=STAGE, code=ErrorCode.RECORD_FIELD_UNREADABLE.value,
+                     page=source.provenance[0].page if source.provenance else None,
+                     message=f"table {table.id} row {row}: {what} is empty or not readable; row left out")
 
 
 def _read(value: str | None, pattern: re.Pattern[str], convert, what: str, table: Table, row: int,
@@ -125,7 +136,10 @@ def table_to_subsidy_standards(table: Table, layout, valid_until, errors: list[E
     occupation_col, code_col, groups = layout
     out = []
     for row, values in enumerate(resolved_body(table)):
-        occupation = normalize_spaces(values[occupation_col] or "")
+        if values[occupation_col] is None:
+            errors.append(_unreadable_row(table, row, "occupation"))
+            continue
+        occupation = normalize_spaces(values[occupation_col])
         if not occupation:
             continue
         code = None
@@ -193,8 +207,7 @@ def table_to_institutions(table: Table, columns, errors: list[ErrorItem]) -> lis
         if not name and not field:
             continue
         if not name or not field:
-            errors.append(ErrorItem(stage=STAGE, code=ErrorCode.RECORD_FIELD_UNREADABLE.value,
-                                    message=f"table {table.id} row {row}: institution or field is empty; row left out"))
+            errors.append(_unreadable_row(table, row, "institution or field"))
             continue
         seq = _read(values[seq_col], INTEGER, int, "seq", table, row, errors) if seq_col is not None else None
         batch = normalize_spaces(values[batch_col] or "") or None if batch_col is not None else None

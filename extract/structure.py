@@ -25,13 +25,12 @@ from extract.model import (
     Reference,
     Section,
 )
-from extract.text import parse_chinese_date, section_number
+from extract.text import DOC_NUMBER_PATTERN, canonical_doc_number, parse_chinese_date, section_number
 
 STAGE = "structure"
 
-_DOC_NUMBER = r"[\u4e00-\u9fff]{1,12}[〔［\[【(（]\s*\d{4}\s*[〕］\]】)）]\s*\d{1,4}\s*号"
-DOC_NUMBER_LINE = re.compile(rf"^{_DOC_NUMBER}$")
-DOC_NUMBER_ANYWHERE = re.compile(_DOC_NUMBER)
+DOC_NUMBER_LINE = re.compile(rf"^{DOC_NUMBER_PATTERN}$")
+DOC_NUMBER_ANYWHERE = re.compile(DOC_NUMBER_PATTERN)
 CITED_TITLE = re.compile(r"《([^《》]{2,80})》\s*[（(]\s*$")
 DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 IMPRINT_LINE = re.compile(r"^(?P<issuer>.*?)\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印发$")
@@ -91,7 +90,7 @@ def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructur
         attachments, after = parse_attachment_list(blocks, list_index, used)
         attachments, closing = assign_attachment_pages(attachments, blocks[after:], used, after)
 
-    doc_number_text = re.sub(r"\s+", "", blocks[doc_number].text) if doc_number is not None else None
+    doc_number_text = canonical_doc_number(blocks[doc_number].text) if doc_number is not None else None
     document = DocumentInfo(
         title=title,
         plan_title=plan_title,
@@ -214,7 +213,7 @@ def _imprint(blocks: list[Block], used: set[int]) -> Imprint | None:
 
 
 def paragraph_of(block: Block) -> Paragraph:
-    return Paragraph(text=block.text, provenance=list(block.provenance))
+    return Paragraph(text=block.text, confidence=block.confidence, provenance=list(block.provenance))
 
 
 def split_lead_in(rest: str) -> tuple[str | None, str]:
@@ -255,7 +254,8 @@ def build_sections(blocks: list[Block]) -> list[Section]:
             section = _OpenSection(number=block.number, level=block.level, heading=heading,
                                    provenance=list(block.provenance))
             if body.strip():
-                section.paragraphs.append(Paragraph(text=body.strip(), provenance=list(block.provenance)))
+                section.paragraphs.append(Paragraph(text=body.strip(), confidence=block.confidence,
+                                                            provenance=list(block.provenance)))
             while stack and stack[-1].level >= block.level:
                 stack.pop()
             (stack[-1].children if stack else roots).append(section)
@@ -340,7 +340,7 @@ def find_references(texts: list[str], exclude: str | None = None) -> list[Refere
     seen: dict[str, Reference] = {}
     for text in texts:
         for match in DOC_NUMBER_ANYWHERE.finditer(text):
-            number = CITATION_LEAD_WORDS.sub("", re.sub(r"\s+", "", match.group(0)))
+            number = CITATION_LEAD_WORDS.sub("", canonical_doc_number(match.group(0)))
             if number == exclude or number in seen:
                 continue
             title_match = CITED_TITLE.search(text[max(0, match.start() - 90):match.start()])

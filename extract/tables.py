@@ -18,7 +18,7 @@ layout leaves their text alone, and errors).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from extract.geometry import reading_to_display_box, rotate_to_reading_frame
@@ -76,6 +76,7 @@ class GridCell:
     box: Box
     text: str
     provenance: list[Provenance] = field(default_factory=list)
+    confidence: float | None = None   # OCR's lowest confidence in the text; None: a text layer
 
 
 @dataclass
@@ -112,8 +113,8 @@ def find_page_tables(page: SourcePage, settings: TableSettings = DEFAULT_SETTING
     stray rulings (lines baked into a picture, broken strokes), the rulings are looked for on
     the rendered page instead."""
     components = rulings_to_components(list(page.rulings), settings)
-    source = "vector"
-    if not components and path and page.glyphs and (page.image_count or len(page.rulings) >= settings.raster_min_rulings):
+    source = page.rulings_source
+    if not components and source == "vector" and path and page.glyphs and (page.images or len(page.rulings) >= settings.raster_min_rulings):
         from extract.raster import raster_rulings
 
         components = rulings_to_components(raster_rulings(Path(path), page.number), settings)
@@ -250,6 +251,7 @@ def fill_cell_text(cells: list[GridCell], glyphs: list[Glyph], page: SourcePage,
         lines = glyphs_to_lines(own, page, direction, LAYOUT_SETTINGS)
         cell.text = join_lines([line.text for line in lines])
         cell.provenance = [Provenance(page=page.number, box=cell.box)]
+        cell.confidence = min((g.confidence for g in own if g.confidence is not None), default=None)
 
 
 def peel_frame(cells: list[GridCell], xs: list[float], ys: list[float]):
@@ -269,8 +271,7 @@ def peel_frame(cells: list[GridCell], xs: list[float], ys: list[float]):
             ys = ys[:-1]
         elif len(first) == 1 and first[0].colspan == n_cols and first[0].rowspan == 1:
             captions.append(first[0].text)
-            cells = [GridCell(row=c.row - 1, col=c.col, rowspan=c.rowspan, colspan=c.colspan, box=c.box,
-                              text=c.text, provenance=c.provenance) for c in cells if c is not first[0]]
+            cells = [replace(c, row=c.row - 1) for c in cells if c is not first[0]]
             ys = ys[1:]
         else:
             return cells, xs, ys, captions
@@ -309,8 +310,7 @@ def trim_empty_edges(cells: list[GridCell], xs: list[float], ys: list[float]):
         c0, c1 = max(c.col, left), min(c.col + c.colspan, right)
         if r0 >= r1 or c0 >= c1:
             continue
-        kept.append(GridCell(row=r0 - top, col=c0 - left, rowspan=r1 - r0, colspan=c1 - c0,
-                             box=c.box, text=c.text, provenance=c.provenance))
+        kept.append(replace(c, row=r0 - top, col=c0 - left, rowspan=r1 - r0, colspan=c1 - c0))
     return kept, xs[left:right + 1], ys[top:bottom + 1]
 
 
@@ -413,6 +413,7 @@ class _LogicalCell:
     colspan: int
     text: str
     provenance: list[Provenance]
+    confidence: float | None = None
 
 
 def to_table(group: list[PageTable], index: int) -> Table:
@@ -422,7 +423,8 @@ def to_table(group: list[PageTable], index: int) -> Table:
     header_rows = header_row_count(first.cells, first.n_rows)
     header_key = [(r, c, t) for r, c, t in _header_texts(first.cells, header_rows)]
     cells: list[_LogicalCell] = [
-        _LogicalCell(c.row, c.col, c.rowspan, c.colspan, c.text, list(c.provenance)) for c in first.cells]
+        _LogicalCell(c.row, c.col, c.rowspan, c.colspan, c.text, list(c.provenance), c.confidence)
+        for c in first.cells]
     n_rows = first.n_rows
     for part in group[1:]:
         skip = header_rows if _header_texts(part.cells, header_rows) == header_key else 0
@@ -440,7 +442,7 @@ def to_table(group: list[PageTable], index: int) -> Table:
                     above.rowspan += c.rowspan
                     above.provenance.extend(c.provenance)
                     continue
-            cells.append(_LogicalCell(row, c.col, c.rowspan, c.colspan, c.text, list(c.provenance)))
+            cells.append(_LogicalCell(row, c.col, c.rowspan, c.colspan, c.text, list(c.provenance), c.confidence))
         n_rows += part.n_rows - skip
     n_cols = len(first.col_widths)
     grid: list[list[str | None]] = [[None] * n_cols for _ in range(n_rows)]
@@ -460,7 +462,7 @@ def to_table(group: list[PageTable], index: int) -> Table:
         header=grid[:header_rows],
         body=grid[header_rows:],
         cells=[TableCell(row=c.row, col=c.col, rowspan=c.rowspan, colspan=c.colspan, text=c.text,
-                         provenance=c.provenance) for c in sorted(cells, key=lambda c: (c.row, c.col))],
+                         confidence=c.confidence, provenance=c.provenance) for c in sorted(cells, key=lambda c: (c.row, c.col))],
     )
 
 

@@ -23,6 +23,13 @@ HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (4, re.compile(r"^[（(](\d{1,2})[)）]")),
 )
 
+# 发文字号 (GB/T 9704-2012 7.2.4): the year in 〔〕. Other brackets (and spaces inside the
+# numbers) are accepted, as typists and OCR produce them; `canonical_doc_number` makes them 〔〕.
+_OPEN, _CLOSE = "〔［\\[【(（「", "〕］\\]】)）」"
+_YEAR_AND_NUMBER = rf"[{_OPEN}]\s*\d(?:\s*\d){{3}}\s*[{_CLOSE}]\s*\d(?:\s*\d){{0,3}}\s*号"
+DOC_NUMBER_PATTERN = rf"[\u4e00-\u9fff]{{1,12}}{_YEAR_AND_NUMBER}"
+_YEAR_IN_BRACKETS = re.compile(rf"[{_OPEN}](\s*\d(?:\s*\d){{3}}\s*)[{_CLOSE}]")
+
 CHINESE_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
@@ -46,6 +53,29 @@ def join_lines(lines: list[str]) -> str:
             out += " "
         out += line
     return normalize_spaces(out)
+
+
+# OCR engines read full-width punctuation as its ASCII twin; in Chinese text it is full width.
+_HALF_TO_FULL = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
+_HALF_PUNCT_IN_CJK = re.compile(rf"(?<=[{_CJK}])[,;:?!()]|[,;:?!()](?=[{_CJK}])")
+
+
+def widen_cjk_punctuation(text: str) -> str:
+    """ASCII punctuation next to a CJK character as its full-width form, character for
+    character (`人才,促进` -> `人才，促进`); punctuation between Latin letters or digits is kept."""
+    return _HALF_PUNCT_IN_CJK.sub(lambda m: m.group(0).translate(_HALF_TO_FULL), text)
+
+
+def canonical_doc_number(text: str) -> str:
+    """`人社部发 [2021] 73 号` -> `人社部发〔2021〕73号`: no spaces, the year in 〔〕."""
+    return _YEAR_IN_BRACKETS.sub(r"〔\1〕", re.sub(r"\s+", "", text))
+
+
+def doc_number_brackets(text: str) -> str:
+    """The year brackets of every doc number in `text` made 〔〕, character for character
+    (`[2021]73号` -> `〔2021〕73号`; the issuer's part may end the line before): OCR reads
+    them as [ ] 【 】 at times."""
+    return re.sub(_YEAR_AND_NUMBER, lambda m: _YEAR_IN_BRACKETS.sub(r"〔\1〕", m.group(0)), text)
 
 
 def display_width(text: str) -> int:

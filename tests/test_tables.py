@@ -91,7 +91,7 @@ def test_rulings_missing_from_the_vector_layer_are_found_on_the_image(tmp_path, 
     path = tmp_path / "t.pdf"
     write_table_pdf(path, SUBSIDY, orientation=orientation, lines_as_image=True)
     page = load_source(path).pages[0]
-    assert page.rulings == () and page.image_count == 1
+    assert page.rulings == () and len(page.images) == 1
     table = only_table(path)
     assert table.rulings == "raster"
     assert table.header + table.body == SUBSIDY.grid()

@@ -1,0 +1,487 @@
+"""OCR stage: pages whose text layer is missing or cannot be trusted get their text from the
+rendered page, so that the later stages see the same glyphs and rulings as for any PDF.
+
+Per page, one small step each:
+  `text_layer_problem` (why the text layer is not used, or None)
+  -> `render_page_gray` -> `text_line_quads` on a reduced image
+  -> `page_orientation` (0/90/180/270: the shape of the text lines, then the engine's
+     0°/180° line classifier) -> `rotate_quarter` to upright
+  -> `skew_angle` (where the rows of ink are most uneven) -> `deskew`
+  -> `read_lines` (text, confidence and a box per character)
+  -> glyphs and `image_rulings`, in the page's display frame.
+
+Frames: image space is pixels, top-left origin, of the upright and deskewed page image;
+divided by the scale it is the page's reading frame in points, and `reading_to_display_box`
+takes it to the display frame. The skew (a degree or so) is removed, not mapped back: boxes
+of OCR'd pages are in the *deskewed* display frame.
+
+The engine is RapidOCR (PP-OCRv4 Chinese models shipped inside the rapidocr-onnxruntime
+wheel; nothing is downloaded at run time); see the README for why it and not Tesseract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from extract.errors import ErrorCode, NoticeError
+from extract.geometry import reading_to_display_box
+from extract.model import Box, ErrorItem, Glyph, PageText, Paragraph, Ruling, SourceDocument, SourcePage, Table
+from extract.raster import RasterSettings, binarize, image_rulings, render_page_gray
+from extract.text import doc_number_brackets, widen_cjk_punctuation
+
+STAGE = "ocr"
+OCR_FONT = "ocr"  # the font name OCR glyphs carry: one font, so no heading is found by font
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    dpi: float = 200.0                 # rendering resolution of a page for OCR
+    orientation_scale: float = 0.5     # the page is reduced this much to find its orientation and skew
+    low_confidence: float = 0.90       # a line read with less confidence is reported, never silently kept
+    min_char_height: float = 4.0       # points: smaller ink the detector missed is noise, not a character
+    max_cell_ink: float = 0.2          # a "cell" with more ink than this share is a picture
+    size_tolerance: float = 0.1        # OCR'd lines' ink heights this close (a share) are one font size
+    max_skew: float = 3.0              # skew is looked for up to this many degrees either way
+    skew_step: float = 0.05            # ... to this precision
+    min_skew: float = 0.05             # smaller skew is left alone
+    orientation_lines: int = 12        # the longest lines voted on 0° vs 180°
+    private_use_share: float = 0.05    # this share of private-use characters makes a text layer untrusted
+    scan_area_share: float = 0.5       # a picture covering this share of the page may be a scan of it
+    uncovered_ink_share: float = 0.5   # this share of such a picture's ink outside every glyph: the text layer is not the page
+    check_scale: float = 0.5           # pixels per point of the image the ink check looks at
+    threads: int = 0                   # ONNX Runtime threads per session (0: its default, every core)
+
+    @property
+    def scale(self) -> float:
+        return self.dpi / 72.0
+
+
+DEFAULT_SETTINGS = OcrSettings()
+
+
+@dataclass(frozen=True)
+class OcrChar:
+    """One recognised character, its box (x0, top, x1, bottom) in image space and the
+    engine's confidence in its line (the per-word figures it also gives are too noisy to act on)."""
+
+    text: str
+    box: tuple[float, float, float, float]
+    confidence: float
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    """One recognised line in image space: its text (spaces included), the engine's
+    confidence in it, its box and its characters (spaces left out)."""
+
+    text: str
+    confidence: float
+    box: tuple[float, float, float, float]
+    chars: tuple[OcrChar, ...]
+
+
+# ---------------------------------------------------------------- which pages
+
+
+def text_layer_problem(page: SourcePage, errors: tuple[ErrorItem, ...], path: Path | None,
+                       settings: OcrSettings = DEFAULT_SETTINGS) -> str | None:
+    """Why the page's text layer cannot be used (None when it can): no text, glyphs that could
+    not be decoded, private-use characters, or a page-size picture (a scan) whose ink the
+    text layer does not account for."""
+    if not page.glyphs:
+        return "no text layer"
+    if any(e.page == page.number and e.code == ErrorCode.UNDECODABLE_TEXT.value for e in errors):
+        return "undecodable glyphs in the text layer"
+    private = sum(1 for g in page.glyphs if any(0xE000 <= ord(c) <= 0xF8FF for c in g.text))
+    if private > settings.private_use_share * len(page.glyphs):
+        return f"{private} private-use characters in the text layer"
+    scans = [b for b in page.images if b.width * b.height >= settings.scan_area_share * page.width * page.height]
+    if path is not None and scans:
+        share = uncovered_ink_share(page, scans[0], path, settings)
+        if share > settings.uncovered_ink_share:
+            return f"{share:.0%} of the ink of the page-size picture lies outside the text layer"
+    return None
+
+
+def uncovered_ink_share(page: SourcePage, region: Box, path: Path, settings: OcrSettings = DEFAULT_SETTINGS) -> float:
+    """Share of the rendered page's ink inside `region` (display frame), rulings left out,
+    that lies outside every glyph's box."""
+    import cv2
+
+    scale = settings.check_scale
+    ink = binarize(render_page_gray(path, page.number, scale))
+    outside = np.ones_like(ink, dtype=bool)
+    outside[int(region.top * scale):int(region.bottom * scale) + 1, int(region.x0 * scale):int(region.x1 * scale) + 1] = False
+    ink[outside] = 0
+    for ruling in page.rulings:  # lines are not text
+        b = ruling.box
+        cv2.rectangle(ink, (int(b.x0 * scale) - 1, int(b.top * scale) - 1),
+                      (int(b.x1 * scale) + 1, int(b.bottom * scale) + 1), 0, thickness=-1)
+    total = int(np.count_nonzero(ink))
+    if not total:
+        return 0.0
+    for glyph in page.glyphs:
+        b = glyph.box
+        pad = glyph.size * 0.2 * scale
+        cv2.rectangle(ink, (int(b.x0 * scale - pad), int(b.top * scale - pad)),
+                      (int(b.x1 * scale + pad), int(b.bottom * scale + pad)), 0, thickness=-1)
+    return int(np.count_nonzero(ink)) / total
+
+
+# ---------------------------------------------------------------- the engine
+
+
+@lru_cache(maxsize=2)
+def ocr_engine(threads: int = 0):
+    """The RapidOCR engine, loaded once per process; raises NoticeError when not installed."""
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError as exc:  # pragma: no cover - the project's setup installs it
+        raise NoticeError(ErrorCode.OCR_UNAVAILABLE, f"the OCR engine is not installed ({exc})", stage=STAGE) from None
+    options = {"intra_op_num_threads": threads} if threads else {}
+    return RapidOCR(**options)
+
+
+def text_line_quads(gray: np.ndarray, settings: OcrSettings = DEFAULT_SETTINGS) -> list[np.ndarray]:
+    """Detected text lines as 4x2 corner arrays (clockwise from top-left as detected), image space."""
+    quads, _ = ocr_engine(settings.threads)(_rgb(gray), use_det=True, use_cls=False, use_rec=False)
+    return [np.array(q, dtype=np.float32) for q in quads or []]
+
+
+def page_orientation(gray: np.ndarray, quads: list[np.ndarray], settings: OcrSettings = DEFAULT_SETTINGS) -> int:
+    """How the page's text was printed, degrees clockwise from upright. Lines longer than
+    they are tall say 0/180, taller ones 90/270; the engine's 0°/180° classifier on the
+    longest lines, turned each candidate way, decides between the two."""
+    along = across = 0.0
+    for q in quads:
+        w, h = _quad_size(q)
+        if w >= 2 * h:
+            along += w
+        elif h >= 2 * w:
+            across += h
+    first = 90 if across > along else 0
+    turned = rotate_quarter(gray, first)
+    longest = sorted((rotate_quad(q, first, gray.shape) for q in quads), key=lambda q: -_quad_size(q)[0])
+    longest = [q for q in longest if _quad_size(q)[0] >= 2 * _quad_size(q)[1]][: settings.orientation_lines]
+    if not longest:
+        return first
+    engine = ocr_engine(settings.threads)
+    crops = engine.get_crop_img_list(_rgb(turned), longest)
+    _, labels, _ = engine.text_cls(crops)
+    flipped = sum(1 for label, score in labels if label == "180")
+    return (first + 180) % 360 if flipped > len(labels) / 2 else first
+
+
+def rotate_quarter(gray: np.ndarray, orientation: int) -> np.ndarray:
+    """The image turned so that text printed `orientation` degrees clockwise stands upright."""
+    return np.ascontiguousarray(np.rot90(gray, k=orientation // 90))
+
+
+def rotate_quad(quad: np.ndarray, orientation: int, shape: tuple[int, ...]) -> np.ndarray:
+    """A quad's corners after `rotate_quarter(image, orientation)`, keeping the corner order's
+    meaning (first corner: top-left of the upright text)."""
+    height, width = shape[:2]
+    x, y = quad[:, 0], quad[:, 1]
+    k = (orientation // 90) % 4
+    if k == 1:    # anticlockwise quarter turn: (x, y) -> (y, width - x)
+        points = np.stack([y, width - x], axis=1)
+    elif k == 2:
+        points = np.stack([width - x, height - y], axis=1)
+    elif k == 3:  # clockwise quarter turn: (x, y) -> (height - y, x)
+        points = np.stack([height - y, x], axis=1)
+    else:
+        points = np.stack([x, y], axis=1)
+    # re-order the corners so the first is the top-left one in the turned image
+    start = int(np.argmin(points[:, 0] + points[:, 1]))
+    return np.roll(points, -start, axis=0).astype(np.float32)
+
+
+def skew_angle(gray: np.ndarray, settings: OcrSettings = DEFAULT_SETTINGS) -> float:
+    """The small rotation of an upright page, degrees (positive: lines descend to the right):
+    the angle at which the rows of the page's ink are most uneven (text lines and rulings
+    line up with image rows), found coarse to fine."""
+    import cv2
+
+    ink = binarize(gray)
+    height, width = ink.shape
+    centre = (width / 2, height / 2)
+
+    def unevenness(angle: float) -> float:
+        turned = cv2.warpAffine(ink, cv2.getRotationMatrix2D(centre, angle, 1.0), (width, height),
+                                flags=cv2.INTER_NEAREST)
+        rows = turned.sum(axis=1, dtype=np.float64)
+        return float(np.dot(rows, rows))
+
+    best, span, step = 0.0, settings.max_skew, settings.skew_step * 8
+    while True:
+        steps = int(round(span / step))
+        # on a tie the smaller turn wins
+        k = max(range(-steps, steps + 1), key=lambda k: (unevenness(best + k * step), -abs(k)))
+        best = best + k * step
+        if step <= settings.skew_step:
+            return round(best, 2)
+        span, step = step, max(step / 4, settings.skew_step)
+
+
+def deskew(gray: np.ndarray, angle: float) -> np.ndarray:
+    """The image rotated by -`angle` degrees about its centre, the corners filled white."""
+    import cv2
+
+    height, width = gray.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+    return cv2.warpAffine(gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def missed_ink_quads(ink: np.ndarray, quads: list[np.ndarray], settings: OcrSettings = DEFAULT_SETTINGS) -> list[np.ndarray]:
+    """Outlines of ink in ruled cells that the detector found no line in: it misses a lone
+    narrow character (a `1` in a table cell), which recognition reads all the same. Only ink
+    with a ruling on all four sides counts, so that pictures and stray marks are left alone."""
+    import cv2
+
+    from extract.raster import line_mask
+
+    height, width = ink.shape
+    across = line_mask(ink, True, max(10, int(width * 0.04)))
+    down = line_mask(ink, False, max(10, int(height * 0.04)))
+    text = ink.copy()
+    text[cv2.dilate(across | down, np.ones((5, 5), np.uint8)) > 0] = 0
+    for quad in quads:
+        cv2.fillPoly(text, [quad.astype(np.int32)], 0)
+    min_height = settings.min_char_height * settings.scale
+    glued = cv2.dilate(text, cv2.getStructuringElement(cv2.MORPH_RECT, (int(min_height), 3)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(glued)
+    found = []
+    for x, y, w, h, area in stats[1:count]:
+        if h < min_height or area < min_height * min_height:
+            continue
+        row, col = y + h // 2, x + w // 2
+        left, right = np.nonzero(down[row, :x])[0], np.nonzero(down[row, x + w:])[0]
+        above, below = np.nonzero(across[:y, col])[0], np.nonzero(across[y + h:, col])[0]
+        if not (left.size and right.size and above.size and below.size):
+            continue
+        cell = text[above[-1]:y + h + below[0], left[-1]:x + w + right[0]]
+        if np.count_nonzero(cell) > settings.max_cell_ink * cell.size:
+            continue  # a dense picture (a QR code, a seal), not a character in a cell
+        pad = max(2, int(h * 0.2))
+        corners = np.array([[x - pad, y - pad], [x + w + pad, y - pad], [x + w + pad, y + h + pad], [x - pad, y + h + pad]],
+                           dtype=np.float64).clip(0, [width, height])
+        found.append(corners.astype(np.float32))
+    return found
+
+
+def read_lines(gray: np.ndarray, quads: list[np.ndarray], settings: OcrSettings = DEFAULT_SETTINGS) -> list[OcrLine]:
+    """The text of each line `quads` (image space) outline on an upright image, with a box
+    and a confidence per character. Nothing is filtered by confidence here: low-confidence
+    text is kept, marked, and reported downstream."""
+    if not quads:
+        return []
+    engine = ocr_engine(settings.threads)
+    # the engine's own steps (rapidocr-onnxruntime 1.4.x), so that lines found on the reduced
+    # page are read on the full-resolution one
+    crops = engine.get_crop_img_list(_rgb(gray), quads)
+    recognised, _ = engine.text_rec(crops, True)
+    lines = []
+    for quad, (text, score, word_boxes, words, word_scores) in zip(quads, engine.cal_rec_boxes(crops, quads, recognised)):
+        if not text.strip():
+            continue
+        box = (float(quad[:, 0].min()), float(quad[:, 1].min()), float(quad[:, 0].max()), float(quad[:, 1].max()))
+        text = ocr_text_fixes(text)
+        lines.append(OcrLine(text=text, confidence=float(score), box=box,
+                             chars=_chars(text, float(score), box, word_boxes, words)))
+    return lines
+
+
+# Characters OCR reads in place of others and that do not occur in policy text.
+OCR_CONFUSIONS = str.maketrans({"丶": "、"})
+
+
+def ocr_text_fixes(text: str) -> str:
+    """OCR's habitual misreadings of Chinese print, corrected character for character:
+    ASCII punctuation next to CJK made full width, 丶 for 、, doc-number year brackets as 〔〕."""
+    return doc_number_brackets(widen_cjk_punctuation(text).translate(OCR_CONFUSIONS))
+
+
+def _chars(text: str, score: float, box, word_boxes, words) -> tuple[OcrChar, ...]:
+    """One box per character (spaces left out). The engine places words (a CJK character, or
+    a run of Latin letters and digits); each run of the text between spaces spans from its
+    first word's left to its last word's right, its characters side by side, so that later
+    stages find the spaces the engine read and no others. When the words do not add up to
+    the text, the line's box is divided instead."""
+    plain = text.replace(" ", "")
+    x0, top, x1, bottom = box
+    lefts = [x0 + (x1 - x0) * i / max(1, len(plain)) for i in range(len(plain))]
+    rights = [x0 + (x1 - x0) * (i + 1) / max(1, len(plain)) for i in range(len(plain))]
+    if word_boxes and sum(len(w.replace(" ", "")) for w in words) == len(plain):
+        i = 0
+        for word, quad in zip(words, word_boxes):
+            count = len(word.replace(" ", ""))
+            left, right = float(min(p[0] for p in quad)), float(max(p[0] for p in quad))
+            for k in range(count):
+                lefts[i + k] = left + (right - left) * k / count
+                rights[i + k] = left + (right - left) * (k + 1) / count
+            i += count
+    chars, i = [], 0
+    for run in text.split():
+        left, right = lefts[i], rights[i + len(run) - 1]
+        step = (right - left) / len(run)
+        chars.extend(OcrChar(text=ch, box=(left + k * step, top, left + (k + 1) * step, bottom), confidence=score)
+                     for k, ch in enumerate(run))
+        i += len(run)
+    return tuple(chars)
+
+
+def _quad_size(quad: np.ndarray) -> tuple[float, float]:
+    w = float(max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])))
+    h = float(max(np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])))
+    return w, h
+
+
+def _rgb(gray: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(np.stack([gray] * 3, axis=-1))
+
+
+# ---------------------------------------------------------------- a page
+
+
+def upright_page(path: Path, page_number: int, settings: OcrSettings = DEFAULT_SETTINGS) -> tuple[np.ndarray, int, float]:
+    """The page rendered grey, turned upright and straightened: (image, orientation, skew)."""
+    import cv2
+
+    gray = render_page_gray(path, page_number, settings.scale)
+    small = cv2.resize(gray, None, fx=settings.orientation_scale, fy=settings.orientation_scale,
+                       interpolation=cv2.INTER_AREA)
+    orientation = page_orientation(small, text_line_quads(small, settings), settings)
+    skew = skew_angle(rotate_quarter(small, orientation), settings)
+    upright = rotate_quarter(gray, orientation)
+    if abs(skew) >= settings.min_skew:
+        upright = deskew(upright, skew)
+    return upright, orientation, skew
+
+
+def ocr_page(page: SourcePage, path: Path, reason: str, settings: OcrSettings = DEFAULT_SETTINGS) -> SourcePage:
+    """The page with glyphs and rulings read from its image instead of its text layer."""
+    upright, orientation, skew = upright_page(path, page.number, settings)
+    ink = binarize(upright)
+    quads = text_line_quads(upright, settings)
+    lines = read_lines(upright, quads, settings)
+    # what the detector missed is added only when read with confidence: it may be no text at all
+    lines += [line for line in read_lines(upright, missed_ink_quads(ink, quads, settings), settings)
+              if line.confidence >= settings.low_confidence]
+    sizes = [round(ink_height(ink, line.box) / settings.scale, 2) for line in lines]
+    glyphs = lines_to_glyphs(lines, sizes, orientation, page, settings.scale)
+    rulings = [Ruling(box=reading_to_display_box(r.box, orientation, page.width, page.height).rounded())
+               for r in image_rulings(upright, settings.scale, RasterSettings(scale=settings.scale))]
+    confidence = min((line.confidence for line in lines), default=None)
+    text = PageText(page=page.number, source="ocr", reason=reason, orientation=orientation,
+                    skew_degrees=round(skew, 2), confidence=None if confidence is None else round(confidence, 4))
+    return page.model_copy(update={"glyphs": tuple(glyphs), "rulings": tuple(rulings),
+                                   "rulings_source": "raster", "text": text})
+
+
+def lines_to_glyphs(lines: list[OcrLine], sizes: list[float], orientation: int, page: SourcePage,
+                    scale: float) -> list[Glyph]:
+    """OCR lines (upright image space) as glyphs in the page's display frame, running in the
+    direction the text was printed; `sizes` gives each line's glyph size in points."""
+    glyphs = []
+    for line, size in zip(lines, sizes):
+        for char in line.chars:
+            x0, top, x1, bottom = char.box
+            reading = Box(x0=x0 / scale, top=top / scale, x1=x1 / scale, bottom=bottom / scale)
+            box = reading_to_display_box(reading, orientation, page.width, page.height).rounded()
+            glyphs.append(Glyph(text=char.text, font=OCR_FONT, size=size, box=box, direction=orientation,  # type: ignore[arg-type]
+                                confidence=round(char.confidence, 4)))
+    return glyphs
+
+
+def ink_height(ink: np.ndarray, box: tuple[float, float, float, float], dense: float = 0.15) -> float:
+    """Height in pixels of a line's ink, counting only rows with at least `dense` of the
+    fullest row's ink: the body of its characters, without the few pixels of brackets,
+    commas and quotes that make a detected box taller or shorter. It stands in for the font
+    size, which a picture does not give."""
+    x0, top, x1, bottom = (int(round(v)) for v in box)
+    profile = ink[max(0, top):bottom, max(0, x0):x1].sum(axis=1, dtype=np.float64)
+    if not profile.size or profile.max() == 0:
+        return float(bottom - top)
+    rows = np.nonzero(profile >= dense * profile.max())[0]
+    return float(rows[-1] - rows[0] + 1)
+
+
+def snap_font_sizes(pages: list[SourcePage], tolerance: float) -> list[SourcePage]:
+    """Measured ink heights vary by a few tenths of a point for one font size; layout tells
+    body text, headings and titles apart by equal sizes. Sizes within `tolerance` (a share)
+    of the most used one become that size, then the same for the rest, most used first."""
+    weights: dict[float, int] = {}
+    for page in pages:
+        for glyph in page.glyphs:
+            if glyph.confidence is not None:
+                weights[glyph.size] = weights.get(glyph.size, 0) + 1
+    snapped: dict[float, float] = {}
+    for size in sorted(weights, key=lambda v: (-weights[v], v)):
+        if size in snapped:
+            continue
+        centre = round(size * 2) / 2
+        for other in weights:
+            if other not in snapped and abs(other - size) <= tolerance * size:
+                snapped[other] = centre
+    return [page.model_copy(update={"glyphs": tuple(
+        g.model_copy(update={"size": snapped[g.size]}) if g.confidence is not None else g for g in page.glyphs)})
+        for page in pages]
+
+
+# ---------------------------------------------------------------- a document
+
+
+def ocr_document(source: SourceDocument, settings: OcrSettings = DEFAULT_SETTINGS, enabled: bool = True) -> SourceDocument:
+    """The document with every page whose text layer cannot be used read by OCR instead; every
+    page says where its text came from. Raises NoticeError when no page has text after all."""
+    if source.media_type != "application/pdf":
+        pages = tuple(p.model_copy(update={"text": PageText(page=p.number, source="dump")}) for p in source.pages)
+        return source.model_copy(update={"pages": pages})
+    path = Path(source.path) if source.path else None
+    pages, errors = [], list(source.errors)
+    for page in source.pages:
+        reason = text_layer_problem(page, source.errors, path, settings)
+        if reason is None:
+            pages.append(page.model_copy(update={"text": PageText(page=page.number, source="pdf")}))
+            continue
+        if not enabled or path is None:
+            pages.append(page.model_copy(update={"text": PageText(page=page.number, source="pdf", reason=reason)}))
+            continue
+        pages.append(ocr_page(page, path, reason, settings))
+        # the text layer's own complaints about this page are moot now
+        errors = [e for e in errors if not (e.page == page.number and e.code == ErrorCode.UNDECODABLE_TEXT.value)]
+    pages = snap_font_sizes(pages, settings.size_tolerance)
+    if not any(p.glyphs for p in pages):
+        undecodable = [e for e in errors if e.code == ErrorCode.UNDECODABLE_TEXT.value]
+        if undecodable:
+            raise NoticeError(ErrorCode.UNDECODABLE_TEXT, "the text layer cannot be decoded: " + undecodable[0].message,
+                              file=source.file, stage=STAGE)
+        why = "OCR found no text on any page" if enabled else "OCR is switched off"
+        raise NoticeError(ErrorCode.NO_TEXT_LAYER, f"no text layer, and {why}", file=source.file, stage=STAGE)
+    return source.model_copy(update={"pages": tuple(pages), "errors": tuple(errors)})
+
+
+
+def low_confidence_errors(paragraphs: list[Paragraph], tables: list[Table],
+                          settings: OcrSettings = DEFAULT_SETTINGS) -> list[ErrorItem]:
+    """One error for each paragraph and table cell of the output that OCR read with less than
+    `low_confidence`, quoting what it read: such text is kept, marked, and never silent."""
+    errors = []
+    for paragraph in paragraphs:
+        if paragraph.confidence is not None and paragraph.confidence < settings.low_confidence:
+            page = paragraph.provenance[0].page if paragraph.provenance else None
+            errors.append(ErrorItem(stage=STAGE, code=ErrorCode.LOW_CONFIDENCE.value, page=page,
+                                    message=f"paragraph read with confidence {paragraph.confidence:.2f}: "
+                                            f"{paragraph.text[:40]!r}"))
+    for table in tables:
+        for cell in table.cells:
+            if cell.confidence is not None and cell.confidence < settings.low_confidence:
+                page = cell.provenance[0].page if cell.provenance else None
+                errors.append(ErrorItem(stage=STAGE, code=ErrorCode.LOW_CONFIDENCE.value, page=page,
+                                        message=f"table {table.id} cell ({cell.row}, {cell.col}) read with confidence "
+                                                f"{cell.confidence:.2f}: {cell.text!r}"))
+    return errors

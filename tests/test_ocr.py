@@ -1,0 +1,215 @@
+"""OCR stage: which pages need it, orientation and skew, and whole scans made by the tests
+(tilted, noisy, JPEG-compressed, image-only PDFs) of generated tables and notices and of the
+corpus notices, rebuilt through the same stages as any PDF."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from conftest import JIANGXI_EXPECTED, RAW, TRUTH
+from notice_gen import write_notice_pdf
+from scan_gen import ScanSettings, write_scan
+from table_gen import write_table_pdf
+from test_tables import INSTITUTIONS, SUBSIDY
+
+from extract.errors import ErrorCode
+from extract.load import load_source
+from extract.model import Box, ErrorItem, Glyph, Paragraph, Provenance, SourcePage
+from extract.ocr import (
+    deskew,
+    low_confidence_errors,
+    ocr_document,
+    rotate_quad,
+    rotate_quarter,
+    skew_angle,
+    text_layer_problem,
+)
+from extract.pipeline import extract_notice, notice_to_checked_json
+from extract.records import build_records
+from extract.structure import canonical_doc_number
+from extract.tables import find_tables
+from extract.text import widen_cjk_punctuation
+
+
+def _glyph(text: str, x: float = 100, y: float = 100) -> Glyph:
+    return Glyph(text=text, font="F", size=10, box=Box(x0=x, top=y, x1=x + 10, bottom=y + 10), direction=0)
+
+
+# ---------------------------------------------------------------- small pieces
+
+
+def test_text_layer_problems(tmp_path):
+    page = SourcePage(number=2, width=600, height=800, glyphs=(_glyph("通"), _glyph("知", 110)))
+    assert text_layer_problem(page, (), None) is None
+    assert text_layer_problem(page.model_copy(update={"glyphs": ()}), (), None) == "no text layer"
+    undecodable = ErrorItem(stage="load", code=ErrorCode.UNDECODABLE_TEXT.value, message="", page=2)
+    assert "undecodable" in text_layer_problem(page, (undecodable,), None)
+    private = page.model_copy(update={"glyphs": (_glyph("\ue001"), _glyph("知", 110))})
+    assert "private-use" in text_layer_problem(private, (), None)
+
+
+def test_a_scan_under_a_stray_text_layer_is_read_again(tmp_path):
+    """A page-size picture full of ink, with a text layer of two characters: not trusted."""
+    scan = tmp_path / "scan.pdf"
+    write_table_pdf(tmp_path / "t.pdf", SUBSIDY)
+    write_scan(tmp_path / "t.pdf", scan)
+    page = load_source(scan).pages[0]
+    stray = page.model_copy(update={"glyphs": (_glyph("某"), _glyph("表", 110))})
+    assert "outside the text layer" in text_layer_problem(stray, (), scan)
+
+
+def test_quarter_turns_move_quads_with_the_image():
+    image = np.zeros((40, 100), dtype=np.uint8)
+    image[5:9, 10:60] = 255  # a wide bar: its quad, clockwise from top-left
+    quad = np.array([[10, 5], [60, 5], [60, 9], [10, 9]], dtype=np.float32)
+    for orientation in (0, 90, 180, 270):
+        turned = rotate_quarter(image, orientation)
+        q = rotate_quad(quad, orientation, image.shape)
+        x0, y0 = q.min(axis=0).astype(int)
+        x1, y1 = q.max(axis=0).astype(int)
+        assert turned[y0:y1, x0:x1].min() == 255 and turned.sum() == turned[y0:y1, x0:x1].sum()
+
+
+@pytest.mark.parametrize("angle", [-2.0, -0.6, 0.0, 0.8, 2.5])
+def test_skew_is_measured_and_removed(angle):
+    import cv2
+
+    image = np.full((400, 600), 255, dtype=np.uint8)
+    for top in range(50, 350, 30):  # lines of "text"
+        image[top:top + 8, 50:550] = 0
+    tilted = cv2.warpAffine(image, cv2.getRotationMatrix2D((300, 200), -angle, 1.0), (600, 400), borderValue=255)
+    measured = skew_angle(tilted)
+    assert abs(measured - angle) <= 0.05
+    straight = deskew(tilted, measured)
+    rows = (straight < 128).sum(axis=1)
+    assert (rows > 450).sum() >= 40, "after deskewing, each bar runs along image rows"
+
+
+def test_ocr_text_normalisation():
+    assert widen_cjk_punctuation("人才,促进(试行):完") == "人才，促进（试行）：完"
+    assert widen_cjk_punctuation("v1.2, 3:4 (a)") == "v1.2, 3:4 (a)"
+    assert canonical_doc_number("人社厅发[2 02 1]71号") == "人社厅发〔2021〕71号"
+    assert canonical_doc_number("豫人社〔2025〕5 号") == "豫人社〔2025〕5号"
+
+
+def test_low_confidence_text_is_reported():
+    sure = Paragraph(text="清楚", confidence=0.99, provenance=[Provenance(page=1)])
+    unsure = Paragraph(text="模糊的字", confidence=0.42, provenance=[Provenance(page=3)])
+    layer = Paragraph(text="文字层", provenance=[Provenance(page=1)])
+    errors = low_confidence_errors([sure, unsure, layer], [])
+    assert [(e.code, e.page) for e in errors] == [("low_confidence", 3)]
+    assert "模糊的字" in errors[0].message and "0.42" in errors[0].message
+
+
+# ---------------------------------------------------------------- generated scans
+
+
+@pytest.mark.parametrize("orientation,rotation", [(0, 0), (90, 0), (180, 0), (270, 0), (0, 90), (90, 270)])
+def test_scanned_table_in_every_orientation(tmp_path, orientation, rotation):
+    printed, scan = tmp_path / "t.pdf", tmp_path / "scan.pdf"
+    write_table_pdf(printed, SUBSIDY, orientation=orientation)
+    tilts = write_scan(printed, scan, ScanSettings(seed=orientation + rotation), rotation=rotation)
+    source = ocr_document(load_source(scan))
+    page = source.pages[0]
+    assert page.text.source == "ocr" and page.text.reason == "no text layer"
+    assert page.text.orientation == orientation
+    assert abs(abs(page.text.skew_degrees) - abs(tilts[0])) < 0.35, "the scan's tilt was measured and removed"
+    tables = find_tables(source).tables
+    assert len(tables) == 1
+    table = tables[0]
+    assert table.header + table.body == SUBSIDY.grid()
+    assert table.rulings == "raster" and table.orientation == orientation
+    assert all(c.confidence is not None for c in table.cells if c.text)
+    # a record's number is the printed one, or null and reported when OCR was unsure: never another
+    records, errors = build_records([table], None)
+    expected = [(row[0], level, int(row[2 + 2 * k]), int(row[3 + 2 * k]))
+                for row in SUBSIDY.resolved()[2:] for k, level in enumerate(["一级", "二级"])]
+    got = [(r.occupation, r.level, r.training_hours, r.subsidy_yuan) for r in records.subsidy_standards]
+    assert [(o, lv) for o, lv, _, _ in got] == [(o, lv) for o, lv, _, _ in expected]
+    nulls = 0
+    for (_, _, hours, amount), (_, _, want_hours, want_amount) in zip(got, expected):
+        assert hours in (want_hours, None) and amount in (want_amount, None)
+        nulls += (hours is None) + (amount is None)
+    assert len([e for e in errors if e.code == "record_field_unreadable"]) == nulls
+    unsure = [c for c in table.cells if c.confidence is not None and c.confidence < 0.9]
+    assert nulls <= len(unsure) * 2
+
+
+def test_scanned_table_split_over_pages_keeps_cut_merged_cells(tmp_path):
+    printed, scan = tmp_path / "t.pdf", tmp_path / "scan.pdf"
+    pages = write_table_pdf(printed, INSTITUTIONS, orientation=90, rows_per_page=3)
+    write_scan(printed, scan, ScanSettings(seed=7))
+    tables = find_tables(ocr_document(load_source(scan))).tables
+    assert len(tables) == 1
+    table = tables[0]
+    assert table.pages == list(range(1, pages + 1))
+    assert table.header + table.body == INSTITUTIONS.grid()
+    assert any(len({p.page for p in c.provenance}) > 1 for c in table.cells)
+
+
+def test_scanned_generated_notice(tmp_path, jiangxi):
+    printed, scan = tmp_path / "notice.pdf", tmp_path / "scan.pdf"
+    write_notice_pdf(printed, jiangxi)
+    write_scan(printed, scan, ScanSettings(seed=3))
+    notice = extract_notice(scan)
+    doc, want = notice.document, JIANGXI_EXPECTED
+    assert {p.source for p in notice.pages} == {"ocr"}
+    assert doc.title == want["title"]
+    assert doc.doc_number == want["doc_number"]
+    assert (doc.issuer, doc.signed_date) == (want["issuer"], want["signed_date"])
+    assert doc.addressees == want["addressees"]
+    assert doc.contact_phone == want["contact_phone"]
+    assert (doc.imprint.issuer, doc.imprint.date) == want["imprint"]
+    assert [r.doc_number for r in doc.references] == want["references"]
+    assert [s.heading for s in notice.sections] == want["sections"]
+    assert [(a.number, a.title) for a in notice.attachments] == want["attachments"]
+
+
+# ---------------------------------------------------------------- scans of the corpus
+
+
+@pytest.fixture(scope="module")
+def corpus_scans(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scans")
+    out = {}
+    for seed, name in enumerate(["henan-2025-digital-talent", "yunnan-2023-digital-engineer"]):
+        scan = folder / f"{name}-scan.pdf"
+        write_scan(RAW / f"{name}.pdf", scan, ScanSettings(seed=seed))
+        out[name] = json.loads(notice_to_checked_json(extract_notice(scan)))
+    return out
+
+
+@pytest.mark.parametrize("name", ["henan-2025-digital-talent", "yunnan-2023-digital-engineer"])
+def test_scanned_corpus_notice_document_fields(corpus_scans, name):
+    from test_end_to_end import ABSENT
+
+    truth = json.loads((TRUTH / f"{name}.json").read_text(encoding="utf-8"))
+    out = corpus_scans[name]
+    doc = out["document"]
+    got = {
+        "title": doc["title"], "doc_number": doc["doc_number"], "issuer": doc["issuer"],
+        "signed_date": doc["signed_date"], "addressees": doc["addressees"],
+        "contact_phone": doc["contact_phone"], "imprint": doc["imprint"], "plan_title": doc["plan_title"],
+        "references": [r["doc_number"] for r in doc["references"]],
+        "sections": [s["heading"] for s in out["sections"] if s["level"] == 1],
+        "attachments": [{"number": a["number"], "title": a["title"]} for a in out["attachments"]],
+    }
+    assert got == {key: truth.get(key, ABSENT.get(key)) for key in got}
+    assert {p["source"] for p in out["pages"]} == {"ocr"}
+    assert all(p["reason"] == "no text layer" for p in out["pages"])
+
+
+def test_scanned_henan_records_exact(corpus_scans):
+    truth = json.loads((TRUTH / "henan-2025-digital-talent.json").read_text(encoding="utf-8"))
+    out = corpus_scans["henan-2025-digital-talent"]
+    records = out["records"]
+    standards = [{k: v for k, v in s.items() if k not in ("source", "valid_until")} for s in records["subsidy_standards"]]
+    assert standards == truth["subsidy_standards"]
+    assert {s["valid_until"] for s in records["subsidy_standards"]} == {truth["subsidy_valid_until"]}
+    institutions = [{k: v for k, v in r.items() if k != "source"} for r in records["training_institutions"]]
+    assert institutions == truth["training_institutions"]
+    sideways = [p for p in out["pages"] if p["orientation"] == 90]
+    assert sideways, "the subsidy table's page is printed sideways and was turned"
+    assert [e for e in out["errors"] if e["code"] != "low_confidence"] == []
