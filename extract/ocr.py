@@ -44,6 +44,7 @@ class OcrSettings:
     low_confidence: float = 0.90       # a line read with less confidence is reported, never silently kept
     min_char_height: float = 4.0       # points: smaller ink the detector missed is noise, not a character
     max_cell_ink: float = 0.2          # a "cell" with more ink than this share is a picture
+    ink_share: float = 0.88            # a CJK character's ink is about this share of its font size
     size_tolerance: float = 0.1        # OCR'd lines' ink heights this close (a share) are one font size
     max_skew: float = 3.0              # skew is looked for up to this many degrees either way
     skew_step: float = 0.05            # ... to this precision
@@ -371,7 +372,7 @@ def ocr_page(page: SourcePage, path: Path, reason: str, settings: OcrSettings = 
     # what the detector missed is added only when read with confidence: it may be no text at all
     lines += [line for line in read_lines(upright, missed_ink_quads(ink, quads, settings), settings)
               if line.confidence >= settings.low_confidence]
-    sizes = [round(ink_height(ink, line.box) / settings.scale, 2) for line in lines]
+    sizes = [round(ink_height(ink, line.box) / settings.ink_share / settings.scale, 2) for line in lines]
     glyphs = lines_to_glyphs(lines, sizes, orientation, page, settings.scale)
     rulings = [Ruling(box=reading_to_display_box(r.box, orientation, page.width, page.height).rounded())
                for r in image_rulings(upright, settings.scale, RasterSettings(scale=settings.scale))]
@@ -400,8 +401,8 @@ def lines_to_glyphs(lines: list[OcrLine], sizes: list[float], orientation: int, 
 def ink_height(ink: np.ndarray, box: tuple[float, float, float, float], dense: float = 0.15) -> float:
     """Height in pixels of a line's ink, counting only rows with at least `dense` of the
     fullest row's ink: the body of its characters, without the few pixels of brackets,
-    commas and quotes that make a detected box taller or shorter. It stands in for the font
-    size, which a picture does not give."""
+    commas and quotes that make a detected box taller or shorter. Divided by `ink_share` it
+    stands in for the font size, which a picture does not give."""
     x0, top, x1, bottom = (int(round(v)) for v in box)
     profile = ink[max(0, top):bottom, max(0, x0):x1].sum(axis=1, dtype=np.float64)
     if not profile.size or profile.max() == 0:
