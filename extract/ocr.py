@@ -3,12 +3,14 @@ rendered page, so that the later stages see the same glyphs and rulings as for a
 
 Per page, one small step each:
   `text_layer_problem` (why the text layer is not used, or None)
-  -> `render_page_gray` -> `text_line_quads` on a reduced image
-  -> `page_orientation` (0/90/180/270: the shape of the text lines, then the engine's
-     0°/180° line classifier) -> `rotate_quarter` to upright
-  -> `skew_angle` (where the rows of ink are most uneven) -> `deskew`
-  -> `read_lines` (text, confidence and a box per character)
-  -> glyphs and `image_rulings`, in the page's display frame.
+  -> `upright_page`: `render_page_gray`; on a reduced copy `text_line_quads` and
+     `page_orientation` (0/90/180/270: the shape of the text lines, then the engine's 0°/180°
+     line classifier); `rotate_quarter` to upright; `skew_angle` (where the rows of ink are
+     most uneven) and `deskew`
+  -> `text_line_quads` on the upright page, plus `missed_ink_quads` (ink in ruled cells the
+     detector passed over) -> `read_lines` (text, confidence, a box per character)
+  -> `lines_to_glyphs` (size from `ink_height`, then `snap_font_sizes` over the document)
+     and `image_rulings`, in the page's display frame.
 
 Frames: image space is pixels, top-left origin, of the upright and deskewed page image;
 divided by the scale it is the page's reading frame in points, and `reading_to_display_box`
@@ -436,7 +438,7 @@ def snap_font_sizes(pages: list[SourcePage], tolerance: float) -> list[SourcePag
 # ---------------------------------------------------------------- a document
 
 
-def ocr_document(source: SourceDocument, settings: OcrSettings = DEFAULT_SETTINGS, enabled: bool = True) -> SourceDocument:
+def ocr_document(source: SourceDocument, settings: OcrSettings = DEFAULT_SETTINGS) -> SourceDocument:
     """The document with every page whose text layer cannot be used read by OCR instead; every
     page says where its text came from. Raises NoticeError when no page has text after all."""
     if source.media_type != "application/pdf":
@@ -449,7 +451,7 @@ def ocr_document(source: SourceDocument, settings: OcrSettings = DEFAULT_SETTING
         if reason is None:
             pages.append(page.model_copy(update={"text": PageText(page=page.number, source="pdf")}))
             continue
-        if not enabled or path is None:
+        if path is None:  # a document built in memory: nothing to render
             pages.append(page.model_copy(update={"text": PageText(page=page.number, source="pdf", reason=reason)}))
             continue
         pages.append(ocr_page(page, path, reason, settings))
@@ -461,10 +463,9 @@ def ocr_document(source: SourceDocument, settings: OcrSettings = DEFAULT_SETTING
         if undecodable:
             raise NoticeError(ErrorCode.UNDECODABLE_TEXT, "the text layer cannot be decoded: " + undecodable[0].message,
                               file=source.file, stage=STAGE)
-        why = "OCR found no text on any page" if enabled else "OCR is switched off"
-        raise NoticeError(ErrorCode.NO_TEXT_LAYER, f"no text layer, and {why}", file=source.file, stage=STAGE)
+        raise NoticeError(ErrorCode.NO_TEXT_LAYER, "no text layer, and OCR found no text on any page",
+                          file=source.file, stage=STAGE)
     return source.model_copy(update={"pages": tuple(pages), "errors": tuple(errors)})
-
 
 
 def low_confidence_errors(paragraphs: list[Paragraph], tables: list[Table],

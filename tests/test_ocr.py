@@ -50,6 +50,21 @@ def test_text_layer_problems(tmp_path):
     assert "private-use" in text_layer_problem(private, (), None)
 
 
+def test_a_text_layer_that_cannot_be_decoded_is_read_by_ocr(tmp_path, monkeypatch):
+    from test_load import _encrypted_owner_only
+
+    from extract import load
+
+    path = tmp_path / "owner.pdf"
+    _encrypted_owner_only(path)
+    monkeypatch.setattr(load, "_cid_unicode_maps", lambda page: {})  # as if the font had no CID collection
+    source = ocr_document(load_source(path))
+    page = source.pages[0]
+    assert (page.text.source, page.text.reason) == ("ocr", "undecodable glyphs in the text layer")
+    assert "关于做好培训工作的通知" in "".join(g.text for g in page.glyphs)
+    assert source.errors == (), "the text layer's complaint is moot once the page is read from its image"
+
+
 def test_a_scan_under_a_stray_text_layer_is_read_again(tmp_path):
     """A page-size picture full of ink, with a text layer of two characters: not trusted."""
     scan = tmp_path / "scan.pdf"
