@@ -24,10 +24,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --no-deps $(OCR_ENGINE)
 	touch $(STAMP)
 
-# install Debian packages that are missing (apt-get update only when the install needs it)
+# install the Debian packages that are missing (apt-get update only when the install needs it)
 define debian_packages
-	@dpkg -s $(1) >/dev/null 2>&1 || $(SUDO) apt-get install -y -q $(1) >/dev/null 2>&1 \
-		|| { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q $(1); }
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+		| grep -q '^install ok installed' || echo $$p; done); \
+	[ -z "$$missing" ] || $(SUDO) apt-get install -y -q $$missing >/dev/null 2>&1 \
+		|| { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q $$missing; }
 endef
 
 venv: $(STAMP) ## create the environment (.venv) if it is missing or stale
