@@ -228,3 +228,16 @@ def test_scanned_henan_records_exact(corpus_scans):
     sideways = [p for p in out["pages"] if p["orientation"] == 90]
     assert sideways, "the subsidy table's page is printed sideways and was turned"
     assert [e for e in out["errors"] if e["code"] != "low_confidence"] == []
+
+
+def test_a_record_value_ocr_was_unsure_of_is_null_and_reported(tmp_path):
+    printed = tmp_path / "t.pdf"
+    write_table_pdf(printed, SUBSIDY)
+    table = find_tables(load_source(printed)).tables[0]
+    amount = next(c for c in table.cells if c.text == "1200")
+    cells = [c.model_copy(update={"confidence": 0.42 if c is amount else 0.99}) for c in table.cells]
+    records, errors = build_records([table.model_copy(update={"cells": cells})], None)
+    first = records.subsidy_standards[0]
+    assert (first.occupation, first.level, first.training_hours, first.subsidy_yuan) == ("数控车工", "一级", 40, None)
+    assert [s.subsidy_yuan for s in records.subsidy_standards[1:4]] == [1650, 980, 2105]
+    assert len(errors) == 1 and errors[0].code == "record_field_unreadable" and "一级 amount" in errors[0].message
