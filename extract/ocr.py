@@ -32,7 +32,7 @@ import numpy as np
 from extract.errors import ErrorCode, NoticeError
 from extract.geometry import reading_to_display_box
 from extract.model import Box, ErrorItem, Glyph, PageText, Paragraph, Ruling, SourceDocument, SourcePage, Table
-from extract.raster import RasterSettings, binarize, image_rulings, render_page_gray
+from extract.raster import RasterSettings, binarize, image_rulings, render_page_gray, ruling_masks
 from extract.text import doc_number_brackets, widen_cjk_punctuation
 
 STAGE = "ocr"
@@ -245,11 +245,8 @@ def missed_ink_quads(ink: np.ndarray, quads: list[np.ndarray], settings: OcrSett
     with a ruling on all four sides counts, so that pictures and stray marks are left alone."""
     import cv2
 
-    from extract.raster import line_mask
-
     height, width = ink.shape
-    across = line_mask(ink, True, max(10, int(width * 0.04)))
-    down = line_mask(ink, False, max(10, int(height * 0.04)))
+    across, down = ruling_masks(ink)
     text = ink.copy()
     text[cv2.dilate(across | down, np.ones((5, 5), np.uint8)) > 0] = 0
     for quad in quads:
@@ -283,8 +280,8 @@ def read_lines(gray: np.ndarray, quads: list[np.ndarray], settings: OcrSettings 
     if not quads:
         return []
     engine = ocr_engine(settings.threads)
-    # the engine's own steps (rapidocr-onnxruntime 1.4.x), so that lines found on the reduced
-    # page are read on the full-resolution one
+    # the engine's own steps (rapidocr-onnxruntime 1.4.x), so that outlines found elsewhere
+    # (missed_ink_quads) are read too, with the per-word boxes it computes
     crops = engine.get_crop_img_list(_rgb(gray), quads)
     recognised, _ = engine.text_rec(crops, True)
     lines = []
@@ -454,7 +451,10 @@ def ocr_document(source: SourceDocument, settings: OcrSettings = DEFAULT_SETTING
         if path is None:  # a document built in memory: nothing to render
             pages.append(page.model_copy(update={"text": PageText(page=page.number, source="pdf", reason=reason)}))
             continue
-        pages.append(ocr_page(page, path, reason, settings))
+        try:
+            pages.append(ocr_page(page, path, reason, settings))
+        except NoticeError as exc:  # the engine's own errors do not know the file
+            raise NoticeError(exc.code, exc.message, file=source.file, stage=STAGE, page=page.number) from None
         # the text layer's own complaints about this page are moot now
         errors = [e for e in errors if not (e.page == page.number and e.code == ErrorCode.UNDECODABLE_TEXT.value)]
     pages = snap_font_sizes(pages, settings.size_tolerance)

@@ -91,12 +91,13 @@ def raster_rulings(path: Path, page_number: int, settings: RasterSettings = DEFA
 def image_rulings(gray: np.ndarray, scale: float, settings: RasterSettings = DEFAULT_SETTINGS) -> list[Ruling]:
     """Horizontal and vertical rulings on a grey page image of `scale` pixels per point, in
     points of the image's own frame."""
-    binary = binarize(gray)
+    across, down = ruling_masks(binarize(gray), settings)
+    return [*segments_to_rulings(mask_to_segments(across, settings.max_thickness_px), True, scale),
+            *segments_to_rulings(mask_to_segments(down, settings.max_thickness_px), False, scale)]
+
+
+def ruling_masks(binary: np.ndarray, settings: RasterSettings = DEFAULT_SETTINGS) -> tuple[np.ndarray, np.ndarray]:
+    """The ink of a binarized page that belongs to horizontal and to vertical lines."""
     height, width = binary.shape
-    rulings = []
-    for horizontal, extent in ((True, width), (False, height)):
-        length = max(10, int(extent * settings.min_line_share))
-        mask = line_mask(binary, horizontal, length)
-        rulings.extend(segments_to_rulings(mask_to_segments(mask, settings.max_thickness_px), horizontal,
-                                           scale))
-    return rulings
+    return (line_mask(binary, True, max(10, int(width * settings.min_line_share))),
+            line_mask(binary, False, max(10, int(height * settings.min_line_share))))

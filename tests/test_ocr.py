@@ -198,19 +198,11 @@ def corpus_scans(tmp_path_factory):
 
 @pytest.mark.parametrize("name", ["henan-2025-digital-talent", "yunnan-2023-digital-engineer"])
 def test_scanned_corpus_notice_document_fields(corpus_scans, name):
-    from test_end_to_end import ABSENT
+    from test_end_to_end import ABSENT, document_fields
 
     truth = json.loads((TRUTH / f"{name}.json").read_text(encoding="utf-8"))
     out = corpus_scans[name]
-    doc = out["document"]
-    got = {
-        "title": doc["title"], "doc_number": doc["doc_number"], "issuer": doc["issuer"],
-        "signed_date": doc["signed_date"], "addressees": doc["addressees"],
-        "contact_phone": doc["contact_phone"], "imprint": doc["imprint"], "plan_title": doc["plan_title"],
-        "references": [r["doc_number"] for r in doc["references"]],
-        "sections": [s["heading"] for s in out["sections"] if s["level"] == 1],
-        "attachments": [{"number": a["number"], "title": a["title"]} for a in out["attachments"]],
-    }
+    got = document_fields(out)
     assert got == {key: truth.get(key, ABSENT.get(key)) for key in got}
     assert {p["source"] for p in out["pages"]} == {"ocr"}
     assert all(p["reason"] == "no text layer" for p in out["pages"])
@@ -241,3 +233,20 @@ def test_a_record_value_ocr_was_unsure_of_is_null_and_reported(tmp_path):
     assert (first.occupation, first.level, first.training_hours, first.subsidy_yuan) == ("数控车工", "一级", 40, None)
     assert [s.subsidy_yuan for s in records.subsidy_standards[1:4]] == [1650, 980, 2105]
     assert len(errors) == 1 and errors[0].code == "record_field_unreadable" and "一级 amount" in errors[0].message
+
+
+def test_a_missing_engine_is_reported_with_the_file(tmp_path, monkeypatch):
+    from extract import ocr
+    from extract.errors import NoticeError
+
+    printed, scan = tmp_path / "t.pdf", tmp_path / "scan.pdf"
+    write_table_pdf(printed, SUBSIDY)
+    write_scan(printed, scan)
+
+    def missing(threads=0):
+        raise NoticeError(ErrorCode.OCR_UNAVAILABLE, "the OCR engine is not installed", stage="ocr")
+
+    monkeypatch.setattr(ocr, "ocr_engine", missing)
+    with pytest.raises(NoticeError) as raised:
+        ocr_document(load_source(scan, "data/raw/scan.pdf"))
+    assert (raised.value.code, raised.value.file, raised.value.page) == (ErrorCode.OCR_UNAVAILABLE, "data/raw/scan.pdf", 1)
