@@ -4,11 +4,13 @@
 Figures, per document and in total:
 - body accuracy: character accuracy (1 - Levenshtein distance / length) of the body
   paragraphs the whole pipeline rebuilds from the scan, against those it rebuilds from the
-  PDF's text layer, and pages per second for the whole pipeline on the scan;
+  PDF's text layer, and pages per second for the whole pipeline on the scan, with RapidOCR's
+  models run by OpenVINO (the default) and by ONNX Runtime (as the engine ships);
 - engine accuracy: the same measure on every page's raw text (the text layer's lines in
   reading order, tables included, against the engine's lines in its order), for each OCR
-  engine on the same upright, straightened page images (RapidOCR, and Tesseract chi_sim
-  when installed), with each engine's pages per second for recognition alone;
+  engine on the same upright, straightened page images (RapidOCR on either runtime, and
+  Tesseract chi_sim when installed), with each one's pages per second for line detection
+  and recognition alone;
 - calibration: how many wrongly read lines, and how many rightly read ones, fall below each
   confidence threshold (a line is right when its text occurs in the page's text layer).
 Text is compared after NFKC (full- and half-width punctuation are one) with white space removed.
@@ -27,6 +29,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,6 +74,13 @@ def tesseract_text(image) -> str:
     return done.stdout
 
 
+def row(name: str, t: dict, runtimes, engines) -> str:
+    pages, chars = t["pages"], max(1, t["chars"])
+    return (f"{name:28} {pages:>5} {1 - t['body'][0] / max(1, t['body'][1]):>9.2%}"
+            + "".join(f" {pages / t[f'pipeline_s {n}']:>12.2f}" for n in runtimes)
+            + "".join(f" {1 - t[f'errors {n}'] / chars:>15.2%} {pages / t[f's {n}']:>5.2f}" for n in engines))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-tesseract", action="store_true")
@@ -82,64 +92,58 @@ def main() -> None:
     write_notice_pdf(work / "generated-notice.pdf", jiangxi_spec())
     documents["generated-notice"] = work / "generated-notice.pdf"
 
-    print(f"cores: {os.cpu_count()}; scans at {ScanSettings().dpi} dpi; engines: rapidocr"
-          + (", tesseract" if tesseract else " (tesseract not installed)"))
-    print(f"{'document':32} {'pages':>5} {'body acc':>9} {'pipeline p/s':>12} {'rapidocr acc':>12} {'p/s':>6}"
-          + (f" {'tesseract acc':>13} {'p/s':>6}" if tesseract else ""))
-    totals = {"pages": 0, "pipeline_s": 0.0, "body": [0, 0], "rapid": [0, 0], "rapid_s": 0.0, "tess": [0, 0], "tess_s": 0.0}
+    runtimes = {"openvino": DEFAULT_SETTINGS, "onnxruntime": replace(DEFAULT_SETTINGS, runtime="onnxruntime")}
+    engines = [*runtimes, *(["tesseract"] if tesseract else [])]
+    print(f"cores: {os.cpu_count()}; scans at {ScanSettings().dpi} dpi; RapidOCR's models run by "
+          f"{' and '.join(runtimes)}; " + ("tesseract chi_sim" if tesseract else "tesseract not installed"))
+    print(f"{'document':28} {'pages':>5} {'body acc':>9}" + "".join(f" {'pipeline p/s':>12}" for _ in runtimes)
+          + "".join(f" {name[:11] + ' acc':>15} {'p/s':>5}" for name in engines))
+    print(f"{'':44}" + "".join(f" {name[:12]:>12}" for name in runtimes))
+    totals = {"pages": 0, "body": [0, 0], "chars": 0, **{f"pipeline_s {n}": 0.0 for n in runtimes},
+              **{f"errors {n}": 0 for n in engines}, **{f"s {n}": 0.0 for n in engines}}
     calibration: list[tuple[float, bool]] = []
     for seed, (name, pdf) in enumerate(documents.items()):
         scan = work / f"{name}-scan.pdf"
         write_scan(pdf, scan, ScanSettings(seed=seed))
         layer = load_source(pdf)
         pages = len(layer.pages)
-        start = time.perf_counter()
-        from_scan = extract_notice(scan)
-        pipeline_s = time.perf_counter() - start
+        t = {"pages": pages, "chars": 0, **{f"errors {n}": 0 for n in engines}, **{f"s {n}": 0.0 for n in engines}}
+        for runtime, settings in runtimes.items():
+            start = time.perf_counter()
+            notice = extract_notice(scan, settings)
+            t[f"pipeline_s {runtime}"] = time.perf_counter() - start
+            if runtime == "openvino":
+                from_scan = notice
         want_body, got_body = body_text(extract_notice(pdf)), body_text(from_scan)
-        body_errors = Levenshtein.distance(norm(got_body), norm(want_body))
+        t["body"] = [Levenshtein.distance(norm(got_body), norm(want_body)), len(norm(want_body))]
 
-        rapid_errors = tess_errors = chars = 0
-        rapid_s = tess_s = 0.0
         by_page: dict[int, str] = {}
         for line in pdf_lines(layer, (), LAYOUT_SETTINGS):  # the text layer in reading order, top to bottom
             by_page[line.page] = by_page.get(line.page, "") + line.text
         for page in layer.pages:
             want = norm(by_page.get(page.number, ""))
-            upright, _, _ = upright_page(scan, page.number)
-            start = time.perf_counter()
-            lines = read_lines(upright, text_line_quads(upright))
-            rapid_s += time.perf_counter() - start
-            got = "".join(line.text for line in lines)
-            rapid_errors += Levenshtein.distance(norm(got), want)
-            chars += len(want)
-            calibration.extend((line.confidence, norm(line.text) in want) for line in lines if norm(line.text))
+            t["chars"] += len(want)
+            upright = upright_page(scan, page.number).image
+            for runtime, settings in runtimes.items():
+                start = time.perf_counter()
+                lines = read_lines(upright, text_line_quads(upright, settings), settings)
+                t[f"s {runtime}"] += time.perf_counter() - start
+                t[f"errors {runtime}"] += Levenshtein.distance(norm("".join(line.text for line in lines)), want)
+                if runtime == "openvino":
+                    calibration.extend((line.confidence, norm(line.text) in want) for line in lines if norm(line.text))
             if tesseract:
                 start = time.perf_counter()
                 text = tesseract_text(upright)
-                tess_s += time.perf_counter() - start
-                tess_errors += Levenshtein.distance(norm(text), want)
-        totals["pages"] += pages
-        totals["pipeline_s"] += pipeline_s
-        totals["body"][0] += body_errors
-        totals["body"][1] += len(norm(want_body))
-        totals["rapid"][0] += rapid_errors
-        totals["rapid"][1] += chars
-        totals["rapid_s"] += rapid_s
-        totals["tess"][0] += tess_errors
-        totals["tess_s"] += tess_s
-        row = (f"{name:32} {pages:>5} {1 - body_errors / max(1, len(norm(want_body))):>9.2%} {pages / pipeline_s:>12.2f}"
-               f" {1 - rapid_errors / max(1, chars):>12.2%} {pages / rapid_s:>6.2f}")
-        if tesseract:
-            row += f" {1 - tess_errors / max(1, chars):>13.2%} {pages / tess_s:>6.2f}"
-        print(row)
-    t = totals
-    row = (f"{'all':32} {t['pages']:>5} {1 - t['body'][0] / t['body'][1]:>9.2%} {t['pages'] / t['pipeline_s']:>12.2f}"
-           f" {1 - t['rapid'][0] / t['rapid'][1]:>12.2%} {t['pages'] / t['rapid_s']:>6.2f}")
-    if tesseract:
-        row += f" {1 - t['tess'][0] / t['rapid'][1]:>13.2%} {t['pages'] / t['tess_s']:>6.2f}"
-        row += f"   (rapidocr is {t['tess_s'] / t['rapid_s']:.1f}x tesseract's speed)"
-    print(row)
+                t["s tesseract"] += time.perf_counter() - start
+                t["errors tesseract"] += Levenshtein.distance(norm(text), want)
+        print(row(name, t, runtimes, engines))
+        for key, value in t.items():
+            totals[key] = [a + b for a, b in zip(totals[key], value)] if key == "body" else totals[key] + value
+    print(row("all", totals, runtimes, engines))
+    pipeline = {n: totals["pages"] / totals[f"pipeline_s {n}"] for n in runtimes}
+    print(f"openvino runs the pipeline {pipeline['openvino'] / pipeline['onnxruntime']:.2f}x as fast as onnxruntime"
+          + (f"; recognition alone with openvino is {totals['s tesseract'] / totals['s openvino']:.1f}x tesseract's speed"
+             if tesseract else ""))
     print(f"body target >= 99.5% and >= 1 page/s; low-confidence threshold in use: {DEFAULT_SETTINGS.low_confidence}")
 
     wrong = [c for c, right in calibration if not right]

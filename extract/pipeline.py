@@ -20,7 +20,8 @@ from extract.errors import ErrorCode, NoticeError
 from extract.layout import layout_document
 from extract.load import load_source
 from extract.model import SCHEMA_VERSION, Notice, Source
-from extract.ocr import low_confidence_errors, ocr_document
+from extract.ocr import DEFAULT_SETTINGS as OCR_SETTINGS
+from extract.ocr import OcrSettings, low_confidence_errors, ocr_document
 from extract.records import build_records
 from extract.series import series_key
 from extract.store import to_json, write_atomic
@@ -42,17 +43,17 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def extract_notice(path: Path) -> Notice:
+def extract_notice(path: Path, ocr_settings: OcrSettings = OCR_SETTINGS) -> Notice:
     """Run every stage on one input; raises NoticeError naming the file when it cannot."""
     name = display_path(path)
-    source = ocr_document(load_source(path, name))
+    source = ocr_document(load_source(path, name), ocr_settings)
     found = find_tables(source)
     laid = layout_document(source, found.regions)
     structure = blocks_to_structure(laid, file=name)
     records, record_errors = build_records(found.tables, structure)
     paragraphs = [*structure.preamble, *_section_paragraphs(structure.sections), *structure.closing,
                   *(p for a in structure.attachments for p in a.paragraphs)]
-    unsure = low_confidence_errors(paragraphs, list(found.tables))
+    unsure = low_confidence_errors(paragraphs, list(found.tables), ocr_settings)
     errors = [*source.errors, *laid.errors, *found.errors, *unsure, *record_errors]
     document = structure.document
     return Notice(

@@ -18,7 +18,9 @@ from extract.errors import ErrorCode
 from extract.load import load_source
 from extract.model import Box, ErrorItem, Glyph, Paragraph, Provenance, SourcePage
 from extract.ocr import (
+    DEFAULT_SETTINGS,
     deskew,
+    deskew_quad,
     low_confidence_errors,
     ocr_document,
     rotate_quad,
@@ -102,6 +104,21 @@ def test_skew_is_measured_and_removed(angle):
     assert (rows > 450).sum() >= 40, "after deskewing, each bar runs along image rows"
 
 
+def test_deskewing_moves_quads_with_the_image():
+    import cv2
+
+    image = np.full((300, 500), 255, dtype=np.uint8)
+    image[100:120, 50:450] = 0  # a long bar, then tilted like a line on a skewed scan
+    tilted = cv2.warpAffine(image, cv2.getRotationMatrix2D((250, 150), -1.5, 1.0), (500, 300), borderValue=255)
+    quad = cv2.boxPoints(cv2.minAreaRect(cv2.findNonZero((tilted < 128).astype(np.uint8))))
+    straight = deskew(tilted, 1.5)
+    moved = deskew_quad(quad.astype(np.float32), 1.5, tilted.shape)
+    x0, y0 = moved.min(axis=0)
+    x1, y1 = moved.max(axis=0)
+    assert abs(x0 - 50) <= 2 and abs(x1 - 450) <= 2 and abs(y0 - 100) <= 2 and abs(y1 - 120) <= 2
+    assert (straight[int(y0) + 3:int(y1) - 3, int(x0) + 3:int(x1) - 3] < 128).all()
+
+
 def test_ocr_text_normalisation():
     assert widen_cjk_punctuation("人才,促进(试行):完") == "人才，促进（试行）：完"
     assert widen_cjk_punctuation("v1.2, 3:4 (a)") == "v1.2, 3:4 (a)"
@@ -150,6 +167,28 @@ def test_scanned_table_in_every_orientation(tmp_path, orientation, rotation):
     assert len([e for e in errors if e.code == "record_field_unreadable"]) == nulls
     unsure = [c for c in table.cells if c.confidence is not None and c.confidence < 0.9]
     assert nulls <= len(unsure) * 2
+
+
+def test_both_runtimes_read_alike_and_output_repeats_byte_for_byte(tmp_path):
+    """OpenVINO stands in for ONNX Runtime only for speed: the same text, and the same JSON
+    from one process to the next."""
+    import subprocess
+    import sys
+    from dataclasses import replace
+
+    printed, scan = tmp_path / "t.pdf", tmp_path / "scan.pdf"
+    write_table_pdf(printed, SUBSIDY)
+    write_scan(printed, scan, ScanSettings(seed=11))
+    read = {runtime: "".join(g.text for g in ocr_document(load_source(scan), replace(DEFAULT_SETTINGS, runtime=runtime)).pages[0].glyphs)
+            for runtime in ("openvino", "onnxruntime")}
+    assert read["openvino"] == read["onnxruntime"] and "补贴" in read["openvino"]
+    script = ("import sys; from pathlib import Path; from extract.pipeline import extract_notice, notice_to_checked_json; "
+              "sys.stdout.write(notice_to_checked_json(extract_notice(Path(sys.argv[1]))))")
+    runs = [subprocess.run([sys.executable, "-c", script, str(scan)], capture_output=True, text=True, check=True).stdout
+            for _ in range(2)]
+    assert runs[0] == runs[1] and json.loads(runs[0])["pages"][0]["source"] == "ocr"
+    with pytest.raises(ValueError, match="unknown OCR runtime"):
+        replace(DEFAULT_SETTINGS, runtime="tensorflow")
 
 
 def test_scanned_table_split_over_pages_keeps_cut_merged_cells(tmp_path):
@@ -243,7 +282,7 @@ def test_a_missing_engine_is_reported_with_the_file(tmp_path, monkeypatch):
     write_table_pdf(printed, SUBSIDY)
     write_scan(printed, scan)
 
-    def missing(threads=0):
+    def missing(threads=0, runtime="openvino"):
         raise NoticeError(ErrorCode.OCR_UNAVAILABLE, "the OCR engine is not installed", stage="ocr")
 
     monkeypatch.setattr(ocr, "ocr_engine", missing)
