@@ -11,7 +11,7 @@ Per page, one small step each:
   -> `missed_ink_quads` (ink in ruled cells the detector passed over) and `read_lines`
      (text, confidence, a box per character)
   -> `lines_to_glyphs` (size from `ink_height`, then `snap_font_sizes` over the document)
-     and `image_rulings`, in the page's display frame.
+     and the rulings (`ruling_masks`, `masks_to_rulings`), in the page's display frame.
 
 Frames: image space is pixels, top-left origin, of the upright and deskewed page image;
 divided by the scale it is the page's reading frame in points, and `reading_to_display_box`
@@ -34,7 +34,7 @@ import numpy as np
 from extract.errors import ErrorCode, NoticeError
 from extract.geometry import reading_to_display_box
 from extract.model import Box, ErrorItem, Glyph, PageText, Paragraph, Ruling, SourceDocument, SourcePage, Table
-from extract.raster import RasterSettings, binarize, image_rulings, render_page_gray, ruling_masks
+from extract.raster import RasterSettings, binarize, masks_to_rulings, render_page_gray, ruling_masks
 from extract.text import doc_number_brackets, widen_cjk_punctuation
 
 STAGE = "ocr"
@@ -290,14 +290,16 @@ def deskew_quad(quad: np.ndarray, angle: float, shape: tuple[int, ...]) -> np.nd
     return (quad @ matrix[:, :2].T + matrix[:, 2]).astype(np.float32)
 
 
-def missed_ink_quads(ink: np.ndarray, quads: list[np.ndarray], settings: OcrSettings = DEFAULT_SETTINGS) -> list[np.ndarray]:
+def missed_ink_quads(ink: np.ndarray, masks: tuple[np.ndarray, np.ndarray], quads: list[np.ndarray],
+                     settings: OcrSettings = DEFAULT_SETTINGS) -> list[np.ndarray]:
     """Outlines of ink in ruled cells that the detector found no line in: it misses a lone
     narrow character (a `1` in a table cell), which recognition reads all the same. Only ink
-    with a ruling on all four sides counts, so that pictures and stray marks are left alone."""
+    with a ruling on all four sides (`masks`: `ruling_masks(ink)`) counts, so that pictures and
+    stray marks are left alone."""
     import cv2
 
     height, width = ink.shape
-    across, down = ruling_masks(ink)
+    across, down = masks
     text = ink.copy()
     text[cv2.dilate(across | down, np.ones((5, 5), np.uint8)) > 0] = 0
     for quad in quads:
@@ -438,14 +440,16 @@ def ocr_page(page: SourcePage, path: Path, reason: str, settings: OcrSettings = 
     upright = upright_page(path, page.number, settings)
     image, orientation = upright.image, upright.orientation
     ink = binarize(image)
+    raster = RasterSettings(scale=settings.scale)
+    masks = ruling_masks(ink, raster)  # found once: the rulings, and where missed text may sit
     lines = read_lines(image, upright.quads, settings)
     # what the detector missed is added only when read with confidence: it may be no text at all
-    lines += [line for line in read_lines(image, missed_ink_quads(ink, upright.quads, settings), settings)
+    lines += [line for line in read_lines(image, missed_ink_quads(ink, masks, upright.quads, settings), settings)
               if line.confidence >= settings.low_confidence]
     sizes = [round(ink_height(ink, line.box) / settings.ink_share / settings.scale, 2) for line in lines]
     glyphs = lines_to_glyphs(lines, sizes, orientation, page, settings.scale)
     rulings = [Ruling(box=reading_to_display_box(r.box, orientation, page.width, page.height).rounded())
-               for r in image_rulings(image, settings.scale, RasterSettings(scale=settings.scale))]
+               for r in masks_to_rulings(*masks, settings.scale, raster)]
     confidence = min((line.confidence for line in lines), default=None)
     text = PageText(page=page.number, source="ocr", reason=reason, orientation=orientation,
                     skew_degrees=round(upright.skew, 2), confidence=None if confidence is None else round(confidence, 4))

@@ -91,7 +91,12 @@ def raster_rulings(path: Path, page_number: int, settings: RasterSettings = DEFA
 def image_rulings(gray: np.ndarray, scale: float, settings: RasterSettings = DEFAULT_SETTINGS) -> list[Ruling]:
     """Horizontal and vertical rulings on a grey page image of `scale` pixels per point, in
     points of the image's own frame."""
-    across, down = ruling_masks(binarize(gray), settings)
+    return masks_to_rulings(*ruling_masks(binarize(gray), settings), scale, settings)
+
+
+def masks_to_rulings(across: np.ndarray, down: np.ndarray, scale: float,
+                     settings: RasterSettings = DEFAULT_SETTINGS) -> list[Ruling]:
+    """The rulings in `ruling_masks`' two masks, in points of the image's frame."""
     return [*segments_to_rulings(mask_to_segments(across, settings.max_thickness_px), True, scale),
             *segments_to_rulings(mask_to_segments(down, settings.max_thickness_px), False, scale)]
 
