@@ -58,9 +58,10 @@ history: $(STAMP) ## the editions in a notice's series: make history ID=...
 migrate: $(STAMP) ## store every notice's latest version at the current schema version
 	$(PY) -m extract migrate
 
-bench: $(STAMP) ## print table and OCR accuracy and speed against the alternatives
+bench: $(STAMP) ## print table, record and OCR accuracy and speed against the alternatives
 	$(call debian_packages,$(TEST_PACKAGES) $(BENCH_PACKAGES))
 	$(PY) bench/tables.py
+	$(PY) bench/records.py
 	$(PY) bench/ocr.py
 
 clean: ## remove the environment and build outputs (not data/structured/)

@@ -1,8 +1,11 @@
 """What changed between two editions (or versions) of a notice.
 
 - document fields (dates, doc number, issuer, addressees, 版记, validity of the standards);
-- records matched by their natural keys (subsidy standard: occupation + level; institution:
-  name + field): added, removed, and changed fields with old and new values;
+- records matched by their natural keys (the kinds, keys and fields of `extract.record_specs`:
+  subsidy standard occupation + level, institution name + field, …): added, removed, and
+  changed fields with old and new values;
+- tables that map to no record kind: rows matched by their first column(s), changed cells
+  with old and new values, rows added and removed;
 - the text: headings and paragraphs of both editions aligned in reading order; added,
   removed, and changed paragraphs with the changed characters marked;
 - attachments added, removed or retitled.
@@ -19,15 +22,13 @@ from typing import Any, Literal
 from pydantic import Field
 
 from extract.model import Frozen
+from extract.record_specs import RECORD_SPECS, RecordSpec
 
 SIMILAR = 0.5   # paragraphs at least this similar (difflib ratio) are one paragraph, changed
 
 DOCUMENT_FIELDS = ("title", "plan_title", "doc_number", "issuer", "signed_date", "addressees",
-                   "contact_phone", "imprint")
-RECORD_KINDS = {
-    "subsidy_standards": (("occupation", "level"), ("occupation_code", "training_hours", "subsidy_yuan")),
-    "training_institutions": (("name", "field"), ("seq", "batch")),
-}
+                   "contact_phone", "imprint", "copy_to")
+VALIDITY_FIELDS = ("valid_from", "valid_until")   # record fields whose distinct dates say how long standards hold
 
 
 class Change(Frozen):
@@ -48,9 +49,10 @@ class NoticeDiff(Frozen):
     changes: list[Change]
 
 
-def diff_notices(old: dict, new: dict, old_label: str = "old", new_label: str = "new") -> NoticeDiff:
-    changes = [*document_changes(old, new), *record_changes(old, new), *attachment_changes(old, new),
-               *text_changes(old, new)]
+def diff_notices(old: dict, new: dict, old_label: str = "old", new_label: str = "new",
+                 specs: tuple[RecordSpec, ...] = RECORD_SPECS) -> NoticeDiff:
+    changes = [*document_changes(old, new, specs), *record_changes(old, new, specs), *attachment_changes(old, new),
+               *table_changes(old, new), *text_changes(old, new)]
     return NoticeDiff(old=old_label, new=new_label, old_series=old.get("series"), new_series=new.get("series"),
                       same_series=old.get("series") is not None and old.get("series") == new.get("series"),
                       changes=changes)
@@ -59,20 +61,23 @@ def diff_notices(old: dict, new: dict, old_label: str = "old", new_label: str = 
 # ---------------------------------------------------------------- document fields
 
 
-def validity(document: dict) -> list[str]:
-    """The distinct end dates of the notice's subsidy standards."""
-    dates = {r.get("valid_until") for r in document.get("records", {}).get("subsidy_standards", [])}
+def validity(document: dict, field: str = "valid_until", specs: tuple[RecordSpec, ...] = RECORD_SPECS) -> list[str]:
+    """The distinct dates of `field` over the notice's records of every kind."""
+    dates = {r.get(field) for spec in specs for r in document.get("records", {}).get(spec.kind, [])}
     return sorted(d for d in dates if d)
 
 
-def document_changes(old: dict, new: dict) -> list[Change]:
+def document_changes(old: dict, new: dict, specs: tuple[RecordSpec, ...] = RECORD_SPECS) -> list[Change]:
     out = []
     a, b = old.get("document", {}), new.get("document", {})
     for key in DOCUMENT_FIELDS:
-        if a.get(key) != b.get(key):
+        if a.get(key, []) != b.get(key, []) and not (key == "copy_to" and not a.get(key) and not b.get(key)):
             out.append(Change(path=f"document.{key}", kind="changed", old=a.get(key), new=b.get(key)))
-    if validity(old) != validity(new):
-        out.append(Change(path="document.validity", kind="changed", old=validity(old), new=validity(new)))
+    for field in VALIDITY_FIELDS:
+        before, after = validity(old, field, specs), validity(new, field, specs)
+        if before != after:
+            name = "validity" if field == "valid_until" else field
+            out.append(Change(path=f"document.{name}", kind="changed", old=before, new=after))
     refs_a = {r["doc_number"]: r for r in a.get("references", [])}
     refs_b = {r["doc_number"]: r for r in b.get("references", [])}
     for number, ref in refs_a.items():
@@ -97,9 +102,11 @@ def _keyed(records: list[dict], key_fields: tuple[str, ...]) -> dict[str, dict]:
     return out
 
 
-def record_changes(old: dict, new: dict) -> list[Change]:
+def record_changes(old: dict, new: dict, specs: tuple[RecordSpec, ...] = RECORD_SPECS) -> list[Change]:
     out = []
-    for kind, (key_fields, value_fields) in RECORD_KINDS.items():
+    for spec in specs:
+        kind, key_fields = spec.kind, spec.key
+        value_fields = [c.field for c in spec.columns if c.field not in key_fields]
         a = _keyed(old.get("records", {}).get(kind, []), key_fields)
         b = _keyed(new.get("records", {}).get(kind, []), key_fields)
         shown = set(key_fields) | set(value_fields)
@@ -134,6 +141,83 @@ def attachment_changes(old: dict, new: dict) -> list[Change]:
         elif a[number] != b[number]:
             out.append(Change(path=f"attachments[{number}].title", kind="changed", old=a[number], new=b[number],
                               segments=mark_characters(a[number], b[number])))
+    return out
+
+
+# ---------------------------------------------------------------- tables no record kind reads
+
+
+def _record_tables(document: dict) -> set[str]:
+    return {r["source"]["table"] for rows in document.get("records", {}).values() for r in rows
+            if isinstance(r, dict) and r.get("source")}
+
+
+def table_label(table: dict) -> str:
+    return table.get("title") or table["id"]
+
+
+def table_rows(table: dict) -> list[dict[str, str]]:
+    """Body rows as {column path: text}, a merged cell's text in every row it covers."""
+    n_cols = table["n_cols"]
+    grid = [[""] * n_cols for _ in range(table["n_rows"])]
+    for cell in table["cells"]:
+        for r in range(cell["row"], min(cell["row"] + cell["rowspan"], table["n_rows"])):
+            for c in range(cell["col"], min(cell["col"] + cell["colspan"], n_cols)):
+                grid[r][c] = cell["text"] or ""
+    names = [path or f"column {k + 1}" for k, path in enumerate(table["column_paths"])]
+    return [dict(zip(names, row)) for row in grid[table["header_rows"]:]]
+
+
+def row_keys(rows_a: list[dict[str, str]], rows_b: list[dict[str, str]]) -> int:
+    """How many leading columns tell every row apart in both tables (all of them at most)."""
+    width = max((len(r) for r in rows_a + rows_b), default=1)
+    for k in range(1, width + 1):
+        if all(len({tuple(list(r.values())[:k]) for r in rows}) == len(rows) for rows in (rows_a, rows_b)):
+            return k
+    return width
+
+
+def table_changes(old: dict, new: dict) -> list[Change]:
+    """Tables that no record kind reads, paired by title (or id): rows matched by their first
+    column(s); cells changed, rows added and removed."""
+    def unmapped(document: dict) -> dict[str, dict]:
+        taken = _record_tables(document)
+        out: dict[str, dict] = {}
+        for table in document.get("tables", []):
+            if table["id"] not in taken:
+                out.setdefault(table_label(table), table)
+        return out
+
+    a, b = unmapped(old), unmapped(new)
+    out = []
+    for label in [*a, *(x for x in b if x not in a)]:
+        path = f"tables[{label}]"
+        if label not in b:
+            out.append(Change(path=path, kind="removed", old={"rows": a[label]["n_rows"] - a[label]["header_rows"]}))
+            continue
+        if label not in a:
+            out.append(Change(path=path, kind="added", new={"rows": b[label]["n_rows"] - b[label]["header_rows"]}))
+            continue
+        if a[label]["column_paths"] != b[label]["column_paths"]:
+            out.append(Change(path=f"{path}.columns", kind="changed", old=a[label]["column_paths"],
+                              new=b[label]["column_paths"]))
+        rows_a, rows_b = table_rows(a[label]), table_rows(b[label])
+        k = row_keys(rows_a, rows_b)
+
+        def keyed(rows):
+            return {"/".join(list(r.values())[:k]): r for r in rows}
+
+        ka, kb = keyed(rows_a), keyed(rows_b)
+        for key, row in kb.items():
+            if key not in ka:
+                out.append(Change(path=f"{path}[{key}]", kind="added", new=row))
+                continue
+            for column, text in row.items():
+                if column in ka[key] and ka[key][column] != text:
+                    out.append(Change(path=f"{path}[{key}].{column}", kind="changed", old=ka[key][column], new=text))
+        for key, row in ka.items():
+            if key not in kb:
+                out.append(Change(path=f"{path}[{key}]", kind="removed", old=row))
     return out
 
 

@@ -7,20 +7,20 @@ import html
 import json
 
 from extract.diff import Change, NoticeDiff
-
-GROUPS = (
-    ("document.", "Document"),
-    ("records.subsidy_standards", "Subsidy standards"),
-    ("records.training_institutions", "Training institutions"),
-    ("attachments", "Attachments"),
-    ("", "Text"),
-)
+from extract.record_specs import RECORD_SPECS, RecordSpec
 
 
-def grouped(diff: NoticeDiff) -> list[tuple[str, list[Change]]]:
+def groups(specs: tuple[RecordSpec, ...] = RECORD_SPECS) -> tuple[tuple[str, str], ...]:
+    """(path prefix, heading) of each part of a rendered diff; one part per record kind."""
+    return (("document.", "Document"),
+            *((f"records.{spec.kind}[", spec.title) for spec in specs),
+            ("attachments", "Attachments"), ("tables[", "Tables"), ("", "Text"))
+
+
+def grouped(diff: NoticeDiff, specs: tuple[RecordSpec, ...] = RECORD_SPECS) -> list[tuple[str, list[Change]]]:
     out: list[tuple[str, list[Change]]] = []
     taken: set[int] = set()
-    for prefix, title in GROUPS:
+    for prefix, title in groups(specs):
         members = [c for k, c in enumerate(diff.changes) if k not in taken and c.path.startswith(prefix)]
         taken.update(k for k, c in enumerate(diff.changes) if c in members)
         if members:
@@ -28,7 +28,7 @@ def grouped(diff: NoticeDiff) -> list[tuple[str, list[Change]]]:
     return out
 
 
-def to_json_text(diff: NoticeDiff) -> str:
+def to_json_text(diff: NoticeDiff, specs: tuple[RecordSpec, ...] = RECORD_SPECS) -> str:
     return json.dumps(diff.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -46,11 +46,11 @@ def _series_line(diff: NoticeDiff) -> str:
     return f"Different series: `{diff.old_series}` and `{diff.new_series}`."
 
 
-def to_markdown(diff: NoticeDiff) -> str:
+def to_markdown(diff: NoticeDiff, specs: tuple[RecordSpec, ...] = RECORD_SPECS) -> str:
     lines = [f"# Changes from {diff.old} to {diff.new}", "", _series_line(diff), ""]
     if not diff.changes:
         lines.append("No differences.")
-    for title, changes in grouped(diff):
+    for title, changes in grouped(diff, specs):
         lines += [f"## {title}", ""]
         for c in changes:
             if c.segments is not None:
@@ -78,7 +78,7 @@ code { font-size: .85em; color: #555; } del { background: #fdd; color: #900; } i
 """
 
 
-def to_html(diff: NoticeDiff) -> str:
+def to_html(diff: NoticeDiff, specs: tuple[RecordSpec, ...] = RECORD_SPECS) -> str:
     e = html.escape
     parts = ["<!DOCTYPE html>", '<html lang="zh"><head><meta charset="utf-8">',
              f"<title>{e(diff.old)} → {e(diff.new)}</title><style>{STYLE}</style></head><body>",
@@ -86,7 +86,7 @@ def to_html(diff: NoticeDiff) -> str:
              f'<p class="series">{e(_series_line(diff).replace("`", ""))}</p>']
     if not diff.changes:
         parts.append("<p>No differences.</p>")
-    for title, changes in grouped(diff):
+    for title, changes in grouped(diff, specs):
         parts.append(f"<h2>{e(title)}</h2><table><tr><th>where</th><th>change</th><th>old</th><th>new</th></tr>")
         for c in changes:
             if c.segments is not None:

@@ -36,14 +36,17 @@ from extract.text import CHINESE_DATE, normalize_spaces
 
 STAGE = "tables"
 
-SENTENCE_PUNCTUATION = re.compile(r"[。，,；;：:！？]")
+# A comma in a figure (1,280) separates thousands; elsewhere it, like these, marks a sentence.
+SENTENCE_PUNCTUATION = re.compile(r"[。，；;：:！？]|,(?!\d{3}(?!\d))")
 ATTACHMENT_MARKER = re.compile(r"^附\s*件\s*(\d{1,2})")
 INTEGER = re.compile(r"^\d+$")
 IMPRINT = re.compile(CHINESE_DATE.pattern + r"\s*印发")
 DIGITS = re.compile(r"^\d+$")
 # Words that end a column name in notices' tables; used only to cut run-together header text.
-HEADER_TERMINALS = ("名称", "代码", "编码", "编号", "序号", "要求", "金额", "标准", "批次", "领域",
+HEADER_TERMINALS = ("名称", "代码", "编码", "编号", "序号", "要求", "金额", "标准", "批次", "领域", "学时", "课时",
                     "类别", "等级", "级别", "备注", "单位", "数量", "时长", "期限", "人数", "比例")
+# Terminal words that may also open a column name (学时要求, 等级名称); the others never do.
+HEADER_OPENERS = ("学时", "课时", "等级", "级别")
 # Words that end a table's title (…标准表, …名单); the title is cut from the column names at one of these.
 TITLE_ENDINGS = HEADER_TERMINALS + ("表", "名单", "目录", "清单", "汇总")
 
@@ -127,7 +130,8 @@ def _tokens(text: str) -> list[str]:
 def _is_spaced_header(text: str, settings: DumpTableSettings) -> bool:
     tokens = _tokens(text)
     return (len(tokens) >= settings.min_spaced_columns and not SENTENCE_PUNCTUATION.search(text)
-            and not any(INTEGER.match(t) for t in tokens) and all(len(t) <= 20 for t in tokens))
+            and not any(INTEGER.match(t) for t in tokens) and all(len(t) <= 20 for t in tokens)
+            and all(any(ch.isalpha() for ch in t) for t in tokens))   # names, not dashes
 
 
 def _spaced_run_end(lines, i: int, page_starts: set[int], settings: DumpTableSettings) -> int:
@@ -221,7 +225,8 @@ def spaced_table(run: list[tuple[int, DumpLine]], table_id: str, title: str | No
                     for k, name in enumerate(header)]
     table = Table(id=table_id, title=title, pages=sorted({p for p, _ in run}), orientation=0,
                   page_rotation=[0] * len({p for p, _ in run}), rulings="text", n_rows=1 + len(grid), n_cols=n_cols,
-                  header_rows=1, column_paths=list(header), header=[list(header)], body=grid,
+                  header_rows=1, column_paths=list(header), column_headers=[[name] for name in header],
+                  header=[list(header)], body=grid,
                   cells=sorted(header_cells + cells, key=lambda c: (c.row, c.col)))
     return table, errors
 
@@ -244,21 +249,40 @@ def _kind(piece: str) -> str:
     return "text"
 
 
-def split_at_terminals(text: str, count: int) -> list[str] | None:
-    """Cut run-together header text into `count` names, each ending with a terminal word,
-    taking names from the right; what is left at the front is returned first. None when
-    the text does not cut that way."""
-    names: list[str] = []
-    end = len(text)
-    for _ in range(count):
-        if not text[:end].endswith(HEADER_TERMINALS):
-            return None
-        endings = TITLE_ENDINGS if len(names) == count - 1 else HEADER_TERMINALS
-        cuts = [p for p in range(1, end - 1) if text[:p].endswith(endings)]
-        start = max(cuts, default=0)
-        names.insert(0, text[start:end])
-        end = start
-    return [text[:end]] + names
+_TRAILING_UNIT = re.compile(r"[（(][^（）()]*[)）]$")
+
+
+def _ends_with(text: str, endings: tuple[str, ...]) -> bool:
+    """Whether `text` ends with one of `endings`, a bracketed unit after it allowed (`标准（元/人）`)."""
+    return _TRAILING_UNIT.sub("", text).endswith(endings)
+
+
+def split_at_terminals(text: str, count: int, whole: bool = False) -> list[str] | None:
+    """Cut run-together header text into `count` names, each ending with a terminal word (and
+    perhaps a bracketed unit); what is left at the front (a title, ending with a title word)
+    is returned first, and must be nothing when `whole`. Of the ways to cut, the one with the
+    shortest names from the right wins, unless a name would then open with a terminal word
+    (`学时要求` is one name, not `学时` + `要求…`). None when the text does not cut that way."""
+    def cuts(end: int, left: int):
+        if left == 0:
+            yield [text[:end]]
+            return
+        if not _ends_with(text[:end], HEADER_TERMINALS):
+            return
+        endings = TITLE_ENDINGS if left == 1 else HEADER_TERMINALS
+        starts = [p for p in range(end - 2, 0, -1) if text[p] not in "（(" and _ends_with(text[:p], endings)]
+        for start in starts + [0]:
+            for front in cuts(start, left - 1):
+                yield front + [text[start:end]]
+
+    first = None
+    for split in cuts(len(text), count):
+        if whole and split[0]:
+            continue
+        if not any(name.startswith(HEADER_TERMINALS) and not name.startswith(HEADER_OPENERS) for name in split[1:]):
+            return split
+        first = first or split
+    return first
 
 
 def repeated_unit(text: str) -> tuple[int, int, int] | None:
@@ -297,10 +321,10 @@ def garbled_table(run: list[tuple[int, DumpLine]], table_id: str, settings: Dump
                                 message=f"table {table_id} (lines {run[0][1].number}-{run[-1][1].number}): {message}"))
         return None, errors
 
-    # An attachment marker (附 / 件 / 3) may open the run; the title and header follow.
+    # An attachment marker (附 / 件 / 3, or 附 / 件 alone) may open the run; the title and header follow.
     skip = 0
-    if len(pieces) > 2 and pieces[0][2] + pieces[1][2] == "附件" and _kind(pieces[2][2]) == "digit":
-        skip = 3
+    if len(pieces) > 2 and pieces[0][2] + pieces[1][2] == "附件":
+        skip = 3 if _kind(pieces[2][2]) == "digit" else 2
     first_digit = next((k for k in range(skip, len(pieces)) if _kind(pieces[k][2]) == "digit"), None)
     # The text before the first number: title, column names, first row's first cell.
     head_pieces = pieces[skip:first_digit] if first_digit is not None else pieces[skip:]
@@ -312,8 +336,8 @@ def garbled_table(run: list[tuple[int, DumpLine]], table_id: str, settings: Dump
     unit = head[start:start + unit_len]
     leaves = None
     for parts in range(2, 5):
-        split = split_at_terminals(unit, parts)
-        if split is not None and split[0] == "":
+        split = split_at_terminals(unit, parts, whole=True)
+        if split is not None:
             leaves = split[1:]
             break
     if leaves is None:
@@ -344,7 +368,7 @@ def garbled_table(run: list[tuple[int, DumpLine]], table_id: str, settings: Dump
     n_cols = lead_count + n_numbers
     header = [lead_names + [x for label in labels for x in [label] + [None] * (len(leaves) - 1)],
               [None] * lead_count + leaves * groups]
-    paths = lead_names + [f"{label} / {leaf}" for label in labels for leaf in leaves]
+    headers = [[name] for name in lead_names] + [[label, leaf] for label in labels for leaf in leaves]
     cells: list[TableCell] = []
     head_prov = [Provenance(page=run[0][0], lines=LineRange(first=pieces[0][1], last=head_pieces[-1][1]))]
     for k, name in enumerate(lead_names):
@@ -372,7 +396,8 @@ def garbled_table(run: list[tuple[int, DumpLine]], table_id: str, settings: Dump
     errors.extend(row_errors)
     table = Table(id=table_id, title=title, pages=sorted({p for p, _, _ in pieces}), orientation=0,
                   page_rotation=[0] * len({p for p, _, _ in pieces}), rulings="text", n_rows=2 + len(body), n_cols=n_cols,
-                  header_rows=2, column_paths=paths, header=header, body=body,
+                  header_rows=2, column_paths=[" / ".join(h) for h in headers], column_headers=headers,
+                  header=header, body=body,
                   cells=sorted(cells, key=lambda c: (c.row, c.col)))
     return table, errors
 

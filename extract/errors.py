@@ -28,6 +28,8 @@ class ErrorCode(str, Enum):
     TABLE_UNREADABLE = "table_unreadable"
     CELL_UNREADABLE = "cell_unreadable"
     RECORD_FIELD_UNREADABLE = "record_field_unreadable"
+    TABLE_UNMAPPED = "table_unmapped"        # has a record kind's identifying columns, cannot be read as it
+    TABLE_AMBIGUOUS = "table_ambiguous"      # matches two record kinds equally well
     # validate and store
     SCHEMA_INVALID = "schema_invalid"
     DUPLICATE_ID = "duplicate_id"

@@ -4,8 +4,8 @@
   frame (so a page printed sideways reads like any other), and gathered into lines.
 - Running page numbers (`— 3 —`) and lines repeated at the same place on many pages go.
 - Wrapped lines are joined into one paragraph with no spaces between CJK characters: a line
-  continues the one before when that one reached the right margin and this one is not
-  indented, not numbered and in the same font size.
+  continues the one before when that one reached the right margin (and does not end with a
+  colon) and this one is not indented, not numbered and in the same font size.
 - A block opening with section numbering (一、 （一） 1. （1）) gets its level; a level-1 line
   that is short or set in a font other than the body's is a heading.
 
@@ -59,9 +59,10 @@ DEFAULT_SETTINGS = LayoutSettings()
 # (OCR reads a short dash as 一 at times: a line of nothing but a number between them is no text.)
 DASHED_PAGE_NUMBER = re.compile(r"^[—－\-–一]+\s*\d{1,4}\s*[—－\-–一]+$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
 BARE_PAGE_NUMBER = re.compile(r"^\d{1,4}$")
+SIGNATURE_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 # GB/T 9704: an attachment's first page opens with a line "附件 N"; it never continues a paragraph.
 # and the attachment list (附件：1. …) opens a block of its own.
-ATTACHMENT_MARKER = re.compile(r"^附\s*件\s*(\d{1,2}|[:：].*)$")
+ATTACHMENT_MARKER = re.compile(r"^附\s*件\s*(\d{1,2}|[:：].*)?$")
 
 
 def layout_document(source: SourceDocument, regions: tuple[TableRegion, ...] = (),
@@ -202,7 +203,10 @@ def _continues(prev: TextLine, line: TextLine, left: float, right: float, leadin
         return False
     unit = line.size or size
     if line.size == size:
-        # body text: prev reached the right margin and this line starts at the left margin
+        # body text: prev reached the right margin and this line starts at the left margin; a
+        # line ending with a colon (主送机关, 通知如下：) ends its paragraph however wide it is
+        if prev.text.rstrip().endswith(("：", ":")):
+            return False
         if prev.box.x1 < right - settings.short_line * unit:
             return False
         if line.box.x0 > left + settings.indent * unit:
@@ -251,21 +255,25 @@ def dump_lines(source: SourceDocument, regions: tuple[TableRegion, ...]) -> list
 
 def dump_lines_to_blocks(lines: list[TextLine], settings: LayoutSettings) -> list[Block]:
     """A dump has no geometry: a line that is as wide as the dump's full lines continues
-    into the next, unless the next opens with numbering."""
+    into the next, unless the next opens with numbering or is the signature above a date."""
     if not lines:
         return []
     widths = [display_width(line.text) for line in lines if len(line.text) > 4]
     full = _percentile(widths, 0.75) if widths else 0
     groups: list[list[TextLine]] = []
-    for line in lines:
+    for k, line in enumerate(lines):
         if groups:
             prev = groups[-1][-1]
             # a paragraph's first line lost its indent; the document's first line (the title) had none
             indented = len(groups[-1]) == 1 and len(groups) > 1
             shortfall = settings.dump_short_cells + (settings.dump_indent_cells if indented else 0)
-            prev_full = display_width(prev.text) >= full - shortfall
+            # a line ending with a colon (主送机关, 通知如下：) ends its paragraph however wide it is
+            prev_full = display_width(prev.text) >= full - shortfall and not prev.text.endswith(("：", ":"))
             opens = section_number(normalize_spaces(line.text)) or ATTACHMENT_MARKER.match(line.text.strip())
-            if prev_full and not opens:
+            # the 发文机关署名 stands alone right above the 成文日期 (GB/T 9704-2012 7.3.5)
+            signature = k + 1 < len(lines) and SIGNATURE_DATE.match(lines[k + 1].text.strip()) \
+                and not re.search(r"[。，,；;：:]", line.text)
+            if prev_full and not opens and not signature:
                 groups[-1].append(line)
                 continue
         groups.append([line])

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from extract.catalog import add_version, stored_versions, write_catalog
-from extract.model import SCHEMA_VERSION, Notice
+from extract.model import SCHEMA_VERSION, Notice, TableCell
 from extract.series import series_key
 from extract.store import to_json
+from extract.tables import column_headers
 
 
 def to_1_1_0(document: dict) -> dict:
@@ -40,9 +41,23 @@ def to_1_2_0(document: dict) -> dict:
     return out
 
 
+def to_1_3_0(document: dict) -> dict:
+    """1.3.0 added each table's header paths as lists (`column_headers`), the 版记's `copy_to`
+    and a subsidy standard's `valid_from`. The header paths are rebuilt from the table's own
+    header cells (not by splitting the joined paths, whose " / " may stand inside a cell);
+    `copy_to` and `valid_from` stay empty, as the document was not re-extracted."""
+    out = copy.deepcopy(document)
+    out["schema_version"] = "1.3.0"
+    for table in out.get("tables", []):
+        cells = [TableCell.model_validate(cell) for cell in table["cells"]]
+        table["column_headers"] = column_headers(cells, table["header_rows"], table["n_cols"])
+    return out
+
+
 MIGRATIONS: dict[str, tuple[str, Callable[[dict], dict]]] = {
     "1.0.0": ("1.1.0", to_1_1_0),
     "1.1.0": ("1.2.0", to_1_2_0),
+    "1.2.0": ("1.3.0", to_1_3_0),
 }
 
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 # Semantic versioning: a minor version may add optional fields, never drop, rename or tighten
 # one (tests/test_versions.py checks that stored documents of the same major version still
 # validate); anything else is a new major version with a migration in extract/migrate.py.
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 SCHEMA_ID = f"urn:policy-notices:schema:notice:{SCHEMA_VERSION}"
 
 Degrees = Literal[0, 90, 180, 270]
@@ -238,12 +238,14 @@ class Reference(Frozen):
 class DocumentInfo(Frozen):
     title: str
     plan_title: str | None = None
+    issuer_mark: str | None = Field(default=None, description="发文机关标志 printed above the doc number (…文件) (since 1.3.0)")
     doc_number: str | None
     issuer: str | None
     signed_date: dt.date | None
     addressees: list[str]
     contact_phone: str | None
     imprint: Imprint | None
+    copy_to: list[str] = Field(default=[], description="抄送机关 of the 版记, one entry per body (since 1.3.0)")
     references: list[Reference]
 
 
@@ -302,7 +304,10 @@ class Table(Frozen):
     n_rows: int = Field(ge=0)
     n_cols: int = Field(ge=0)
     header_rows: int = Field(ge=0)
-    column_paths: list[str]
+    column_paths: list[str] = Field(description="each column's header path joined with ' / ', for reading")
+    column_headers: list[list[str]] = Field(
+        default=[], description="each column's header path: the header cells above it, top to bottom, repeats "
+                               "dropped (since 1.3.0)")
     header: list[list[str | None]]
     body: list[list[str | None]]
     cells: list[TableCell]
@@ -323,6 +328,7 @@ class SubsidyStandard(Frozen):
     training_hours: int | None = Field(ge=1, le=10000)
     subsidy_yuan: int | None = Field(ge=0, le=10_000_000)
     valid_until: dt.date | None
+    valid_from: dt.date | None = Field(default=None, description="the date the standards take effect (since 1.3.0)")
     source: RecordSource
 
 
@@ -335,6 +341,10 @@ class TrainingInstitution(Frozen):
 
 
 class Records(Frozen):
+    """One list per record kind. Each kind is declared by a spec in `extract.record_specs`
+    (which columns identify it, how each value is read, its natural key); adding a kind adds a
+    model above, a field here and a spec there, and no code elsewhere."""
+
     subsidy_standards: list[SubsidyStandard] = []
     training_institutions: list[TrainingInstitution] = []
 

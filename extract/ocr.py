@@ -33,9 +33,20 @@ import numpy as np
 
 from extract.errors import ErrorCode, NoticeError
 from extract.geometry import reading_to_display_box
-from extract.model import Box, ErrorItem, Glyph, PageText, Paragraph, Ruling, SourceDocument, SourcePage, Table
+from extract.model import (
+    Box,
+    ErrorItem,
+    Glyph,
+    PageText,
+    Paragraph,
+    Ruling,
+    SourceDocument,
+    SourcePage,
+    Table,
+    TableCell,
+)
 from extract.raster import RasterSettings, binarize, masks_to_rulings, render_page_gray, ruling_masks
-from extract.text import doc_number_brackets, widen_cjk_punctuation
+from extract.text import doc_number_brackets, join_lines, widen_cjk_punctuation
 
 STAGE = "ocr"
 OCR_FONT = "ocr"  # the font name OCR glyphs carry: one font, so no heading is found by font
@@ -57,6 +68,8 @@ class OcrSettings:
     skew_step: float = 0.05            # ... to this precision
     min_skew: float = 0.05             # smaller skew is left alone
     orientation_lines: int = 12        # the longest lines voted on 0° vs 180°
+    reread_zoom: float = 2.0           # a cell read again is enlarged this much first
+    reread_inset: float = 1.5          # points taken off each side of a cell read again (its rulings)
     private_use_share: float = 0.05    # this share of private-use characters makes a text layer untrusted
     scan_area_share: float = 0.5       # a picture covering this share of the page may be a scan of it
     uncovered_ink_share: float = 0.5   # this share of such a picture's ink outside every glyph: the text layer is not the page
@@ -541,6 +554,45 @@ def ocr_document(source: SourceDocument, settings: OcrSettings = DEFAULT_SETTING
         raise NoticeError(ErrorCode.NO_TEXT_LAYER, "no text layer, and OCR found no text on any page",
                           file=source.file, stage=STAGE)
     return source.model_copy(update={"pages": tuple(pages), "errors": tuple(errors)})
+
+
+class CellRereader:
+    """Reads a table cell of an OCR'd page again, from its whole ruled area enlarged, rather
+    than from the text line the detector outlined: what the records stage does before it
+    calls a value unreadable. Returns (text, lowest line confidence), or None for cells not
+    on an OCR'd page. Pages are turned upright and straightened as the OCR stage did (the same
+    steps give the same image), once per page."""
+
+    def __init__(self, source: SourceDocument, settings: OcrSettings = DEFAULT_SETTINGS):
+        self.source, self.settings = source, settings
+        self._pages: dict[int, UprightPage] = {}
+
+    def __call__(self, table: Table, cell: TableCell) -> tuple[str, float | None] | None:
+        import cv2
+
+        place = next((p for p in cell.provenance if p.page is not None and p.box is not None), None)
+        page = next((p for p in self.source.pages if place is not None and p.number == place.page), None)
+        if page is None or page.text is None or page.text.source != "ocr" or not self.source.path:
+            return None
+        if page.number not in self._pages:
+            self._pages[page.number] = upright_page(Path(self.source.path), page.number, self.settings)
+        upright = self._pages[page.number]
+        if upright.orientation != table.orientation:
+            return None  # the cell's box is in another frame than this page's upright image
+        scale, inset = self.settings.scale, self.settings.reread_inset
+        height, width = upright.image.shape
+        x0, x1 = int(max(0, (place.box.x0 + inset) * scale)), int(min(width, (place.box.x1 - inset) * scale))
+        top, bottom = int(max(0, (place.box.top + inset) * scale)), int(min(height, (place.box.bottom - inset) * scale))
+        if x1 - x0 < 4 or bottom - top < 4:
+            return None
+        crop = cv2.copyMakeBorder(upright.image[top:bottom, x0:x1], 16, 16, 16, 16, cv2.BORDER_CONSTANT, value=255)
+        zoomed = cv2.resize(crop, None, fx=self.settings.reread_zoom, fy=self.settings.reread_zoom,
+                            interpolation=cv2.INTER_CUBIC)
+        quads = sorted(text_line_quads(zoomed, self.settings), key=lambda q: (float(q[:, 1].min()), float(q[:, 0].min())))
+        lines = read_lines(zoomed, quads, self.settings)
+        if not lines:
+            return None
+        return join_lines([line.text for line in lines]), min(line.confidence for line in lines)
 
 
 def low_confidence_errors(paragraphs: list[Paragraph], tables: list[Table],

@@ -21,7 +21,7 @@ from extract.layout import layout_document
 from extract.load import load_source
 from extract.model import SCHEMA_VERSION, Notice, Source
 from extract.ocr import DEFAULT_SETTINGS as OCR_SETTINGS
-from extract.ocr import OcrSettings, low_confidence_errors, ocr_document
+from extract.ocr import CellRereader, OcrSettings, low_confidence_errors, ocr_document
 from extract.records import build_records
 from extract.series import series_key
 from extract.store import to_json, write_atomic
@@ -50,11 +50,12 @@ def extract_notice(path: Path, ocr_settings: OcrSettings = OCR_SETTINGS) -> Noti
     found = find_tables(source)
     laid = layout_document(source, found.regions)
     structure = blocks_to_structure(laid, file=name)
-    records, record_errors = build_records(found.tables, structure)
+    found_records = build_records(found.tables, structure, min_confidence=ocr_settings.low_confidence,
+                                  reread=CellRereader(source, ocr_settings))
     paragraphs = [*structure.preamble, *_section_paragraphs(structure.sections), *structure.closing,
                   *(p for a in structure.attachments for p in a.paragraphs)]
     unsure = low_confidence_errors(paragraphs, list(found.tables), ocr_settings)
-    errors = [*source.errors, *laid.errors, *found.errors, *unsure, *record_errors]
+    errors = [*source.errors, *laid.errors, *found.errors, *unsure, *found_records.errors]
     document = structure.document
     return Notice(
         schema_version=SCHEMA_VERSION,
@@ -71,7 +72,7 @@ def extract_notice(path: Path, ocr_settings: OcrSettings = OCR_SETTINGS) -> Noti
         closing=structure.closing,
         attachments=structure.attachments,
         tables=list(found.tables),
-        records=records,
+        records=found_records.records(),
     )
 
 

@@ -1,215 +1,391 @@
-"""Records stage: typed domain records from rebuilt tables.
+"""Records stage: typed domain records from rebuilt tables, by the kinds declared in
+`extract.record_specs`. One engine reads every kind:
 
-A table is read as subsidy standards when its columns include an occupation name and, per
-level, a 学时 (hours) and a 金额/补贴 (amount) column; as training institutions when they
-include 机构/名称 and 领域 columns. Columns are found by these header words, which are the
-vocabulary of such tables, never by position.
+  `match_table` (table x spec -> `TableMatch`: which column gives which field, the header
+  groups of a wide table, what is missing, a score)
+  -> `best_match` (every table against every spec; the best complete match wins; a tie, or a
+  table that has a kind's identifying columns but not all it needs, is reported)
+  -> `table_to_records` (rows, merged cells resolved, into records: long tables give one
+  record a row, wide tables one a row and header group)
 
-A value that cannot be read as its column's type, or that OCR read with low confidence, is
-None in the record and reported as an error (code record_field_unreadable) with its table,
-row and page: never guessed.
-`valid_until` comes from the clause that cites the table's attachment (试行到2025年12月31日).
+Never guessed: a value that is not of its column's type, or that OCR read with low confidence,
+is None in the record and reported (`record_field_unreadable`) with its table, row and page;
+on an OCR'd page it is first read again from a larger crop of the page (`reread`). A dash or
+a slash means "not offered": no record, and no error. A table that matches a kind only in part
+is reported (`table_unmapped`), so that an empty result is never silent.
+
+Input: the tables and the notice's structure. Output: `FoundRecords`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
 
 from extract.errors import ErrorCode
-from extract.model import (
-    ErrorItem,
-    Records,
-    RecordSource,
-    SubsidyStandard,
-    Table,
-    TrainingInstitution,
+from extract.model import ErrorItem, Records, RecordSource, Table, TableCell
+from extract.record_specs import (
+    RECORD_SPECS,
+    ColumnSpec,
+    ReadContext,
+    RecordSpec,
+    UnreadableValue,
+    money_factor,
+    not_offered,
 )
-from extract.ocr import DEFAULT_SETTINGS as OCR_SETTINGS
-from extract.text import CHINESE_DATE, normalize_spaces, parse_chinese_date
+from extract.text import normalize_spaces
 
 STAGE = "records"
+DEFAULT_MIN_CONFIDENCE = 0.90   # a cell OCR read with less confidence is not taken on trust
+# Weights of a spec's columns in a match's score: identifying, required, other.
+WEIGHTS = (3.0, 2.0, 1.0)
+_BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
+TOTAL_ROW = re.compile(r"^(?:合\s*计|小\s*计|总\s*计)$")
 
-OCCUPATION_WORDS = ("职业", "工种", "名称")
-CODE_WORDS = ("代码", "编码")
-HOURS_WORDS = ("学时", "课时")
-AMOUNT_WORDS = ("金额", "补贴", "标准")
-SEQ_WORDS = ("序号",)
-INSTITUTION_WORDS = ("机构", "单位", "学校")
-FIELD_WORDS = ("领域", "职业", "专业", "方向")
-BATCH_WORDS = ("批次",)
-INTEGER = re.compile(r"^\d+$")
-AMOUNT = re.compile(r"^\d+(?:\.\d{1,2})?$")
-OCCUPATION_CODE = re.compile(r"^\d-\d{2}-\d{2}-\d{2}(?:-\d{2})?$")
-VALIDITY = re.compile(r"(?:试行|执行|有效期|施行)?\s*(?:到|至|截至|截止)\s*(" + CHINESE_DATE.pattern + ")")
+# Reads a cell again from the page image: (table, cell) -> (text, confidence) or None.
+Rereader = Callable[[Table, TableCell], "tuple[str, float | None] | None"]
 
 
-def build_records(tables, structure) -> tuple[Records, list[ErrorItem]]:
-    standards: list[SubsidyStandard] = []
-    institutions: list[TrainingInstitution] = []
-    errors: list[ErrorItem] = []
+@dataclass(frozen=True)
+class ColumnMatch:
+    """Table column `col` gives `spec_column`'s field; `group` holds the header cells above
+    it that tell its group apart (`("初级",)`), empty for a column shared by every group."""
+
+    col: int
+    spec_column: ColumnSpec
+    group: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableMatch:
+    spec: RecordSpec
+    columns: tuple[ColumnMatch, ...]
+    missing_identifying: tuple[str, ...]
+    missing_required: tuple[str, ...]
+    unmapped: tuple[str, ...]            # header paths of the table's columns no field took
+    score: float
+
+    @property
+    def identified(self) -> bool:
+        return not self.missing_identifying
+
+    @property
+    def groups(self) -> list[tuple[str, ...]]:
+        """A wide table's header groups, in column order."""
+        out: list[tuple[str, ...]] = []
+        for c in self.columns:
+            if c.group and c.group not in out:
+                out.append(c.group)
+        return out
+
+    def describe(self) -> str:
+        mapped = ", ".join(f"{c.spec_column.field}←{self._path(c)}" for c in self.columns)
+        missing = [*self.missing_identifying, *self.missing_required]
+        return (f"mapped {mapped or 'nothing'}" + (f"; no column for {', '.join(missing)}" if missing else "")
+                + (f"; columns not mapped: {', '.join(self.unmapped)}" if self.unmapped else ""))
+
+    @staticmethod
+    def _path(c: ColumnMatch) -> str:
+        return f"column {c.col + 1}" + (f" ({' / '.join(c.group)})" if c.group else "")
+
+
+@dataclass
+class FoundRecords:
+    """Records by kind (the `Records` field names), the errors met, and for each table the
+    kind it was read as (None: no kind)."""
+
+    by_kind: dict[str, list] = field(default_factory=dict)
+    errors: list[ErrorItem] = field(default_factory=list)
+    table_kinds: dict[str, str | None] = field(default_factory=dict)
+
+    def records(self) -> Records:
+        return Records(**self.by_kind)
+
+
+def build_records(tables, structure, specs: tuple[RecordSpec, ...] = RECORD_SPECS,
+                  min_confidence: float = DEFAULT_MIN_CONFIDENCE, reread: Rereader | None = None) -> FoundRecords:
+    found = FoundRecords(by_kind={spec.kind: [] for spec in specs})
     for table in tables:
-        layout = subsidy_columns(table)
-        if layout is not None:
-            valid_until = validity_of(table, structure)
-            standards.extend(table_to_subsidy_standards(table, layout, valid_until, errors))
+        match, problem = best_match(table, specs)
+        if problem is not None:
+            found.errors.append(problem)
+        found.table_kinds[table.id] = match.spec.kind if match is not None else None
+        if match is None:
             continue
-        columns = institution_columns(table)
-        if columns is not None:
-            institutions.extend(table_to_institutions(table, columns, errors))
-    return Records(subsidy_standards=standards, training_institutions=institutions), errors
+        reader = _TableReader(table, match, structure, min_confidence, reread)
+        records = reader.records()
+        found.errors.extend(reader.errors)
+        if not records and not reader.not_offered and table.body:
+            found.errors.append(_table_error(table, ErrorCode.TABLE_UNMAPPED, match.spec,
+                                             f"no row could be read ({match.describe()})"))
+        found.by_kind[match.spec.kind].extend(records)
+    return found
 
 
-# ---------------------------------------------------------------- subsidy standards
+# ---------------------------------------------------------------- matching
 
 
-def _has(text: str, words: tuple[str, ...]) -> bool:
-    return any(w in text for w in words)
+def header_paths(table: Table) -> list[list[str]]:
+    """Each column's header path; documents of schema 1.2.0 and before only have the joined
+    paths, which are split back (a `/` inside a header cell is then lost to the split)."""
+    if table.column_headers:
+        return table.column_headers
+    return [[part for part in path.split(" / ") if part] for path in table.column_paths]
 
 
-def subsidy_columns(table: Table):
-    """(occupation col, code col or None, [(level, hours col, amount col)]) or None."""
-    paths = table.column_paths
-    levels: dict[str, dict[str, int]] = {}
+def _naming_position(text: str, words: tuple[str, ...]) -> int | None:
+    """Where the last of `words` ends in `text` (units in brackets left out), or None."""
+    bare = _BRACKETED.sub("", normalize_spaces(text))
+    ends = [bare.rfind(w) + len(w) for w in words if w in bare]
+    return max(ends) if ends else None
+
+
+def column_field(path: list[str], spec: RecordSpec) -> tuple[ColumnSpec, int] | None:
+    """The spec column a header path names, and which of its cells names it: the lowest cell
+    that names any, by the word nearest its end (the head noun of a Chinese compound)."""
+    for depth in range(len(path) - 1, -1, -1):
+        named = [(pos, k) for k, c in enumerate(spec.columns)
+                 if (pos := _naming_position(path[depth], c.words)) is not None]
+        if named:
+            pos, k = max(named, key=lambda item: (item[0], -item[1]))
+            return spec.columns[k], depth
+    return None
+
+
+def match_table(table: Table, spec: RecordSpec) -> TableMatch:
+    paths = header_paths(table)
+    named: list[tuple[int, ColumnSpec, list[str]]] = []   # (col, spec column, other header cells)
+    unmapped = []
     for col, path in enumerate(paths):
-        parts = [p.strip() for p in path.split("/")]
-        if len(parts) < 2:
+        hit = column_field(path, spec)
+        if hit is None:
+            unmapped.append(" / ".join(path) or f"column {col + 1}")
             continue
-        level, leaf = parts[-2], parts[-1]
-        if _has(leaf, HOURS_WORDS):
-            levels.setdefault(level, {})["hours"] = col
-        elif _has(leaf, AMOUNT_WORDS):
-            levels.setdefault(level, {})["amount"] = col
-    groups = [(level, cols["hours"], cols["amount"]) for level, cols in levels.items()
-              if "hours" in cols and "amount" in cols]
-    if not groups:
-        return None
-    taken = {c for _, h, a in groups for c in (h, a)}
-    code = next((c for c, p in enumerate(paths) if c not in taken and _has(p, CODE_WORDS)), None)
-    occupation = next((c for c, p in enumerate(paths) if c not in taken and c != code and _has(p, OCCUPATION_WORDS)),
-                      None)
-    if occupation is None:
-        return None
-    return occupation, code, sorted(groups, key=lambda g: g[1])
+        column, depth = hit
+        named.append((col, column, [cell for k, cell in enumerate(path) if k != depth]))
+    # A single-valued field takes its first column; per-group fields take one column per group,
+    # told apart by the header cells above them that name no field (`初级`), other than a
+    # title over the whole table.
+    over_all = set.intersection(*(set(p) for p in paths)) if len(paths) > 1 else set()
+
+    def names_a_field(cell: str) -> bool:
+        return any(_naming_position(cell, c.words) is not None for c in spec.columns)
+
+    columns: list[ColumnMatch] = []
+    taken: set[tuple[str, tuple[str, ...]]] = set()
+    for col, column, others in named:
+        group = tuple(cell for cell in others if cell not in over_all and not names_a_field(cell)) \
+            if column.per_group else ()
+        if (column.field, group) in taken:
+            unmapped.append(" / ".join(paths[col]))
+            continue
+        taken.add((column.field, group))
+        columns.append(ColumnMatch(col=col, spec_column=column, group=group))
+    fields = {c.spec_column.field for c in columns}
+    wide = any(c.group for c in columns)
+    if wide and spec.group_field:
+        fields.add(spec.group_field)
+    missing_identifying = tuple(c.field for c in spec.identifying if c.field not in fields)
+    missing_required = tuple(c.field for c in spec.columns if c.required and c.field not in fields
+                             and c.field not in missing_identifying)
+    weight = {id(c): WEIGHTS[0] if c.identifying else WEIGHTS[1] if c.required else WEIGHTS[2] for c in spec.columns}
+    total = sum(weight.values())
+    score = sum(weight[id(c)] for c in spec.columns if c.field in fields) / total
+    return TableMatch(spec=spec, columns=tuple(columns), missing_identifying=missing_identifying,
+                      missing_required=missing_required, unmapped=tuple(unmapped), score=round(score, 6))
 
 
-def resolved_body(table: Table, min_confidence: float = OCR_SETTINGS.low_confidence) -> list[list[str | None]]:
-    """Body rows with every merged cell's text in each row and column it covers; a cell that
-    OCR read with less than `min_confidence` is None (unreadable), never taken on trust."""
-    grid = [list(row) for row in table.header + table.body]
+def best_match(table: Table, specs: tuple[RecordSpec, ...]) -> tuple[TableMatch | None, ErrorItem | None]:
+    """The spec this table is read as, and the problem to report (a tie, or a match in part).
+    A table none of whose kinds' identifying columns are all there is no record table: (None, None)."""
+    matches = sorted((m for m in (match_table(table, s) for s in specs) if m.identified),
+                     key=lambda m: -m.score)
+    if not matches:
+        return None, None
+    best = matches[0]
+    if len(matches) > 1 and matches[1].score == best.score:
+        kinds = " and ".join(m.spec.kind for m in matches if m.score == best.score)
+        return None, _table_error(table, ErrorCode.TABLE_AMBIGUOUS, best.spec,
+                                  f"matches {kinds} equally well; no records read")
+    if best.missing_required:
+        return None, _table_error(table, ErrorCode.TABLE_UNMAPPED, best.spec, best.describe())
+    return best, None
+
+
+def _table_error(table: Table, code: ErrorCode, spec: RecordSpec, what: str) -> ErrorItem:
+    page = table.pages[0] if table.pages else None
+    title = f" ({table.title})" if table.title else ""
+    return ErrorItem(stage=STAGE, code=code.value, page=page,
+                     message=f"table {table.id}{title} looks like {spec.kind} but cannot be read as such: {what}")
+
+
+# ---------------------------------------------------------------- reading rows
+
+
+def resolved_body(table: Table) -> list[list[TableCell | None]]:
+    """Body rows with each grid slot holding the cell that covers it (a merged cell in every
+    row and column it spans); None where no cell is."""
+    grid: list[list[TableCell | None]] = [[None] * table.n_cols for _ in range(table.n_rows)]
     for cell in table.cells:
-        unsure = cell.confidence is not None and cell.confidence < min_confidence
-        for r in range(cell.row, cell.row + cell.rowspan):
-            for c in range(cell.col, cell.col + cell.colspan):
-                grid[r][c] = None if unsure else cell.text
+        for r in range(cell.row, min(cell.row + cell.rowspan, table.n_rows)):
+            for c in range(cell.col, min(cell.col + cell.colspan, table.n_cols)):
+                grid[r][c] = cell
     return grid[table.header_rows:]
 
 
-def _row_source(table: Table, row: int) -> RecordSource:
+class _TableReader:
+    """Reads one table's rows as records of its matched spec."""
+
+    def __init__(self, table: Table, match: TableMatch, structure, min_confidence: float,
+                 reread: Rereader | None):
+        self.table, self.match, self.spec = table, match, match.spec
+        self.min_confidence, self.reread = min_confidence, reread
+        self.errors: list[ErrorItem] = []
+        self.not_offered = 0
+        self._rereads: dict[int, str | None] = {}
+        self.context: dict[str, object] = {}
+        for reader in self.spec.context:
+            self.context.update(reader(table, structure))
+        paths = header_paths(table)
+        self.read_contexts = {c.col: ReadContext(money_factor=money_factor([*reversed(paths[c.col]), table.title or ""]))
+                              for c in match.columns}
+
+    def records(self) -> list:
+        out = []
+        single = [c for c in self.match.columns if not c.group]
+        groups = self.match.groups or [()]
+        # in a wide table a per-group column above which no group stands is shared by every group
+        single = [c for c in single if not (c.spec_column.per_group and self.match.groups)]
+        for row, slots in enumerate(resolved_body(self.table)):
+            if self._is_caption_row(slots) or not any(_text(slots, c) for c in self.match.columns):
+                continue
+            if any(self._not_offered(c, slots) for c in single if c.spec_column.required):
+                self.not_offered += 1
+                continue
+            base = {c.spec_column.field: self._value(c, slots, row) for c in single}
+            if any(isinstance(v, str) and TOTAL_ROW.match(v) for v in base.values()):
+                continue
+            missing_key = [c.spec_column.field for c in single if c.spec_column.field in self.spec.key
+                           and c.spec_column.required and base[c.spec_column.field] is None]
+            if missing_key:
+                self.errors.append(self._error(row, f"{', '.join(missing_key)} is empty or not readable; row left out"))
+                continue
+            for group in groups:
+                record = self._group_record(group, base, slots, row)
+                if record is not None:
+                    out.append(record)
+        return out
+
+    def _group_record(self, group: tuple[str, ...], base: dict, slots, row: int):
+        own = [c for c in self.match.columns if group and c.group == group]
+        shared = [c for c in self.match.columns if self.match.groups and c.spec_column.per_group and not c.group]
+        members = own + shared
+        if own and not any(_text(slots, c) for c in own):
+            return None  # nothing printed under this group in this row: not offered
+        if any(self._not_offered(c, slots) for c in members if c.spec_column.required):
+            self.not_offered += 1
+            return None
+        fields = dict(base)
+        for c in members:
+            fields[c.spec_column.field] = self._value(c, slots, row, group)
+        if group and self.spec.group_field:
+            fields[self.spec.group_field] = " / ".join(group)
+        for key, value in self.context.items():
+            fields.setdefault(key, value)
+        for column in self.spec.columns:
+            fields.setdefault(column.field, None)
+        return self._build(fields, row)
+
+    def _is_caption_row(self, slots) -> bool:
+        """A row that is one cell across the whole table (a category line inside it)."""
+        cells = {id(s): s for s in slots if s is not None}
+        return len(cells) == 1 and self.table.n_cols > 1
+
+    def _reading(self, cell: TableCell | None) -> tuple[str | None, bool]:
+        """The cell's text, and whether it can be trusted: a cell OCR read with low confidence
+        is read again from the page image, and trusted only when that reading is confident."""
+        if cell is None:
+            return None, True
+        if cell.confidence is None or cell.confidence >= self.min_confidence:
+            return cell.text, True
+        again = self._read_again(cell)
+        return (again, True) if again is not None else (cell.text, False)
+
+    def _read_again(self, cell: TableCell) -> str | None:
+        """The cell read again from the page image (once), when that reading is confident."""
+        if id(cell) not in self._rereads:
+            result = self.reread(self.table, cell) if self.reread is not None and cell.confidence is not None else None
+            confident = result is not None and result[0] and (result[1] is None or result[1] >= self.min_confidence)
+            self._rereads[id(cell)] = result[0] if confident else None
+        return self._rereads[id(cell)]
+
+    def _not_offered(self, c: ColumnMatch, slots) -> bool:
+        text, sure = self._reading(slots[c.col])
+        return sure and text is not None and not_offered(text, c.spec_column)
+
+    def _value(self, c: ColumnMatch, slots, row: int, group: tuple[str, ...] = ()):
+        cell = slots[c.col]
+        what = c.spec_column.field + (f" ({' / '.join(group)})" if group else "")
+        text, sure = self._reading(cell)
+        if sure and text is not None and not_offered(text, c.spec_column):
+            return None
+        if text is None or not text.strip():
+            if c.spec_column.field in self.spec.key:
+                return None  # the row is reported as a whole
+            if c.spec_column.required or c.spec_column.per_group:
+                self.errors.append(self._error(row, f"{what} is empty; left null"))
+            return None
+        if sure:
+            try:
+                return c.spec_column.read(text, self.read_contexts[c.col])
+            except UnreadableValue:
+                pass
+            # OCR misreads (a doubled dash in a code): read the cell again before giving up
+            again = self._read_again(cell) if cell.confidence is not None and text == cell.text else None
+            if again is not None:
+                try:
+                    return c.spec_column.read(again, self.read_contexts[c.col])
+                except UnreadableValue:
+                    pass
+        reason = "is not readable" if sure else f"read by OCR with confidence {cell.confidence:.2f}"
+        self.errors.append(self._error(row, f"{what} {text!r} {reason}; left null"))
+        return None
+
+    def _build(self, fields: dict, row: int):
+        source = row_source(self.table, row)
+        while True:
+            try:
+                return self.spec.model(**fields, source=source)
+            except ValidationError as exc:
+                bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+                fixable = [f for f in bad if f in fields and fields[f] is not None]
+                if not fixable:
+                    self.errors.append(self._error(row, f"record not valid ({exc.error_count()} problems); row left out"))
+                    return None
+                for f in fixable:
+                    self.errors.append(self._error(row, f"{f} {fields[f]!r} is out of range; left null"))
+                    fields[f] = None
+
+    def _error(self, row: int, what: str) -> ErrorItem:
+        source = row_source(self.table, row)
+        return ErrorItem(stage=STAGE, code=ErrorCode.RECORD_FIELD_UNREADABLE.value,
+                         page=source.provenance[0].page if source.provenance else None,
+                         message=f"table {self.table.id} row {row}: {what}")
+
+
+def _text(slots, c: ColumnMatch) -> str:
+    cell = slots[c.col]
+    return (cell.text or "").strip() if cell is not None else ""
+
+
+def row_source(table: Table, row: int) -> RecordSource:
+    """The table, body row and the first cell provenance of that row."""
     absolute = row + table.header_rows
     provenance = []
     for cell in table.cells:
         if cell.row <= absolute < cell.row + cell.rowspan:
             provenance.extend(p for p in cell.provenance if p not in provenance)
     return RecordSource(table=table.id, row=row, provenance=provenance[:1])
-
-
-def _unreadable_row(table: Table, row: int, what: str) -> ErrorItem:
-    source = _row_source(table, row)
-    return ErrorItem(stage=STAGE, code=ErrorCode.RECORD_FIELD_UNREADABLE.value,
-                     page=source.provenance[0].page if source.provenance else None,
-                     message=f"table {table.id} row {row}: {what} is empty or not readable; row left out")
-
-
-def _read(value: str | None, pattern: re.Pattern[str], convert, what: str, table: Table, row: int,
-          errors: list[ErrorItem]):
-    text = normalize_spaces(value or "").replace(",", "")
-    if pattern.match(text):
-        return convert(text)
-    source = _row_source(table, row)
-    page = source.provenance[0].page if source.provenance else None
-    errors.append(ErrorItem(stage=STAGE, code=ErrorCode.RECORD_FIELD_UNREADABLE.value, page=page,
-                            message=f"table {table.id} row {row}: {what} {value!r} is not readable; left null"))
-    return None
-
-
-def table_to_subsidy_standards(table: Table, layout, valid_until, errors: list[ErrorItem]) -> list[SubsidyStandard]:
-    occupation_col, code_col, groups = layout
-    out = []
-    for row, values in enumerate(resolved_body(table)):
-        if values[occupation_col] is None:
-            errors.append(_unreadable_row(table, row, "occupation"))
-            continue
-        occupation = normalize_spaces(values[occupation_col])
-        if not occupation:
-            continue
-        code = None
-        if code_col is not None:
-            code = _read(values[code_col], OCCUPATION_CODE, str, "occupation code", table, row, errors)
-        for level, hours_col, amount_col in groups:
-            out.append(SubsidyStandard(
-                occupation=occupation,
-                occupation_code=code,
-                level=level,
-                training_hours=_read(values[hours_col], INTEGER, int, f"{level} hours", table, row, errors),
-                subsidy_yuan=_read(values[amount_col], INTEGER, int, f"{level} amount", table, row, errors),
-                valid_until=valid_until,
-                source=_row_source(table, row),
-            ))
-    return out
-
-
-def validity_of(table: Table, structure) -> object:
-    """The end date in the clause that cites this table's attachment (…见附件N，试行到…)."""
-    if structure is None:
-        return None
-    numbers = [a.number for a in structure.attachments
-               if (a.start_page is not None and a.start_page in table.pages)
-               or (table.title and normalize_spaces(a.title) == normalize_spaces(table.title))]
-    texts = [p.text for p in structure.preamble]
-
-    def walk(sections):
-        for s in sections:
-            texts.extend(p.text for p in s.paragraphs)
-            walk(s.children)
-
-    walk(structure.sections)
-    for number in numbers:
-        for text in texts:
-            for cite in re.finditer(rf"附件\s*{number}(?!\d)", text):
-                window = text[cite.end():cite.end() + 40]
-                match = VALIDITY.search(window)
-                if match:
-                    return parse_chinese_date(match.group(1))
-    return None
-
-
-# ---------------------------------------------------------------- institutions
-
-
-def institution_columns(table: Table):
-    """(seq col or None, name col, field col, batch col or None) or None."""
-    paths = table.column_paths
-    seq = next((c for c, p in enumerate(paths) if _has(p, SEQ_WORDS)), None)
-    name = next((c for c, p in enumerate(paths) if _has(p, INSTITUTION_WORDS) and c != seq), None)
-    field = next((c for c, p in enumerate(paths) if _has(p, FIELD_WORDS) and c not in (seq, name)), None)
-    batch = next((c for c, p in enumerate(paths) if _has(p, BATCH_WORDS) and c not in (seq, name, field)), None)
-    if name is None or field is None:
-        return None
-    return seq, name, field, batch
-
-
-def table_to_institutions(table: Table, columns, errors: list[ErrorItem]) -> list[TrainingInstitution]:
-    seq_col, name_col, field_col, batch_col = columns
-    out = []
-    for row, values in enumerate(resolved_body(table)):
-        name = normalize_spaces(values[name_col] or "")
-        field = normalize_spaces(values[field_col] or "")
-        if not name and not field:
-            continue
-        if not name or not field:
-            errors.append(_unreadable_row(table, row, "institution or field"))
-            continue
-        seq = _read(values[seq_col], INTEGER, int, "seq", table, row, errors) if seq_col is not None else None
-        batch = normalize_spaces(values[batch_col] or "") or None if batch_col is not None else None
-        out.append(TrainingInstitution(seq=seq, name=name, field=field, batch=batch, source=_row_source(table, row)))
-    return out

@@ -33,15 +33,23 @@ DOC_NUMBER_LINE = re.compile(rf"^{DOC_NUMBER_PATTERN}$")
 DOC_NUMBER_ANYWHERE = re.compile(DOC_NUMBER_PATTERN)
 CITED_TITLE = re.compile(r"《([^《》]{2,80})》\s*[（(]\s*$")
 DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
-IMPRINT_LINE = re.compile(r"^(?P<issuer>.*?)\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印发$")
+# 版记: "印发机关 日期印发" ends the block; a 抄送 line (ending with 。) may stand before it.
+IMPRINT_LINE = re.compile(r"(?P<issuer>[^。：:；;]*?)\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印发$")
+COPY_TO = re.compile(r"^抄\s*送\s*[:：]\s*(?P<bodies>[^。]+)。?")
 PHONE = re.compile(r"(?:联系电话|联系方式|咨询电话|电话)[:：]\s*(?P<phone>[0-9][0-9\-－—–() （）]{5,}[0-9])")
 ATTACHMENT_LIST = re.compile(r"^附\s*件\s*[:：]\s*")
 ATTACHMENT_ITEM = re.compile(r"(?:附\s*件\s*)?(?P<number>\d{1,2})\s*[.．:：、]\s*")
-ATTACHMENT_MARKER = re.compile(r"^附\s*件\s*(?P<number>\d{1,2})$")
+# An attachment's first page opens with 附件N, or a bare 附件 when there is only one.
+ATTACHMENT_MARKER = re.compile(r"^附\s*件\s*(?P<number>\d{1,2})?$")
 # Connectives that run into a cited doc number when no bracket separates them (和财社〔2020〕5号).
 CITATION_LEAD_WORDS = re.compile(r"^(?:根据|依据|按照|参照|依照|详见|见|和|及|与|或|并|以及)+")
 FILE_EXTENSION = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|et|ofd|zip|rar|txt)$", re.IGNORECASE)
 PLAN_WORDS = ("方案", "办法", "规定", "细则", "意见", "标准", "规划", "通知", "要点")
+# What a document's title ends with (GB/T 9704 文种), so that lines above a 发文字号 are known
+# for its title (doc number below the title) or for the masthead (发文机关标志, doc number above).
+TITLE_KIND_WORDS = PLAN_WORDS + ("决定", "通报", "批复", "函", "公告", "通告", "报告", "请示", "纪要", "名单",
+                                 "计划", "公报", "命令", "议案", "决议")
+MASTHEAD_MAX_BLOCKS = 4
 LEAD_IN_MAX_CHARS = 30
 
 
@@ -60,7 +68,8 @@ def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructur
         raise NoticeError(ErrorCode.NO_TITLE, "the document has no text to take a title from", file=file, stage=STAGE)
     used: set[int] = set()
 
-    title_indexes = find_title(blocks)
+    number_above = doc_number_above_title(blocks)
+    title_indexes = find_title(blocks, start=0 if number_above is None else number_above + 1)
     used.update(title_indexes)
     title = dedupe_repeated(join_texts([blocks[i].text for i in title_indexes]))
 
@@ -69,13 +78,20 @@ def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructur
     body_end = list_index if list_index is not None else len(blocks)
     front = range(max(title_indexes, default=-1) + 1, min(first_heading, body_end))
 
-    doc_number = _first(front, blocks, used, lambda b: DOC_NUMBER_LINE.match(b.text) is not None)
+    doc_number = number_above if number_above is not None else \
+        _first(front, blocks, used, lambda b: DOC_NUMBER_LINE.match(b.text) is not None)
+    issuer_mark = None
+    if number_above is not None:
+        used.add(number_above)
+        issuer_mark = join_texts([blocks[i].text for i in range(number_above)]) or None
+        used.update(range(number_above))
     addressee_index = _first(front, blocks, used, _is_addressee_line)
     addressees = split_addressees(blocks[addressee_index].text) if addressee_index is not None else []
     issuer, signed_date = _signature(blocks, used, range(max(title_indexes, default=-1) + 1, len(blocks)))
     plan_title = _plan_title(title, blocks, used)
     contact_phone = _contact_phone(blocks, used, body_end)
     imprint = _imprint(blocks, used)
+    copy_to = _copy_to(blocks, used)
 
     # a page heading that repeats the title (a web print view) is not body text
     used.update(i for i in front if dedupe_repeated(blocks[i].text) == title)
@@ -94,12 +110,14 @@ def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructur
     document = DocumentInfo(
         title=title,
         plan_title=plan_title,
+        issuer_mark=issuer_mark,
         doc_number=doc_number_text,
         issuer=issuer,
         signed_date=signed_date,
         addressees=addressees,
         contact_phone=contact_phone,
         imprint=imprint,
+        copy_to=copy_to,
         references=find_references([b.text for b in blocks], exclude=doc_number_text),
     )
     return NoticeStructure(document=document, preamble=preamble, sections=sections,
@@ -109,12 +127,30 @@ def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructur
 # ---------------------------------------------------------------- title and front matter
 
 
-def find_title(blocks: list[Block]) -> list[int]:
-    """Indexes of the title blocks. In a PDF: the leading blocks on the first page set in the
-    largest size. In a text dump: the leading blocks before the first one that reads as body
-    text (a sentence, a doc number, an addressee line, numbering)."""
-    if blocks[0].size is not None:
-        first_page = [i for i, b in enumerate(blocks) if b.page == blocks[0].page and b.size is not None]
+def doc_number_above_title(blocks: list[Block]) -> int | None:
+    """The index of a 发文字号 that stands above the title (GB/T 9704-2012 puts it there, under
+    the 发文机关标志): a doc-number line among the first blocks, with nothing before it that
+    reads as a title (text ending in a 文种 such as 通知) or as body text."""
+    for i, block in enumerate(blocks[:MASTHEAD_MAX_BLOCKS + 1]):
+        if DOC_NUMBER_LINE.match(block.text):
+            before = join_texts([b.text for b in blocks[:i]])
+            if before.endswith(TITLE_KIND_WORDS) or re.search(r"[。，,；;：:]", before):
+                return None
+            return i
+        if block.level is not None:
+            return None
+    return None
+
+
+def find_title(blocks: list[Block], start: int = 0) -> list[int]:
+    """Indexes of the title blocks, from `start` on. In a PDF: the leading blocks on the first
+    page set in the largest size. In a text dump: the leading blocks before the first one that
+    reads as body text (a sentence, a doc number, an addressee line, numbering)."""
+    if start >= len(blocks):
+        return []
+    if blocks[start].size is not None:
+        first_page = [i for i, b in enumerate(blocks) if i >= start and b.page == blocks[start].page
+                      and b.size is not None]
         largest = max(blocks[i].size for i in first_page)
         indexes = []
         for i in first_page:
@@ -124,13 +160,13 @@ def find_title(blocks: list[Block]) -> list[int]:
                 break
         return indexes
     indexes = []
-    for i, block in enumerate(blocks):
+    for i, block in enumerate(blocks[start:], start=start):
         text = block.text
         if (DOC_NUMBER_LINE.match(text) or block.level or re.search(r"[。，,；;]", text) or text.endswith(("：", ":"))
                 or DATE_LINE.match(text)):
             break
         indexes.append(i)
-    return indexes or [0]
+    return indexes or [start]
 
 
 def join_texts(texts: list[str]) -> str:
@@ -201,12 +237,23 @@ def _contact_phone(blocks: list[Block], used: set[int], body_end: int) -> str | 
 
 
 def _imprint(blocks: list[Block], used: set[int]) -> Imprint | None:
+    """The 印发 line of the 版记: the printing office alone (a 抄送 line joined to it is not)."""
     for i in range(len(blocks) - 1, -1, -1):
-        match = IMPRINT_LINE.match(blocks[i].text)
+        match = IMPRINT_LINE.search(blocks[i].text)
         if match:
             used.add(i)
             return Imprint(issuer=match.group("issuer").strip() or None, date=parse_chinese_date(match.group("date")))
     return None
+
+
+def _copy_to(blocks: list[Block], used: set[int]) -> list[str]:
+    """抄送机关 of the 版记 (`抄送：省财政厅，省教育厅。`), one entry per body; the last such line."""
+    for i in range(len(blocks) - 1, -1, -1):
+        match = COPY_TO.match(blocks[i].text)
+        if match:
+            used.add(i)
+            return split_addressees(match.group("bodies"))
+    return []
 
 
 # ---------------------------------------------------------------- body
@@ -300,6 +347,13 @@ def parse_attachment_list(blocks: list[Block], start: int, used: set[int]) -> tu
     return items, i
 
 
+def _marker_number(marker: re.Match, attachments: list[Attachment]) -> int | None:
+    """附件N is attachment N; a bare 附件 is the only attachment, when there is one only."""
+    if marker.group("number"):
+        return int(marker.group("number"))
+    return attachments[0].number if len(attachments) == 1 else None
+
+
 def _is_item_boundary(text: str, match: re.Match) -> bool:
     """`附件2：` opens an item wherever it stands; a bare `2.` only at the start of a line."""
     return text[match.start():match.start() + 1] == "附"
@@ -318,8 +372,9 @@ def assign_attachment_pages(attachments: list[Attachment], rest: list[Block], us
         if offset + k in used:
             continue
         marker = ATTACHMENT_MARKER.match(block.text)
-        if marker and int(marker.group("number")) in by_number:
-            current = int(marker.group("number"))
+        number = _marker_number(marker, attachments) if marker else None
+        if number in by_number:
+            current = number
             start_pages.setdefault(current, block.page)
             continue
         if current is None:

@@ -445,6 +445,7 @@ def to_table(group: list[PageTable], index: int) -> Table:
             cells.append(_LogicalCell(row, c.col, c.rowspan, c.colspan, c.text, list(c.provenance), c.confidence))
         n_rows += part.n_rows - skip
     n_cols = len(first.col_widths)
+    headers = column_headers(cells, header_rows, n_cols)
     grid: list[list[str | None]] = [[None] * n_cols for _ in range(n_rows)]
     for c in cells:
         grid[c.row][c.col] = c.text
@@ -458,7 +459,8 @@ def to_table(group: list[PageTable], index: int) -> Table:
         n_rows=n_rows,
         n_cols=n_cols,
         header_rows=header_rows,
-        column_paths=column_paths(cells, header_rows, n_cols),
+        column_paths=[" / ".join(path) for path in headers],
+        column_headers=headers,
         header=grid[:header_rows],
         body=grid[header_rows:],
         cells=[TableCell(row=c.row, col=c.col, rowspan=c.rowspan, colspan=c.colspan, text=c.text,
@@ -466,8 +468,8 @@ def to_table(group: list[PageTable], index: int) -> Table:
     )
 
 
-def column_paths(cells, header_rows: int, n_cols: int) -> list[str]:
-    """`一级 / 学时`: the header texts over each column, top to bottom, repeats dropped."""
+def column_headers(cells, header_rows: int, n_cols: int) -> list[list[str]]:
+    """`["一级", "学时"]`: the header cells' texts over each column, top to bottom, repeats dropped."""
     paths = []
     for col in range(n_cols):
         parts: list[str] = []
@@ -476,5 +478,5 @@ def column_paths(cells, header_rows: int, n_cols: int) -> list[str]:
             text = normalize_spaces(cell.text or "")
             if text and (not parts or parts[-1] != text):
                 parts.append(text)
-        paths.append(" / ".join(parts))
+        paths.append(parts)
     return paths

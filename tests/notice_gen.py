@@ -32,6 +32,9 @@ class NoticeSpec:
     attachments_line: list[str] = field(default_factory=list)
     attachment_pages: list[tuple[str, str]] = field(default_factory=list)   # ("附件1", title)
     imprint_line: str | None = None
+    copy_to_line: str | None = None       # 抄送 line of the 版记, above the imprint line
+    masthead: str | None = None           # 发文机关标志 (…文件), printed above the doc number
+    doc_number_above: bool = False        # GB/T 9704 layout: the doc number above the title
 
 
 LEVEL_FORMATS = {1: "{n}、", 2: "（{n}）", 3: "{n}.", 4: "（{n}）"}
@@ -53,13 +56,16 @@ def body_paragraphs(spec: NoticeSpec) -> list[tuple[str, bool]]:
 
 
 def wrap(text: str, width: int, indent: int) -> list[str]:
-    """Break `text` into lines of `width` characters, the first `indent` shorter."""
-    lines, line, limit = [], "", width - indent
+    """Break `text` into lines `width` ems wide, the first `indent` ems shorter, as a typesetter
+    fills the measure: a CJK character takes an em, a Latin letter or digit half of one."""
+    lines, line, used, limit = [], "", 0.0, width - indent
     for ch in text:
-        line += ch
-        if len(line) >= limit:
+        step = 0.5 if ch.isascii() else 1.0
+        if used + step > limit:
             lines.append(line)
-            line, limit = "", width
+            line, used, limit = "", 0.0, width
+        line += ch
+        used += step
     if line:
         lines.append(line)
     return lines
@@ -81,9 +87,13 @@ def notice_lines(spec: NoticeSpec, width_chars: int, size: float, left: float, r
     def centred(text: str, s: float) -> _Line:
         return _Line(text, s, left + (body_width - len(text) * s) / 2)
 
+    if spec.masthead:
+        out.append(centred(spec.masthead, size * 1.8))
+    if spec.doc_number and spec.doc_number_above:
+        out.append(centred(spec.doc_number, size))
     for t in spec.title_lines:
         out.append(centred(t, size * 1.4))
-    if spec.doc_number:
+    if spec.doc_number and not spec.doc_number_above:
         out.append(centred(spec.doc_number, size))
     if spec.addressees_line:
         out.append(_Line(spec.addressees_line, size, left, gap_before=size))
@@ -102,16 +112,34 @@ def notice_lines(spec: NoticeSpec, width_chars: int, size: float, left: float, r
     for marker, title in spec.attachment_pages:
         out.append(_Line(marker, size, left, new_page=True))
         out.append(centred(title, size * 1.4))
-    if spec.imprint_line:
-        out.append(_Line(spec.imprint_line, size, left, new_page=True))
     return out
 
 
+def imprint_lines(spec: NoticeSpec, size: float, left: float) -> list[_Line]:
+    """The 版记 on a page of its own: the 抄送 line, then the imprint line."""
+    out = []
+    for k, text in enumerate(t for t in (spec.copy_to_line, spec.imprint_line) if t):
+        out.append(_Line(text, size, left, new_page=k == 0))
+    return out
+
+
+@dataclass
+class PlacedTable:
+    """A table printed as an attachment of a notice: on pages of its own after the notice's
+    text, `marker` (附件2, or 附件 alone) at the top of its first page."""
+
+    spec: object                  # table_gen.TableSpec
+    marker: str
+    orientation: int = 0
+    rows_per_page: int | None = None
+
+
 def write_notice_pdf(path: Path, spec: NoticeSpec, width_chars: int = 24, size: float = 16,
-                     running_header: str | None = None, fake_bold_title: bool = False) -> int:
+                     running_header: str | None = None, fake_bold_title: bool = False,
+                     tables: list[PlacedTable] = ()) -> int:
     """Typeset `spec` on A4 pages with page numbers (and a running header line on every
     page); with `fake_bold_title` the title is printed twice, 0.4 pt apart, as a fake bold.
-    Returns the page count."""
+    `tables` follow the text as attachments, the 版记 last. Returns the page count."""
     page_w, page_h = A4
     left = 80.0
     right = left + width_chars * size
@@ -131,28 +159,43 @@ def write_notice_pdf(path: Path, spec: NoticeSpec, width_chars: int = 24, size: 
         y = top
         page += 1
 
-    for line in notice_lines(spec, width_chars, size, left, right):
-        if line.new_page and y != top:
-            finish_page()
-        y -= line.gap_before
-        if y - line.size * 1.75 < bottom:
-            finish_page()
-        y -= line.size * 1.75
-        pdf.setFont(CJK_FONT, line.size)
-        pdf.drawString(line.x, y, line.text)
-        if fake_bold_title and line.text in spec.title_lines:
-            pdf.drawString(line.x + 0.4, y, line.text)
+    def draw_lines(lines: list[_Line]) -> None:
+        nonlocal y
+        for line in lines:
+            if line.new_page and y != top:
+                finish_page()
+            y -= line.gap_before
+            if y - line.size * 1.75 < bottom:
+                finish_page()
+            y -= line.size * 1.75
+            pdf.setFont(CJK_FONT, line.size)
+            pdf.drawString(line.x, y, line.text)
+            if fake_bold_title and line.text in spec.title_lines:
+                pdf.drawString(line.x + 0.4, y, line.text)
+
+    draw_lines(notice_lines(spec, width_chars, size, left, right))
+    if tables:
+        from table_gen import draw_table_pages
+
+        finish_page()
+        for placed in tables:
+            page += draw_table_pages(pdf, placed.spec, placed.orientation, placed.rows_per_page, placed.marker)
+    draw_lines(imprint_lines(spec, size, left))
     finish_page()
     pdf.save()
     return page - 1
 
 
-def write_notice_dump(path: Path, spec: NoticeSpec, width_chars: int = 24, encoding: str = "utf-8") -> None:
+def write_notice_dump(path: Path, spec: NoticeSpec, width_chars: int = 24, encoding: str = "utf-8",
+                      tables: list[list[str]] = ()) -> None:
     """The crawler's view: one rendered line per line, blank lines between, a leading space
-    on the first line of each page but the first."""
-    lines = notice_lines(spec, width_chars, 16, 80, 80 + width_chars * 16)
-    out = []
-    for line in lines:
-        prefix = " " if line.new_page else ""
-        out.append(prefix + line.text)
+    on the first line of each page but the first. `tables` are the dump lines of attachment
+    tables as the crawler wrote them (a leading space where a page opens), put between the
+    text and the 版记."""
+    lines = notice_lines(spec, width_chars, 16, 80, 80 + width_chars * 16) + imprint_lines(spec, 16, 80)
+    text_lines = [line for line in lines if line.text not in (spec.copy_to_line, spec.imprint_line)]
+    out = [(" " if line.new_page else "") + line.text for line in text_lines]
+    for table in tables:
+        out += list(table)
+    out += [(" " if line.new_page else "") + line.text for line in lines if line not in text_lines]
     path.write_bytes(("\n\n".join(out) + "\n").encode(encoding))

@@ -53,8 +53,8 @@ class TableSpec:
         return g
 
 
-def subsidy_spec(occupations: list[tuple[str, str, list[int]]], levels: list[str], title: str | None = None,
-                 hours_name: str = "学时要求", amount_name: str = "补贴标准") -> TableSpec:
+def subsidy_spec(occupations: list[tuple[str, str, list]], levels: list[str], title: str | None = None,
+                 hours_name: str = "学时要求", amount_name: str = "补贴标准", amount_width: float = 52.0) -> TableSpec:
     """A two-level header table: name, code, then (hours, amount) per level."""
     cells = [SpecCell(0, 0, "工种名称", rowspan=2), SpecCell(0, 1, "职业编码", rowspan=2)]
     for k, level in enumerate(levels):
@@ -66,8 +66,28 @@ def subsidy_spec(occupations: list[tuple[str, str, list[int]]], levels: list[str
         cells.append(SpecCell(r, 1, code))
         for k, n in enumerate(numbers):
             cells.append(SpecCell(r, 2 + k, str(n)))
-    widths = [110.0, 80.0] + [52.0] * (2 * len(levels))
+    widths = [110.0, 80.0] + [52.0, amount_width] * len(levels)
     return TableSpec(col_widths=widths, n_rows=2 + len(occupations), header_rows=2, cells=cells, title=title)
+
+
+LONG_HEADER = ("序号", "职业（工种）", "职业编码", "等级", "培训学时", "补贴标准（元/人）")
+
+
+def long_subsidy_spec(occupations: list[tuple[str, str, list[tuple[str, str, str]]]], title: str | None = None,
+                      header: tuple[str, ...] = LONG_HEADER) -> TableSpec:
+    """A long-format table, one row per occupation and level: 序号, occupation and code merged
+    over the occupation's levels, then level, hours and amount as printed."""
+    cells = [SpecCell(0, k, name) for k, name in enumerate(header)]
+    r = 1
+    for seq, (name, code, levels) in enumerate(occupations, start=1):
+        span = len(levels)
+        cells += [SpecCell(r, 0, str(seq), rowspan=span), SpecCell(r, 1, name, rowspan=span),
+                  SpecCell(r, 2, code, rowspan=span)]
+        for k, (level, hours, amount) in enumerate(levels):
+            cells += [SpecCell(r + k, 3, level), SpecCell(r + k, 4, hours), SpecCell(r + k, 5, amount)]
+        r += span
+    return TableSpec(col_widths=[30.0, 100.0, 80.0, 80.0, 56.0, 110.0], n_rows=r, header_rows=1, cells=cells,
+                     title=title, row_height=22.0)
 
 
 def grouped_spec(groups: list[tuple[str, list[tuple[str, str]]]], title: str | None = None) -> TableSpec:
@@ -166,6 +186,12 @@ def write_tables_pdf(path: Path, specs: list[TableSpec], orientation: int = 0, r
                              lines_as_image)
     pdf.save()
     return count
+
+
+def draw_table_pages(pdf, spec: TableSpec, orientation: int = 0, rows_per_page: int | None = None,
+                     heading: str | None = None) -> int:
+    """Draw `spec` on new A4 pages (no /Rotate) of an open canvas; returns the page count."""
+    return _draw_table(pdf, spec, orientation, 0, rows_per_page, heading, A4_W, A4_H, A4_W, A4_H, False)
 
 
 def _draw_table(pdf, spec: TableSpec, orientation: int, rotation: int, rows_per_page: int | None,

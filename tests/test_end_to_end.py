@@ -79,9 +79,11 @@ def test_attachment_pages_in_pdf(extracted):
 def test_henan_records_match_truth(extracted, name):
     truth = json.loads((TRUTH / "henan-2025-digital-talent.json").read_text(encoding="utf-8"))
     records = extracted[name]["records"]
-    standards = [{k: v for k, v in s.items() if k not in ("source", "valid_until")} for s in records["subsidy_standards"]]
+    standards = [{k: v for k, v in s.items() if k not in ("source", "valid_until", "valid_from")}
+                 for s in records["subsidy_standards"]]
     assert standards == truth["subsidy_standards"]
     assert {s["valid_until"] for s in records["subsidy_standards"]} == {truth["subsidy_valid_until"]}
+    assert {s["valid_from"] for s in records["subsidy_standards"]} == {None}, "the notice gives no start date"
     institutions = [{k: v for k, v in r.items() if k != "source"} for r in records["training_institutions"]]
     assert institutions == truth["training_institutions"]
     assert extracted[name]["errors"] == []

@@ -19,6 +19,7 @@ from extract.load import load_source
 from extract.model import Box, ErrorItem, Glyph, Paragraph, Provenance, SourcePage
 from extract.ocr import (
     DEFAULT_SETTINGS,
+    CellRereader,
     deskew,
     deskew_quad,
     low_confidence_errors,
@@ -155,7 +156,8 @@ def test_scanned_table_in_every_orientation(tmp_path, orientation, rotation):
     assert table.rulings == "raster" and table.orientation == orientation
     assert all(c.confidence is not None for c in table.cells if c.text)
     # a record's number is the printed one, or null and reported when OCR was unsure: never another
-    records, errors = build_records([table], None)
+    found = build_records([table], None)
+    records, errors = found.records(), found.errors
     expected = [(row[0], level, int(row[2 + 2 * k]), int(row[3 + 2 * k]))
                 for row in SUBSIDY.resolved()[2:] for k, level in enumerate(["一级", "二级"])]
     got = [(r.occupation, r.level, r.training_hours, r.subsidy_yuan) for r in records.subsidy_standards]
@@ -251,9 +253,11 @@ def test_scanned_henan_records_exact(corpus_scans):
     truth = json.loads((TRUTH / "henan-2025-digital-talent.json").read_text(encoding="utf-8"))
     out = corpus_scans["henan-2025-digital-talent"]
     records = out["records"]
-    standards = [{k: v for k, v in s.items() if k not in ("source", "valid_until")} for s in records["subsidy_standards"]]
+    standards = [{k: v for k, v in s.items() if k not in ("source", "valid_until", "valid_from")}
+                 for s in records["subsidy_standards"]]
     assert standards == truth["subsidy_standards"]
     assert {s["valid_until"] for s in records["subsidy_standards"]} == {truth["subsidy_valid_until"]}
+    assert {s["valid_from"] for s in records["subsidy_standards"]} == {None}, "the notice gives no start date"
     institutions = [{k: v for k, v in r.items() if k != "source"} for r in records["training_institutions"]]
     assert institutions == truth["training_institutions"]
     sideways = [p for p in out["pages"] if p["orientation"] == 90]
@@ -267,11 +271,33 @@ def test_a_record_value_ocr_was_unsure_of_is_null_and_reported(tmp_path):
     table = find_tables(load_source(printed)).tables[0]
     amount = next(c for c in table.cells if c.text == "1200")
     cells = [c.model_copy(update={"confidence": 0.42 if c is amount else 0.99}) for c in table.cells]
-    records, errors = build_records([table.model_copy(update={"cells": cells})], None)
+    found = build_records([table.model_copy(update={"cells": cells})], None)
+    records, errors = found.records(), found.errors
     first = records.subsidy_standards[0]
     assert (first.occupation, first.level, first.training_hours, first.subsidy_yuan) == ("数控车工", "一级", 40, None)
     assert [s.subsidy_yuan for s in records.subsidy_standards[1:4]] == [1650, 980, 2105]
-    assert len(errors) == 1 and errors[0].code == "record_field_unreadable" and "一级 amount" in errors[0].message
+    assert len(errors) == 1 and errors[0].code == "record_field_unreadable" and "subsidy_yuan (一级)" in errors[0].message
+
+
+@pytest.mark.parametrize("orientation", [0, 90])
+def test_a_value_that_fails_its_type_is_read_again_from_the_page_image(tmp_path, orientation):
+    """OCR at times doubles a dash in an occupation code (2-02--10-12). Before the records stage
+    calls such a value unreadable, the cell is read again from its whole ruled area of the page
+    image, enlarged; what that reading says is taken only when it is of the column's type."""
+    printed, scan = tmp_path / "t.pdf", tmp_path / "scan.pdf"
+    write_table_pdf(printed, SUBSIDY, orientation=orientation)
+    write_scan(printed, scan, ScanSettings(seed=orientation))
+    source = ocr_document(load_source(scan))
+    [table] = find_tables(source).tables
+    code = next(c for c in table.cells if c.text == "6-18-02-04")
+    misread = table.model_copy(update={"cells": [c.model_copy(update={"text": "6-18--02-04"}) if c is code else c
+                                                 for c in table.cells]})
+    alone = build_records([misread], None)
+    assert alone.records().subsidy_standards[2].occupation_code is None
+    assert any("6-18--02-04" in e.message for e in alone.errors)
+    again = build_records([misread], None, reread=CellRereader(source))
+    assert [s.occupation_code for s in again.records().subsidy_standards[2:4]] == ["6-18-02-04"] * 2
+    assert not any("occupation_code" in e.message for e in again.errors)
 
 
 def test_a_missing_engine_is_reported_with_the_file(tmp_path, monkeypatch):

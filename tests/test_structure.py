@@ -98,3 +98,66 @@ def test_helpers():
     assert split_lead_in("培训机构由省厅遴选确定，调整和退出。其他") == (None, "培训机构由省厅遴选确定，调整和退出。其他")
     refs = find_references(["依据《某办法》（财社〔2020〕5号）和财社〔2020〕5号、《某规定》(人社部函〔2019〕101 号)"])
     assert [(r.doc_number, r.title) for r in refs] == [("财社〔2020〕5号", "某办法"), ("人社部函〔2019〕101号", "某规定")]
+
+
+# ---------------------------------------------------------------- layouts of the front and back matter
+
+
+@pytest.mark.parametrize("kind", ["pdf", "dump"])
+@pytest.mark.parametrize("masthead", [None, "江西省农业农村厅文件"])
+def test_doc_number_above_the_title(tmp_path, jiangxi, kind, masthead):
+    """GB/T 9704-2012 puts the 发文字号 above the title (under the 发文机关标志): the title is
+    still the title, never the doc number; the addressees are still found."""
+    spec = jiangxi
+    spec.doc_number_above, spec.masthead = True, masthead
+    path = tmp_path / ("n.pdf" if kind == "pdf" else "n.txt")
+    (write_notice_pdf if kind == "pdf" else write_notice_dump)(path, spec)
+    doc = structure_of(path).document
+    assert doc.title == JIANGXI_EXPECTED["title"]
+    assert doc.doc_number == JIANGXI_EXPECTED["doc_number"]
+    assert doc.issuer_mark == masthead
+    assert doc.addressees == JIANGXI_EXPECTED["addressees"]
+    assert JIANGXI_EXPECTED["doc_number"] not in [r.doc_number for r in doc.references]
+
+
+def test_a_doc_number_line_under_a_title_is_not_taken_for_a_masthead():
+    blocks = [_block("某市关于做好夏季安全生产工作的通知"), _block("某政办〔2026〕3号"),
+              _block("各区人民政府：")]
+    doc = blocks_to_structure(LaidOutDocument(blocks=tuple(blocks))).document
+    assert (doc.title, doc.doc_number, doc.issuer_mark) == ("某市关于做好夏季安全生产工作的通知", "某政办〔2026〕3号", None)
+
+
+@pytest.mark.parametrize("imprint_blocks,issuer,copy_to", [
+    (["抄送：省财政厅，省教育厅。", "某省人社厅办公室 2026年2月3日印发"], "某省人社厅办公室", ["省财政厅", "省教育厅"]),
+    (["抄送：省财政厅、省教育厅，各市人民政府。某省人社厅办公室 2026年2月3日印发"], "某省人社厅办公室",
+     ["省财政厅", "省教育厅", "各市人民政府"]),
+    (["某省人社厅办公室 2026年2月3日印发"], "某省人社厅办公室", []),
+])
+def test_copy_to_line_of_the_imprint(imprint_blocks, issuer, copy_to):
+    blocks = [_block("某省关于开展培训的通知"), _block("各市人社局："), _block("请认真贯彻执行。"),
+              *(_block(text) for text in imprint_blocks)]
+    doc = blocks_to_structure(LaidOutDocument(blocks=tuple(blocks))).document
+    assert (doc.imprint.issuer, doc.imprint.date, doc.copy_to) == (issuer, dt.date(2026, 2, 3), copy_to)
+
+
+@pytest.mark.parametrize("listed,marker,expected_page", [
+    (["附件：某省培训补贴标准表"], "附件", 2),              # one attachment, bare marker
+    (["附件：1.某省培训补贴标准表", "2.申报表"], "附件", None),  # a bare marker with two is nobody's
+    (["附件：1.某省培训补贴标准表", "2.申报表"], "附件1", 2),
+])
+def test_single_attachment_and_bare_marker(listed, marker, expected_page):
+    blocks = [_block("某省关于开展培训的通知"), _block("各市人社局："), _block("补贴标准见附件。"),
+              *(_block(text) for text in listed), _block("某省人社厅"), _block("2026年2月1日"),
+              _block(marker, page=2), _block("某省培训补贴标准表", page=2)]
+    s = blocks_to_structure(LaidOutDocument(blocks=tuple(blocks)))
+    assert s.attachments[0].title == "某省培训补贴标准表"
+    assert s.attachments[0].start_page == expected_page
+    assert s.document.issuer == "某省人社厅"
+
+
+def _block(text: str, page: int = 1) -> Block:
+    from extract.text import section_number
+
+    numbered = section_number(text)
+    return Block(kind="paragraph", text=text, page=page, level=numbered[0] if numbered else None,
+                 number=numbered[1] if numbered else None, provenance=(Provenance(page=page),))

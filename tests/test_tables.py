@@ -101,7 +101,8 @@ def test_rulings_missing_from_the_vector_layer_are_found_on_the_image(tmp_path, 
 def test_records_from_generated_tables(tmp_path):
     path = tmp_path / "t.pdf"
     write_table_pdf(path, SUBSIDY, orientation=90)
-    records, errors = build_records([only_table(path)], None)
+    found = build_records([only_table(path)], None)
+    records, errors = found.records(), found.errors
     assert errors == []
     got = [(s.occupation, s.occupation_code, s.level, s.training_hours, s.subsidy_yuan)
            for s in records.subsidy_standards]
@@ -113,7 +114,7 @@ def test_records_from_generated_tables(tmp_path):
 def test_institution_records_keep_merged_values(tmp_path):
     path = tmp_path / "t.pdf"
     write_table_pdf(path, INSTITUTIONS, rows_per_page=2)
-    records, _ = build_records([only_table(path)], None)
+    records = build_records([only_table(path)], None).records()
     got = [(r.seq, r.name, r.field, r.batch) for r in records.training_institutions]
     assert got == [(int(row[0]), row[1], row[2], row[3]) for row in INSTITUTIONS.resolved()[1:]]
 
@@ -123,7 +124,8 @@ def test_unreadable_number_is_reported_not_guessed(tmp_path):
     spec.cells[-1].text = "98O"  # letter O, not a zero
     path = tmp_path / "t.pdf"
     write_table_pdf(path, spec)
-    records, errors = build_records([only_table(path)], None)
+    found = build_records([only_table(path)], None)
+    records, errors = found.records(), found.errors
     assert records.subsidy_standards[0].subsidy_yuan is None
     assert [e.code for e in errors] == ["record_field_unreadable"]
 
@@ -165,8 +167,8 @@ def test_garbled_dump_table_equals_pdf_table(tmp_path, encoding):
     assert from_dump.header + from_dump.body == SUBSIDY.grid()
     assert from_dump.title == SUBSIDY.title
     assert from_dump.column_paths == from_pdf.column_paths
-    dump_records, _ = build_records([from_dump], None)
-    pdf_records, _ = build_records([from_pdf], None)
+    dump_records = build_records([from_dump], None).records()
+    pdf_records = build_records([from_pdf], None).records()
     strip = lambda rs: [s.model_dump(exclude={"source"}) for s in rs.subsidy_standards]  # noqa: E731
     assert strip(dump_records) == strip(pdf_records)
 

@@ -1,0 +1,297 @@
+"""Records from notices laid out unlike the corpus: a long-format subsidy table (one row per
+occupation and level, occupations merged over their levels and cut by page breaks), a wide
+table whose leaf headers carry a unit with a slash (`补贴标准（元/人）`) printed sideways, the
+doc number above the title, a single attachment cited as `见附件`, a 抄送 line in the 版记.
+Each notice as a typeset PDF and as its text dump; the records of both must be exact and equal.
+Then the engine alone: units, look-alikes, partial matches, ties, a kind added by a spec."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import replace
+
+import pytest
+from notice_gen import PlacedTable, write_notice_pdf
+from record_notices import (
+    A_EXPECTED,
+    B_EXPECTED,
+    B_RECORDS,
+    LONG_EXPECTED,
+    WIDE_TITLE,
+    notice_b,
+    write_notice,
+)
+from table_gen import SpecCell, TableSpec, write_table_pdf
+
+from extract.diff import diff_notices
+from extract.diff_render import to_markdown
+from extract.load import load_source
+from extract.model import Frozen, RecordSource
+from extract.pipeline import extract_notice, notice_to_checked_json
+from extract.record_specs import (
+    RECORD_SPECS,
+    ColumnSpec,
+    RecordSpec,
+    read_integer,
+    read_text,
+    validity_context,
+)
+from extract.records import build_records
+from extract.tables import find_tables
+
+@pytest.fixture(scope="module")
+def notices(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("notices")
+    out = {}
+    for kind in ("A", "B"):
+        for form in ("pdf", "txt"):
+            path = folder / f"{kind}.{form}"
+            write_notice(kind, form, path)
+            out[kind, form] = json.loads(notice_to_checked_json(extract_notice(path)))
+    return out
+
+
+def fields(doc: dict) -> dict:
+    d = doc["document"]
+    return {
+        "title": d["title"], "issuer_mark": d["issuer_mark"], "doc_number": d["doc_number"], "issuer": d["issuer"],
+        "signed_date": d["signed_date"], "addressees": d["addressees"], "imprint": d["imprint"],
+        "copy_to": d["copy_to"], "references": [r["doc_number"] for r in d["references"]],
+        "attachments": [(a["number"], a["title"]) for a in doc["attachments"]],
+        "sections": [s["heading"] for s in doc["sections"]],
+    }
+
+
+def standards(doc: dict) -> list[tuple]:
+    return [(s["occupation"], s["occupation_code"], s["level"], s["training_hours"], s["subsidy_yuan"])
+            for s in doc["records"]["subsidy_standards"]]
+
+
+@pytest.mark.parametrize("form", ["pdf", "txt"])
+def test_long_format_notice(notices, form):
+    doc = notices["A", form]
+    assert fields(doc) == A_EXPECTED
+    assert standards(doc) == LONG_EXPECTED
+    assert {(s["valid_from"], s["valid_until"]) for s in doc["records"]["subsidy_standards"]} == \
+        {("2026-01-01", "2027-12-31")}
+    assert doc["errors"] == [] and doc["status"] == "ok", "dashes and slashes are 'not offered', not unreadable"
+
+
+@pytest.mark.parametrize("form", ["pdf", "txt"])
+def test_wide_notice_with_unit_in_leaf_headers(notices, form):
+    doc = notices["B", form]
+    assert fields(doc) == B_EXPECTED
+    assert standards(doc) == B_RECORDS
+    assert {s["valid_until"] for s in doc["records"]["subsidy_standards"]} == {"2026-06-30"}
+    table = next(t for t in doc["tables"] if t["title"] == WIDE_TITLE)
+    assert table["column_headers"][3] == ["初级", "补贴标准（元/人）"], "a header path is a list: the / in 元/人 stays"
+    assert doc["errors"] == [] and doc["status"] == "ok"
+
+
+@pytest.mark.parametrize("kind", ["A", "B"])
+def test_pdf_and_dump_give_the_same_records(notices, kind):
+    def plain(doc):
+        return {k: [{f: v for f, v in r.items() if f != "source"} for r in rows] for k, rows in doc["records"].items()}
+
+    assert plain(notices[kind, "pdf"]) == plain(notices[kind, "txt"])
+
+
+def test_long_table_cut_by_page_breaks_keeps_merged_occupations(notices):
+    table = notices["A", "pdf"]["tables"][0]
+    assert len(table["pages"]) == 3
+    cut = [c for c in table["cells"] if c["text"] == "电工"]
+    assert len(cut) == 1 and len({p["page"] for p in cut[0]["provenance"]}) == 2
+
+
+def test_a_partial_match_makes_the_notice_partial(tmp_path):
+    """序号 | 职业（工种） | 补贴标准（元/人）: a subsidy table without levels cannot give records;
+    the notice says so instead of coming out `ok` with none."""
+    table = TableSpec(col_widths=[40.0, 120.0, 120.0], n_rows=3, header_rows=1, title="补贴标准",
+                      cells=[SpecCell(0, 0, "序号"), SpecCell(0, 1, "职业（工种）"), SpecCell(0, 2, "补贴标准（元/人）"),
+                             SpecCell(1, 0, "1"), SpecCell(1, 1, "焊工"), SpecCell(1, 2, "1200"),
+                             SpecCell(2, 0, "2"), SpecCell(2, 1, "电工"), SpecCell(2, 2, "1300")])
+    path = tmp_path / "n.pdf"
+    spec = replace(notice_b(), attachments_line=["附件：补贴标准"])
+    write_notice_pdf(path, spec, tables=[PlacedTable(table, "附件")])
+    notice = extract_notice(path)
+    assert notice.status == "partial"
+    assert notice.records.subsidy_standards == []
+    [error] = [e for e in notice.errors if e.code == "table_unmapped"]
+    assert "subsidy_standards" in error.message and "level" in error.message and "occupation←" in error.message
+
+
+# ---------------------------------------------------------------- the engine on single tables
+
+
+def table_of(tmp_path, spec: TableSpec, orientation: int = 0):
+    path = tmp_path / "t.pdf"
+    write_table_pdf(path, spec, orientation=orientation)
+    [table] = find_tables(load_source(path)).tables
+    return table
+
+
+def simple_table(header: list[str], rows: list[list[str]], widths: list[float] | None = None) -> TableSpec:
+    cells = [SpecCell(0, k, h) for k, h in enumerate(header)]
+    cells += [SpecCell(r, k, text) for r, row in enumerate(rows, start=1) for k, text in enumerate(row)]
+    return TableSpec(col_widths=widths or [100.0] * len(header), n_rows=1 + len(rows), header_rows=1, cells=cells)
+
+
+@pytest.mark.parametrize("header,cells,expected", [
+    ("补贴标准（万元/人）", ["0.128", "0.2"], [1280, 2000]),
+    ("补贴金额（元）", ["1,280", "2000元"], [1280, 2000]),
+    ("补助标准", ["1280.00", "0.2万元"], [1280, 2000]),
+])
+def test_money_units_from_headers_and_cells(tmp_path, header, cells, expected):
+    spec = simple_table(["工种", "等级", header], [["焊工", "初级", cells[0]], ["焊工", "中级", cells[1]]],
+                        widths=[80.0, 80.0, 150.0])
+    found = build_records([table_of(tmp_path, spec)], None)
+    assert [s.subsidy_yuan for s in found.records().subsidy_standards] == expected
+    assert found.errors == []
+
+
+def test_a_figure_that_is_not_a_whole_yuan_is_not_guessed(tmp_path):
+    spec = simple_table(["工种", "等级", "补贴标准（万元）"], [["焊工", "初级", "0.12345"]], widths=[80.0, 80.0, 150.0])
+    found = build_records([table_of(tmp_path, spec)], None)
+    assert [s.subsidy_yuan for s in found.records().subsidy_standards] == [None]
+    assert [e.code for e in found.errors] == ["record_field_unreadable"]
+
+
+@pytest.mark.parametrize("orientation", [0, 90, 270])
+def test_level_groups_named_below_a_spanning_amount_header(tmp_path, orientation):
+    """补贴标准（元/人） spanning the level columns, the levels as leaves: each leaf is a level."""
+    cells = [SpecCell(0, 0, "培训工种", rowspan=2), SpecCell(0, 1, "补贴标准（元/人）", colspan=3)]
+    cells += [SpecCell(1, 1 + k, level) for k, level in enumerate(["初级工", "中级工", "高级工"])]
+    cells += [SpecCell(2, 0, "保育师"), SpecCell(2, 1, "900"), SpecCell(2, 2, "1300"), SpecCell(2, 3, "—")]
+    cells += [SpecCell(3, 0, "养老护理员"), SpecCell(3, 1, "1000"), SpecCell(3, 2, "1400"), SpecCell(3, 3, "1900")]
+    spec = TableSpec(col_widths=[120.0, 70.0, 70.0, 70.0], n_rows=4, header_rows=2, cells=cells)
+    found = build_records([table_of(tmp_path, spec, orientation)], None)
+    got = [(s.occupation, s.level, s.training_hours, s.subsidy_yuan) for s in found.records().subsidy_standards]
+    assert got == [("保育师", "初级工", None, 900), ("保育师", "中级工", None, 1300),
+                   ("养老护理员", "初级工", None, 1000), ("养老护理员", "中级工", None, 1400),
+                   ("养老护理员", "高级工", None, 1900)]
+    assert found.errors == []
+
+
+def test_look_alikes_are_not_record_tables(tmp_path):
+    """A list of schools and majors is no list of training institutions; a budget table is no subsidy table."""
+    schools = simple_table(["序号", "学校", "专业"], [["1", "某某大学", "计算机科学"], ["2", "某某学院", "会计"]])
+    budget = simple_table(["项目", "金额（万元）", "备注"], [["人员经费", "120.5", ""], ["公用经费", "30", ""]])
+    found = build_records([table_of(tmp_path, schools), table_of(tmp_path, budget)], None)
+    assert found.by_kind == {"subsidy_standards": [], "training_institutions": []}
+    assert found.errors == []
+    assert set(found.table_kinds.values()) == {None}
+
+
+def test_a_required_value_left_empty_is_reported(tmp_path):
+    spec = simple_table(["工种", "等级", "补贴标准"], [["焊工", "初级", ""], ["焊工", "中级", "1500"]])
+    found = build_records([table_of(tmp_path, spec)], None)
+    assert [(s.level, s.subsidy_yuan) for s in found.records().subsidy_standards] == [("初级", None), ("中级", 1500)]
+    assert [e.code for e in found.errors] == ["record_field_unreadable"]
+
+
+def test_a_tie_between_kinds_is_reported(tmp_path):
+    twin = replace(RECORD_SPECS[1], kind="twin_institutions")
+    spec = simple_table(["机构名称", "培训领域"], [["甲培训学校", "电工"]])
+    found = build_records([table_of(tmp_path, spec)], None, specs=(*RECORD_SPECS, twin))
+    assert [e.code for e in found.errors] == ["table_ambiguous"]
+    assert all(not rows for rows in found.by_kind.values())
+
+
+@pytest.mark.parametrize("sentence,until,since", [
+    ("补贴标准见附件1，有效期至2027年12月31日。", dt.date(2027, 12, 31), None),
+    ("补贴标准（见附件1）自2026年3月1日起施行。", None, dt.date(2026, 3, 1)),
+    ("附件1所列标准执行至2026年6月30日。", dt.date(2026, 6, 30), None),
+    ("附件1的标准试行到2025年12月31日，期满另行通知。", dt.date(2025, 12, 31), None),
+    ("附件1自2026年1月1日至2027年12月31日执行。", dt.date(2027, 12, 31), dt.date(2026, 1, 1)),
+    ("附件2自2026年1月1日起施行。", None, None),     # cites another attachment
+    ("培训补贴标准有效期至2027年12月31日。", None, None),  # cites none
+])
+def test_validity_phrasings(sentence, until, since):
+    from extract.model import Attachment, Paragraph, Provenance
+    from extract.structure import NoticeStructure
+
+    structure = NoticeStructure(document=None, sections=[], closing=[],
+                                preamble=[Paragraph(text=sentence, provenance=[Provenance(page=1)])],
+                                attachments=[Attachment(number=1, title="标准", start_page=3),
+                                             Attachment(number=2, title="名单", start_page=4)])
+    table = type("T", (), {"pages": [3], "title": None})()
+    assert validity_context(table, structure) == {"valid_until": until, "valid_from": since}
+
+
+# ---------------------------------------------------------------- a third kind, by a spec alone
+
+
+class EvaluationBody(Frozen):
+    """A test's own record kind: the 评价机构 a notice lists, with the occupations they assess."""
+
+    seq: int | None
+    name: str
+    occupation: str
+    levels: str | None
+    phone: str | None
+    source: RecordSource
+
+
+EVALUATION_BODIES = RecordSpec(
+    kind="evaluation_bodies", title="Evaluation bodies", model=EvaluationBody,
+    columns=(ColumnSpec("seq", ("序号",), read_integer),
+             ColumnSpec("name", ("评价机构",), read_text, required=True, identifying=True),
+             ColumnSpec("occupation", ("职业", "工种"), read_text, required=True, identifying=True),
+             ColumnSpec("levels", ("等级",), read_text),
+             ColumnSpec("phone", ("电话",), read_text)),
+    key=("name", "occupation"))
+
+
+def evaluation_table(rows) -> TableSpec:
+    return simple_table(["序号", "评价机构名称", "评价职业（工种）", "评价等级", "联系电话"], rows,
+                        widths=[40.0, 130.0, 110.0, 90.0, 110.0])
+
+
+def test_a_kind_added_by_a_spec_alone(tmp_path):
+    specs = (*RECORD_SPECS, EVALUATION_BODIES)
+    old = evaluation_table([["1", "甲技能评价中心", "电工", "五级至三级", "0571-8800001"],
+                            ["2", "乙职业技能鉴定所", "焊工", "五级至四级", "0571-8800002"]])
+    new = evaluation_table([["1", "甲技能评价中心", "电工", "五级至二级", "0571-8800001"],
+                            ["2", "丙评价有限公司", "育婴员", "五级至三级", "0571-8800003"]])
+    (tmp_path / "old").mkdir(), (tmp_path / "new").mkdir()
+    found = {label: build_records([table_of(tmp_path / label, spec)], None, specs=specs)
+             for label, spec in (("old", old), ("new", new))}
+    rows = [(b.seq, b.name, b.occupation, b.levels, b.phone) for b in found["old"].by_kind["evaluation_bodies"]]
+    assert rows == [(1, "甲技能评价中心", "电工", "五级至三级", "0571-8800001"),
+                    (2, "乙职业技能鉴定所", "焊工", "五级至四级", "0571-8800002")]
+    assert found["old"].by_kind["training_institutions"] == [], "the closer spec wins over 机构 + 职业"
+    assert found["old"].errors == []
+
+    def document(f):
+        return {"records": {k: [r.model_dump(mode="json") for r in v] for k, v in f.by_kind.items()}}
+
+    diff = diff_notices(document(found["old"]), document(found["new"]), specs=specs)
+    assert {(c.path, c.kind) for c in diff.changes} == {
+        ("records.evaluation_bodies[甲技能评价中心/电工].levels", "changed"),
+        ("records.evaluation_bodies[丙评价有限公司/育婴员]", "added"),
+        ("records.evaluation_bodies[乙职业技能鉴定所/焊工]", "removed")}
+    assert "## Evaluation bodies" in to_markdown(diff, specs)
+
+
+# ---------------------------------------------------------------- tables no kind reads, in the diff
+
+
+def test_tables_without_a_record_kind_are_diffed_by_rows(tmp_path):
+    def quota_table(rows):
+        spec = simple_table(["地市", "培训人数", "资金（万元）"], rows)
+        return replace(spec, title="2026年各地培训任务分配表")
+
+    docs = []
+    for label, rows in (("old", [["杭州市", "3000", "450"], ["宁波市", "2500", "380"], ["温州市", "2000", "300"]]),
+                        ("new", [["杭州市", "3200", "480"], ["宁波市", "2500", "380"], ["湖州市", "900", "135"]])):
+        (tmp_path / label).mkdir()
+        table = table_of(tmp_path / label, quota_table(rows))
+        docs.append({"tables": [table.model_dump(mode="json")], "records": {}})
+    changes = sorted((c.path, c.kind, c.old, c.new) for c in diff_notices(*docs).changes)
+    assert changes == sorted([
+        ("tables[2026年各地培训任务分配表][杭州市].培训人数", "changed", "3000", "3200"),
+        ("tables[2026年各地培训任务分配表][杭州市].资金（万元）", "changed", "450", "480"),
+        ("tables[2026年各地培训任务分配表][湖州市]", "added", None, {"地市": "湖州市", "培训人数": "900", "资金（万元）": "135"}),
+        ("tables[2026年各地培训任务分配表][温州市]", "removed", {"地市": "温州市", "培训人数": "2000", "资金（万元）": "300"}, None),
+    ])
