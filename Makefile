@@ -62,6 +62,7 @@ bench: $(STAMP) ## print table, record and OCR accuracy and speed against the al
 	$(call debian_packages,$(TEST_PACKAGES) $(BENCH_PACKAGES))
 	$(PY) bench/tables.py
 	$(PY) bench/records.py
+	$(PY) bench/external.py
 	$(PY) bench/ocr.py
 
 clean: ## remove the environment and build outputs (not data/structured/)

@@ -128,14 +128,72 @@ def _read_pdf_page(page) -> tuple[SourcePage, list[ErrorItem]]:
         errors.append(ErrorItem(stage=STAGE, code=ErrorCode.UNDECODABLE_TEXT.value, page=page.page_number,
                                 message=f"{undecodable} characters use a font with no Unicode mapping and "
                                         f"no known CID collection; they are left out"))
-    rulings = []
-    for edge in page.edges:
-        corners = [to_display(edge["x0"], edge["y0"]), to_display(edge["x1"], edge["y1"])]
-        rulings.append(Ruling(box=box_from_points(corners).rounded()))
+    rulings = [Ruling(box=box_from_points([to_display(x0, y0), to_display(x1, y1)]).rounded())
+               for x0, y0, x1, y1 in drawn_rulings(page)]
     images = [box_from_points([to_display(image["x0"], image["y0"]), to_display(image["x1"], image["y1"])]).rounded()
               for image in page.images]
     return SourcePage(number=page.page_number, width=round(width, 2), height=round(height, 2), rotation=rotation,
                       glyphs=tuple(glyphs), rulings=tuple(rulings), images=tuple(images)), errors
+
+
+# A filled rectangle at most this thick (points) is drawn as a line; a thicker one is shading.
+RULING_MAX_THICKNESS = 2.0
+# A colour at least this light (0 black, 1 white) does not show on white paper.
+INVISIBLE_LIGHTNESS = 0.95
+# Path operators that draw Bézier curves (PDF 32000 8.5.2.2): such a path is a curve, not a ruling.
+BEZIER_OPERATORS = {"c", "v", "y"}
+
+
+def _lightness(color) -> float:
+    """0 (black) to 1 (white) for a gray, RGB or CMYK colour as pdfminer gives it; a colour
+    it cannot read (a pattern, None: the default) counts as black."""
+    values = color if isinstance(color, (tuple, list)) else (color,) if isinstance(color, (int, float)) else ()
+    values = [float(v) for v in values if isinstance(v, (int, float))]
+    if len(values) == 1:
+        return values[0]
+    if len(values) == 3:
+        return 0.299 * values[0] + 0.587 * values[1] + 0.114 * values[2]
+    if len(values) == 4:
+        c, m, y, k = values
+        return (1 - k) * (0.299 * (1 - c) + 0.587 * (1 - m) + 0.114 * (1 - y))
+    return 0.0
+
+
+def drawn_rulings(page) -> list[tuple[float, float, float, float]]:
+    """Boxes (x0, y0, x1, y1, pdfminer's device space) of the lines a reader sees drawn: stroked
+    lines and rectangle sides, thin filled rectangles in a colour that shows on white paper, and
+    the straight sides of stroked paths made only of horizontal and vertical segments. Shading
+    (a filled rectangle behind cells, white or coloured) and curves (charts, logos, seals) are
+    no rulings."""
+    out: list[tuple[float, float, float, float]] = []
+
+    # A stroke counts whatever its colour: a one-component colour may be a gray (1.0 white) or a
+    # spot colour's tint (1.0 full ink), and pdfminer does not say which; strokes are drawn to be seen.
+    def stroked(obj) -> bool:
+        return bool(obj.get("stroke"))
+
+    def filled(obj) -> bool:
+        return bool(obj.get("fill")) and _lightness(obj.get("non_stroking_color")) < INVISIBLE_LIGHTNESS
+
+    for line in page.lines:
+        if stroked(line):
+            out.append((line["x0"], line["y0"], line["x1"], line["y1"]))
+    for rect in page.rects:
+        x0, y0, x1, y1 = rect["x0"], rect["y0"], rect["x1"], rect["y1"]
+        if filled(rect) and min(x1 - x0, y1 - y0) <= RULING_MAX_THICKNESS:
+            out.append((x0, y0, x1, y1))
+        elif stroked(rect):
+            out += [(x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)]
+    for curve in page.curves:
+        if any(op[0] in BEZIER_OPERATORS for op in curve.get("path") or ()) or not stroked(curve):
+            continue
+        # pdfplumber gives the points top-down; the curve's own box ties them to device space
+        points = [(x, curve["y1"] - (top - curve["top"])) for x, top in curve.get("pts") or ()]
+        segments = list(zip(points, points[1:]))
+        if not segments or any(abs(a[0] - b[0]) > 0.5 and abs(a[1] - b[1]) > 0.5 for a, b in segments):
+            continue  # a diagonal: a chart's line or a drawing, not a grid
+        out += [(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])) for a, b in segments]
+    return out
 
 
 def _raise_unreadable(exc: Exception, truncated: bool, name: str) -> None:

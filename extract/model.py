@@ -295,6 +295,8 @@ class Table(Frozen):
 
     id: str
     title: str | None
+    unit: str | None = Field(default=None, description="the unit its caption states (单位：万元), as printed (since 1.3.0)")
+    preparer: str | None = Field(default=None, description="who its caption says prepared it (编制部门：…) (since 1.3.0)")
     pages: list[int]
     orientation: Degrees = Field(description="how the table was printed: degrees clockwise from upright")
     page_rotation: list[Degrees] = Field(description="the /Rotate of each page in `pages`")

@@ -55,12 +55,13 @@ def extract_notice(path: Path, ocr_settings: OcrSettings = OCR_SETTINGS) -> Noti
     paragraphs = [*structure.preamble, *_section_paragraphs(structure.sections), *structure.closing,
                   *(p for a in structure.attachments for p in a.paragraphs)]
     unsure = low_confidence_errors(paragraphs, list(found.tables), ocr_settings)
-    errors = [*source.errors, *laid.errors, *found.errors, *unsure, *found_records.errors]
+    errors = [*source.errors, *laid.errors, *found.errors, *structure.errors, *unsure, *found_records.errors]
     document = structure.document
     return Notice(
         schema_version=SCHEMA_VERSION,
         id=notice_id(path),
-        series=series_key(document.issuer or (document.imprint.issuer if document.imprint else None), document.title),
+        series=series_key(document.issuer or (document.imprint.issuer if document.imprint else None), document.title)
+        if document.title else None,
         pipeline_version=__version__,
         status="partial" if errors else "ok",
         errors=errors,

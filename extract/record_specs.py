@@ -33,7 +33,8 @@ FIGURE_DASH = re.compile(r"^一+$")
 # Units a money column may state in its header (`补贴标准（元/人）`, `金额（万元）`) or its cells.
 MONEY_UNITS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000)}
 _UNIT_IN_TEXT = re.compile(r"(?:单位\s*[:：]\s*)?(万元|千元|元)(?:\s*[/／每]\s*[\u4e00-\u9fff]{1,3})?")
-_BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
+# A bracketed part of a header or caption (`（元/人）`, `（工种）`).
+BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _INTEGER_WITH_UNIT = re.compile(r"^(\d+(?:\.0+)?)\s*(?:学时|课时|小时|个|人|天)?$")
 _MONEY_WITH_UNIT = re.compile(r"^(\d+(?:\.\d+)?)\s*(万元|千元|元)?(?:\s*[/／每]\s*[\u4e00-\u9fff]{1,3})?$")
@@ -105,7 +106,7 @@ def not_offered(text: str, column: ColumnSpec) -> bool:
 def money_factor(texts: list[str]) -> Decimal | None:
     """The money unit the first of `texts` that states one states (`（元/人）`, `单位：万元`)."""
     for text in texts:
-        for bracket in _BRACKETED.findall(text or ""):
+        for bracket in BRACKETED.findall(text or ""):
             match = _UNIT_IN_TEXT.search(bracket)
             if match:
                 return MONEY_UNITS[match.group(1)]

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from extract.errors import ErrorCode
 from extract.model import ErrorItem, Records, RecordSource, Table, TableCell
 from extract.record_specs import (
+    BRACKETED,
     RECORD_SPECS,
     ColumnSpec,
     ReadContext,
@@ -42,7 +43,6 @@ STAGE = "records"
 DEFAULT_MIN_CONFIDENCE = 0.90   # a cell OCR read with less confidence is not taken on trust
 # Weights of a spec's columns in a match's score: identifying, required, other.
 WEIGHTS = (3.0, 2.0, 1.0)
-_BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
 TOTAL_ROW = re.compile(r"^(?:合\s*计|小\s*计|总\s*计)$")
 
 # Reads a cell again from the page image: (table, cell) -> (text, confidence) or None.
@@ -138,7 +138,7 @@ def header_paths(table: Table) -> list[list[str]]:
 
 def _naming_position(text: str, words: tuple[str, ...]) -> int | None:
     """Where the last of `words` ends in `text` (units in brackets left out), or None."""
-    bare = _BRACKETED.sub("", normalize_spaces(text))
+    bare = BRACKETED.sub("", normalize_spaces(text))
     ends = [bare.rfind(w) + len(w) for w in words if w in bare]
     return max(ends) if ends else None
 
@@ -250,7 +250,10 @@ class _TableReader:
         for reader in self.spec.context:
             self.context.update(reader(table, structure))
         paths = header_paths(table)
-        self.read_contexts = {c.col: ReadContext(money_factor=money_factor([*reversed(paths[c.col]), table.title or ""]))
+        # the unit a column's header states, else the one the table's caption states (单位：万元)
+        table_unit = [f"单位：{table.unit}"] if table.unit else []
+        self.read_contexts = {c.col: ReadContext(money_factor=money_factor([*reversed(paths[c.col]), *table_unit,
+                                                                            table.title or ""]))
                               for c in match.columns}
 
     def records(self) -> list:

@@ -5,8 +5,8 @@ the 附件 list with the page where each attachment begins, and the documents th
 Every element is recognised by its form (numbering, date, bracket style, position), never
 by its content; an element that is not there is None or [].
 
-Input: a `LaidOutDocument`. Output: a new `NoticeStructure`. Raises `NoticeError(no_title)`
-when the document has no text to take a title from.
+Input: a `LaidOutDocument`. Output: a new `NoticeStructure`. A document with no text outside
+its tables and page furniture has an empty title, reported (`no_title`): its tables still count.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.errors import ErrorCode, NoticeError
+from extract.errors import ErrorCode
 from extract.model import (
     Attachment,
     Block,
     DocumentInfo,
+    ErrorItem,
     Imprint,
     LaidOutDocument,
     Paragraph,
@@ -60,12 +61,18 @@ class NoticeStructure:
     sections: list[Section]
     closing: list[Paragraph]
     attachments: list[Attachment]
+    errors: list[ErrorItem] = field(default_factory=list)
 
 
 def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructure:
     blocks = list(laid.blocks)
     if not blocks:
-        raise NoticeError(ErrorCode.NO_TITLE, "the document has no text to take a title from", file=file, stage=STAGE)
+        untitled = DocumentInfo(title="", doc_number=None, issuer=None, signed_date=None, addressees=[],
+                                contact_phone=None, imprint=None, references=[])
+        problem = ErrorItem(stage=STAGE, code=ErrorCode.NO_TITLE.value,
+                            message="no text outside tables and page furniture to take a title from; title left empty")
+        return NoticeStructure(document=untitled, preamble=[], sections=[], closing=[], attachments=[],
+                               errors=[problem])
     used: set[int] = set()
 
     number_above = doc_number_above_title(blocks)

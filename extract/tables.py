@@ -17,6 +17,7 @@ layout leaves their text alone, and errors).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,7 +37,7 @@ from extract.model import (
     TableCell,
     TableRegion,
 )
-from extract.text import join_lines, normalize_spaces
+from extract.text import join_lines, normalize_spaces, section_number
 
 STAGE = "tables"
 
@@ -50,9 +51,13 @@ class TableSettings:
     coverage: float = 0.6          # a ruling must cover this share of a cell side to separate cells
     min_cell: float = 3.0          # grid lines closer than this are one line
     continuation_width: float = 0.03  # tables on consecutive pages match when column widths agree to this share
-    title_distance: float = 3.0    # a title line sits within this many of its own heights above the table
+    title_distance: float = 3.0    # a caption line sits within this many of its own heights above the table (or the line below it)
+    max_title_chars: int = 80      # a longer line above a table is a paragraph, not its title
     min_columns: int = 2           # a ruled box with fewer columns (a framed list, a text box) is not a table
     raster_min_rulings: int = 4    # a page with this many rulings but no grid has broken rulings: look at its image
+    running_band: float = 0.06     # share of the page height at its top where running headers stand
+    min_filled_share: float = 0.3  # a grid with text in fewer of its cells, and under an empty first row, is a chart
+    min_cell_share: float = 0.15   # a grid whose cells are fewer than this share of its slots is a plot area
 
 
 DEFAULT_SETTINGS = TableSettings()
@@ -79,6 +84,44 @@ class GridCell:
     confidence: float | None = None   # OCR's lowest confidence in the text; None: a text layer
 
 
+# Fields a caption line states beside a table's title: `单位：元`, `编制部门：…` (a longer name first,
+# so that 编制单位 is not read as 单位).
+CAPTION_FIELD = re.compile(r"(金额单位|计量单位|编制单位|填报单位|编制部门|填报部门|单位)\s*[:：]\s*")
+UNIT_FIELDS = ("金额单位", "计量单位", "单位")
+SENTENCE_ENDS = ("。", "；", ";", "：", ":", "！", "？")
+CONTINUED_CAPTION = re.compile(r"^[（(]?\s*续\s*表\s*\d*\s*[)）]?")
+
+
+@dataclass(frozen=True)
+class Caption:
+    """What the lines just above a table say of it: its title (`表1 …`, `九、…决算表`, the
+    centred line), its unit (`单位：万元`), who prepared it (`编制部门：…`), whether it says it
+    continues (`续表`), and whether any other text stands between it and the top of the page."""
+
+    title: str | None = None
+    unit: str | None = None
+    preparer: str | None = None
+    continued: bool = False
+    text_above: bool = False
+
+
+def caption_fields(text: str) -> tuple[str, str | None, str | None]:
+    """`收入决算表单位：万元` -> (`收入决算表`, `万元`, None): the text before any field, the unit and
+    the preparer a caption line states."""
+    matches = list(CAPTION_FIELD.finditer(text))
+    if not matches:
+        return text.strip(), None, None
+    unit = preparer = None
+    for k, match in enumerate(matches):
+        end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
+        value = normalize_spaces(text[match.end():end]) or None
+        if match.group(1) in UNIT_FIELDS:
+            unit = unit or value
+        else:
+            preparer = preparer or value
+    return text[:matches[0].start()].strip(), unit, preparer
+
+
 @dataclass
 class PageTable:
     """One table as found on one page, before tables that continue are joined."""
@@ -91,7 +134,8 @@ class PageTable:
     col_widths: list[float]
     n_rows: int
     cells: list[GridCell]
-    title: str | None = None
+    caption: Caption = field(default_factory=Caption)
+    xs: list[float] = field(default_factory=list)   # column boundaries, reading frame, from the left edge
 
 
 def find_tables(source: SourceDocument, settings: TableSettings = DEFAULT_SETTINGS) -> FoundTables:
@@ -130,20 +174,55 @@ def find_page_tables(page: SourcePage, settings: TableSettings = DEFAULT_SETTING
         xs, ys, horizontals, verticals = grid
         cells = grid_to_cells(xs, ys, horizontals, verticals, settings)
         fill_cell_text(cells, inside, page, direction)
-        cells, xs, ys, captions = peel_frame(cells, xs, ys)
-        if len(xs) - 1 < settings.min_columns or len(ys) < 2 or not any(c.text for c in cells):
+
+        def region_of(xs, ys) -> Box:
+            return reading_to_display_box(Box(x0=xs[0], top=ys[0], x1=xs[-1], bottom=ys[-1]), direction,
+                                          page.width, page.height)
+
+        cells, xs, ys = trim_empty_edges(cells, xs, ys)
+        if len(xs) < 2 or len(ys) < 2:
             continue
-        reading_region = Box(x0=xs[0], top=ys[0], x1=xs[-1], bottom=ys[-1])
-        region = reading_to_display_box(reading_region, direction, page.width, page.height)
-        title = title_above(page, region, direction, settings) or (captions[0] if captions else None)
+        # A caption inside the frame stands in for a title only when none stands above the table;
+        # under a title, a row across the whole table is part of it (a shaded group row).
+        caption = caption_above(page, region_of(xs, ys), direction, settings)
+        cells, xs, ys, captions = peel_frame(cells, xs, ys, keep_first=caption.title is not None)
+        if len(xs) - 1 < settings.min_columns or len(ys) < 2 or not any(c.text for c in cells) \
+                or not looks_like_a_table(cells, len(ys) - 1, len(xs) - 1, settings):
+            continue
+        region = region_of(xs, ys)
+        if captions:
+            caption = replace(caption, title=captions[0])
         found.append(PageTable(page=page.number, page_rotation=page.rotation, direction=direction, region=region,
                                rulings=source,
                                col_widths=[b - a for a, b in zip(xs, xs[1:])], n_rows=len(ys) - 1,
-                               cells=cells, title=title))
+                               cells=cells, caption=caption, xs=[x - xs[0] for x in xs]))
     return found
 
 
 # ---------------------------------------------------------------- rulings
+
+
+def looks_like_a_table(cells: list[GridCell], n_rows: int, n_cols: int, settings: TableSettings = DEFAULT_SETTINGS) -> bool:
+    """Whether a ruled grid holds a table rather than a chart or a box: some row has two cells
+    or more; its cells are not a handful of large areas (a plot divided by grid lines); and it
+    has text in most cells, or in its first row (an empty form under its header is a table), or
+    in most of its rows and columns (figures left blank); a chart's grid with a few axis labels
+    has none of these."""
+    if max(sum(1 for c in cells if c.row == r) for r in range(n_rows)) < 2:
+        return False
+    if len(cells) < settings.min_cell_share * n_rows * n_cols:
+        return False
+    filled = sum(1 for c in cells if c.text) / len(cells)
+    if filled >= settings.min_filled_share:
+        return True
+    first = [c for c in cells if c.row == 0]
+    named = sum(1 for c in first if c.text)
+    if named >= 2 and named * 2 >= len(first):
+        return True
+    # a sparse table (figures left blank) still has text in most of its rows and columns
+    rows = {c.row for c in cells if c.text}
+    cols = {c.col for c in cells if c.text}
+    return len(rows) * 2 >= n_rows and len(cols) * 2 >= n_cols
 
 
 def rulings_to_components(rulings: list[Ruling], settings: TableSettings) -> list[list[Ruling]]:
@@ -254,10 +333,15 @@ def fill_cell_text(cells: list[GridCell], glyphs: list[Glyph], page: SourcePage,
         cell.confidence = min((g.confidence for g in own if g.confidence is not None), default=None)
 
 
-def peel_frame(cells: list[GridCell], xs: list[float], ys: list[float]):
-    """Take off what a frame drawn around a table adds: empty edge rows and columns, and a
-    first or last row that is one cell across the whole width (a caption or a footnote,
-    returned as captions and left to the text outside the table)."""
+# A last row across the whole table that says this is a note, not a row of the table.
+NOTE_ROW = re.compile(r"^(?:注|说明|备注|资料来源|数据来源|来源|附注|Note|Source)\s*[0-9０-９]*\s*[:：.]|。$")
+
+
+def peel_frame(cells: list[GridCell], xs: list[float], ys: list[float], keep_first: bool = False):
+    """Take off what a frame drawn around a table adds: empty edge rows and columns, a first row
+    that is one cell across the whole width (a caption, returned; kept when `keep_first`: the
+    table has a title above it) and a last one that is a note (注：…); both are left to the text
+    outside the table. A row across the table that is neither stays in it."""
     captions: list[str] = []
     while True:
         cells, xs, ys = trim_empty_edges(cells, xs, ys)
@@ -266,10 +350,11 @@ def peel_frame(cells: list[GridCell], xs: list[float], ys: list[float]):
             return cells, xs, ys, captions
         first = [c for c in cells if c.row == 0]
         last = [c for c in cells if c.row + c.rowspan == n_rows]
-        if len(last) == 1 and last[0].colspan == n_cols and last[0].rowspan == 1:
+        if len(last) == 1 and last[0].colspan == n_cols and last[0].rowspan == 1 \
+                and NOTE_ROW.search(last[0].text.strip()):
             cells = [c for c in cells if c is not last[0]]
             ys = ys[:-1]
-        elif len(first) == 1 and first[0].colspan == n_cols and first[0].rowspan == 1:
+        elif len(first) == 1 and first[0].colspan == n_cols and first[0].rowspan == 1 and not keep_first:
             captions.append(first[0].text)
             cells = [replace(c, row=c.row - 1) for c in cells if c is not first[0]]
             ys = ys[1:]
@@ -314,23 +399,52 @@ def trim_empty_edges(cells: list[GridCell], xs: list[float], ys: list[float]):
     return kept, xs[left:right + 1], ys[top:bottom + 1]
 
 
-def title_above(page: SourcePage, region: Box, direction: int, settings: TableSettings) -> str | None:
-    """The line(s) just above the table in its reading frame, when close enough to be its title."""
+def caption_above(page: SourcePage, region: Box, direction: int, settings: TableSettings) -> Caption:
+    """The caption of a table: walking up from the table's top edge in its reading frame, lines
+    that only state a unit or a preparer are read as such, `续表` says the table continues, and
+    the first other line close enough is the title (with the lines of the same size right above
+    it, for a title that wraps). Any line above the table outside the page's top margin band
+    (where running headers stand) is `text_above`."""
     top = rotate_to_reading_frame(region, direction, page.width, page.height)
+    frame_height = page.width if direction in (90, 270) else page.height
     outside = [g for g in page.glyphs if g.direction == direction and not region.contains_point(*g.box.center)]
     lines = [line for line in glyphs_to_lines(outside, page, direction, LAYOUT_SETTINGS)
              if line.box.bottom <= top.top + 1 and line.box.x1 > top.x0 and line.box.x0 < top.x1]
-    if not lines:
-        return None
-    chosen = [lines[-1]]
-    if top.top - chosen[0].box.bottom > settings.title_distance * chosen[0].box.height:
-        return None
-    for line in reversed(lines[:-1]):
-        if line.size == chosen[0].size and chosen[0].box.top - line.box.bottom < line.box.height:
-            chosen.insert(0, line)
-        else:
+    text_above = any(line.box.top > frame_height * settings.running_band for line in lines)
+    unit = preparer = None
+    edge = top.top
+    for k in range(len(lines) - 1, -1, -1):
+        line = lines[k]
+        if edge - line.box.bottom > settings.title_distance * line.box.height:
             break
-    return join_lines([line.text for line in chosen]) or None
+        edge = line.box.top
+        if CONTINUED_CAPTION.match(line.text.strip()):
+            rest, line_unit, line_preparer = caption_fields(CONTINUED_CAPTION.sub("", line.text.strip()))
+            return Caption(title=rest or None, unit=unit or line_unit, preparer=preparer or line_preparer,
+                           continued=True, text_above=text_above)
+        rest, line_unit, line_preparer = caption_fields(line.text)
+        unit, preparer = unit or line_unit, preparer or line_preparer
+        if not rest:
+            continue
+        if len(rest) > settings.max_title_chars or rest.endswith(("。", "；", ";")):
+            break  # a paragraph, not a title
+        chosen = [rest]
+        for above in reversed(lines[:k]):
+            # a title wraps onto this line from one above in its size, unless this line opens a
+            # numbered heading or the one above ends a sentence (a paragraph before the title)
+            if section_number(normalize_spaces(line.text)) or above.text.rstrip().endswith(SENTENCE_ENDS):
+                break
+            if above.size == line.size and line.box.top - above.box.bottom < above.box.height \
+                    and caption_fields(above.text)[1:] == (None, None):
+                chosen.insert(0, above.text)
+                line = above
+            else:
+                break
+        title = join_lines(chosen)
+        if len(title) > settings.max_title_chars or re.search(r"[。；;]", title):
+            break  # the last line of a paragraph, not a title
+        return Caption(title=title or None, unit=unit, preparer=preparer, text_above=text_above)
+    return Caption(unit=unit, preparer=preparer, text_above=text_above)
 
 
 def _bounds(boxes: list[Box]) -> Box:
@@ -360,7 +474,26 @@ def header_row_count(cells: list[GridCell], n_rows: int) -> int:
                 elif cell.colspan > 1 and bottom == count and count < n_rows and cell.row == count - 1 \
                         and _has_subheaders(cells, cell, count):
                     count, changed = count + 1, True
+        # a thin empty row inside a header (a spacer of its merged layout) does not end it:
+        # the row of labels under it (预算数 / 决算数) is header too
+        if not changed and count < n_rows - 1 and _row_texts(cells, count - 1) == [] \
+                and _is_label_row(cells, count):
+            count, changed = count + 1, True
+        elif not changed and count < n_rows - 2 and _row_texts(cells, count) == [] \
+                and _is_label_row(cells, count + 1) and any(c.colspan > 1 for c in cells if c.row < count):
+            count, changed = count + 2, True
     return min(count, n_rows - 1) if n_rows > 1 else count
+
+
+def _row_texts(cells: list[GridCell], row: int) -> list[str]:
+    """The texts of the cells that start in `row`, empty ones left out."""
+    return [c.text for c in cells if c.row == row and c.text]
+
+
+def _is_label_row(cells: list[GridCell], row: int) -> bool:
+    """A row of names: some text, and no figure in it."""
+    texts = _row_texts(cells, row)
+    return bool(texts) and not any(_is_number(t) for t in texts)
 
 
 def _has_subheaders(cells: list[GridCell], spanning: GridCell, row: int) -> bool:
@@ -382,27 +515,45 @@ def _header_texts(cells: list[GridCell], header_rows: int) -> list[tuple[int, in
 
 def join_continued_tables(tables: list[PageTable], settings: TableSettings = DEFAULT_SETTINGS) -> list[list[PageTable]]:
     """Group page tables into logical tables: a table that opens the page after another table
-    ends, with the same columns, continues it."""
+    ends, on the same columns (or on some of them: a 合计 row whose first cell spans several),
+    continues it, unless something says it is a new one: a title or caption of its own, or text
+    between it and the top of its page. `续表` above it says it continues."""
     groups: list[list[PageTable]] = []
     for table in tables:
-        if groups and _continues(groups[-1][-1], table, tables, settings):
+        if groups and _continues(groups[-1], table, tables, settings):
             groups[-1].append(table)
         else:
             groups.append([table])
     return groups
 
 
-def _continues(prev: PageTable, table: PageTable, all_tables: list[PageTable], settings: TableSettings) -> bool:
+def column_map(first: list[float], xs: list[float], tolerance: float) -> list[int] | None:
+    """For each column boundary in `xs`, the index of the boundary of `first` it stands on (both
+    measured from the table's left edge); None when one stands on none or the outer edges differ."""
+    out = []
+    for x in xs:
+        k = min(range(len(first)), key=lambda i: abs(first[i] - x))
+        if abs(first[k] - x) > tolerance:
+            return None
+        out.append(k)
+    if not out or out[0] != 0 or out[-1] != len(first) - 1 or out != sorted(set(out)):
+        return None
+    return out
+
+
+def _continues(group: list[PageTable], table: PageTable, all_tables: list[PageTable], settings: TableSettings) -> bool:
+    prev, first = group[-1], group[0]
     if table.page != prev.page + 1 or table.direction != prev.direction:
         return False
     if any(t.page == prev.page and t.region.top > prev.region.top for t in all_tables if t is not prev):
         return False  # prev is not the last table on its page
     if any(t.page == table.page and t.region.top < table.region.top for t in all_tables if t is not table):
         return False  # table is not the first on its page
-    if len(prev.col_widths) != len(table.col_widths):
+    if column_map(first.xs, table.xs, settings.continuation_width * (first.xs[-1] or 1.0)) is None:
         return False
-    total = sum(prev.col_widths) or 1.0
-    return all(abs(a - b) <= settings.continuation_width * total for a, b in zip(prev.col_widths, table.col_widths))
+    if table.caption.continued or (table.caption.title and table.caption.title == first.caption.title):
+        return True  # 续表, or the title repeated on the next page
+    return not (table.caption.title or table.caption.text_above)
 
 
 @dataclass
@@ -426,7 +577,12 @@ def to_table(group: list[PageTable], index: int) -> Table:
         _LogicalCell(c.row, c.col, c.rowspan, c.colspan, c.text, list(c.provenance), c.confidence)
         for c in first.cells]
     n_rows = first.n_rows
+    tolerance = DEFAULT_SETTINGS.continuation_width * (first.xs[-1] or 1.0)
     for part in group[1:]:
+        # the part's columns on the first part's grid (a cell over several of them spans them)
+        cols = column_map(first.xs, part.xs, tolerance) or list(range(len(first.xs)))
+        part = replace(part, cells=[replace(c, col=cols[c.col], colspan=cols[c.col + c.colspan] - cols[c.col])
+                                    for c in part.cells])
         skip = header_rows if _header_texts(part.cells, header_rows) == header_key else 0
         offset = n_rows - skip
         last_row = n_rows - 1
@@ -451,7 +607,9 @@ def to_table(group: list[PageTable], index: int) -> Table:
         grid[c.row][c.col] = c.text
     return Table(
         id=f"t{index}",
-        title=first.title,
+        title=first.caption.title,
+        unit=first.caption.unit,
+        preparer=first.caption.preparer,
         pages=sorted({p.page for p in group}),
         orientation=first.direction,
         page_rotation=[p.page_rotation for p in sorted(group, key=lambda p: p.page)],

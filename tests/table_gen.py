@@ -9,7 +9,7 @@ is not mirrored by the generator.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from notice_gen import CJK_FONT
@@ -36,6 +36,14 @@ class TableSpec:
     title: str | None = None
     row_height: float = 24.0
     font_size: float = 10.0
+    # lines between the title and the table on its first page, (left text, right text):
+    # `("编制部门：某局", "单位：元")`
+    caption_lines: list[tuple[str, str]] = field(default_factory=list)
+    row_heights: dict[int, float] = field(default_factory=dict)     # rows drawn thinner or taller
+    # fills drawn behind cells: (first row, first col, last row, last col, RGB), single-page tables
+    backgrounds: list[tuple[int, int, int, int, tuple[float, float, float]]] = field(default_factory=list)
+    repeat_header: bool = True           # the header is drawn again on each page
+    continued_caption: str | None = None  # a line drawn above the table on each later page (续表, the title again)
 
     def grid(self) -> list[list[str | None]]:
         """The expected rebuilt grid: text at each cell's top-left slot, None where covered."""
@@ -142,23 +150,27 @@ class _Part:
     text: str
 
 
-def page_parts(spec: TableSpec, rows_per_page: int | None) -> list[list[_Part]]:
-    """Cells per page: the header on every page, body rows sliced, a cell cut by a page break
-    drawn on both pages with its text on the first."""
+def page_rows(spec: TableSpec, rows_per_page: int | None) -> list[list[int]]:
+    """The table's rows drawn on each page, top to bottom: the header (on every page, or on
+    the first only), then a slice of the body."""
     body_rows = spec.n_rows - spec.header_rows
     per_page = rows_per_page or body_rows
+    header = list(range(spec.header_rows))
+    return [(header if spec.repeat_header or start == 0 else [])
+            + list(range(spec.header_rows + start, spec.header_rows + min(start + per_page, body_rows)))
+            for start in range(0, body_rows, per_page)]
+
+
+def page_parts(spec: TableSpec, rows_per_page: int | None) -> list[list[_Part]]:
+    """Cells per page, in page rows: a cell cut by a page break is drawn on both pages with its
+    text on the first."""
     pages = []
-    for start in range(0, body_rows, per_page):
-        end = min(start + per_page, body_rows)
-        parts = [_Part(c.row, c.col, c.rowspan, c.colspan, c.text) for c in spec.cells if c.row < spec.header_rows]
+    for rows in page_rows(spec, rows_per_page):
+        parts = []
         for c in spec.cells:
-            if c.row < spec.header_rows:
-                continue
-            top, bottom = c.row - spec.header_rows, c.row - spec.header_rows + c.rowspan
-            lo, hi = max(top, start), min(bottom, end)
-            if lo < hi:
-                parts.append(_Part(spec.header_rows + lo - start, c.col, hi - lo, c.colspan,
-                                   c.text if lo == top else ""))
+            inside = [k for k, r in enumerate(rows) if c.row <= r < c.row + c.rowspan]
+            if inside:
+                parts.append(_Part(inside[0], c.col, len(inside), c.colspan, c.text if rows[inside[0]] == c.row else ""))
         pages.append(parts)
     return pages
 
@@ -235,21 +247,45 @@ def _draw_table(pdf, spec: TableSpec, orientation: int, rotation: int, rows_per_
         pdf.drawString(0, 0, s)
         pdf.restoreState()
 
+    def fill(x0, y0, x1, y1, color):
+        corners = [to_user(x0, y0), to_user(x1, y0), to_user(x1, y1), to_user(x0, y1)]
+        path = pdf.beginPath()
+        path.moveTo(*corners[0])
+        for corner in corners[1:]:
+            path.lineTo(*corner)
+        path.close()
+        pdf.saveState()
+        pdf.setFillColorRGB(*color)
+        pdf.drawPath(path, stroke=0, fill=1)
+        pdf.restoreState()
+
     xs = [left]
     for w in spec.col_widths:
         xs.append(xs[-1] + w)
     pages = page_parts(spec, rows_per_page)
-    for number, parts in enumerate(pages, start=1):
+    for number, (parts, rows) in enumerate(zip(pages, page_rows(spec, rows_per_page)), start=1):
         if rotation:
             pdf.setPageRotation(rotation)
+        ys = [top]
+        for r in rows:
+            ys.append(ys[-1] + spec.row_heights.get(r, spec.row_height))
         if heading and number == 1:
             text(left, 40, heading, 12)
-        if spec.title and number == 1:
-            text(left + 20, top - 14, spec.title, 14)
+        if number == 1:
+            above = [(t, "") for t in [spec.title] if t] + list(spec.caption_lines)
+            for k, (left_text, right_text) in enumerate(reversed(above)):
+                y = top - 6 - 16 * k
+                size = 14 if spec.title and k == len(above) - 1 else 10
+                text(left + (20 if size == 14 else 0), y, left_text, size)
+                if right_text:
+                    text(xs[-1] - len(right_text) * 10, y, right_text, 10)
+            for r0, c0, r1, c1, color in spec.backgrounds:
+                fill(xs[c0], ys[rows.index(r0)], xs[c1 + 1], ys[rows.index(r1) + 1], color)
+        elif spec.continued_caption:
+            text(left, top - 6, spec.continued_caption, 10)
         for part in parts:
             x0, x1 = xs[part.col], xs[part.col + part.colspan]
-            y0 = top + part.row * spec.row_height
-            y1 = y0 + part.rowspan * spec.row_height
+            y0, y1 = ys[part.row], ys[part.row + part.rowspan]
             line(x0, y0, x1, y0)
             line(x0, y1, x1, y1)
             line(x0, y0, x0, y1)

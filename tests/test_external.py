@@ -32,7 +32,7 @@ def test_camelot_rotated_tables_cell_for_cell(name, orientation):
     assert got == want
 
 
-@pytest.mark.parametrize("path", sorted((EXTERNAL / "cn-gov").glob("*.pdf")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", sorted((EXTERNAL / "cn-gov").glob("上海市*.pdf")), ids=lambda p: p.stem)
 def test_government_disclosures_extract_and_validate(path):
     notice = extract_notice(path)
     notice_to_checked_json(notice)  # schema-valid
@@ -55,3 +55,76 @@ def test_final_accounts_income_table_over_two_pages():
                                       "项目 / 支出功能分类 / 科目编码", "项目 / 科目名称"]
     assert table.body[0][:5] == ["类", "款", "项", "合计", "2,946.25"]
     assert table.body[-1] == ["221", "02", "03", "购房补贴", "258.50", "258.50", "", "", "", "", ""]
+
+
+WANLI = "上海市普陀区人民政府万里街道办事处24年预算.pdf"
+WANLI_TABLES = [
+    ("2024年部门财务收支预算总表", [10], "元"),
+    ("2024年部门收入预算总表", [11, 12, 13, 14, 15], "元"),
+    ("2024年部门支出预算总表", [16, 17, 18, 19, 20], "元"),
+    ("2024年部门财政拨款收支预算总表", [21], "元"),
+    ("2024年部门一般公共预算支出功能分类预算表", [22, 23, 24, 25, 26], "元"),
+    ("2024年部门政府性基金预算支出功能分类预算表", [27], "元"),
+    ("2024年部门国有资本经营预算支出功能分类预算表", [28], "元"),
+    ("2024年部门一般公共预算基本支出部门预算经济分类预算表", [29, 30], "元"),
+    ("部门“三公”经费和机关运行经费预算表", [31], "万元"),
+]
+
+
+@pytest.fixture(scope="module")
+def wanli():
+    return extract_notice(EXTERNAL / "cn-gov" / WANLI)
+
+
+def test_budget_tables_one_per_title(wanli):
+    """Each titled table is one table: a new title on the next page starts a new one even with
+    the same columns; the repeated header of a continued one is dropped."""
+    assert [(t.title, t.pages, t.unit) for t in wanli.tables] == WANLI_TABLES
+    assert {t.preparer for t in wanli.tables} == {"上海市普陀区人民政府万里街道办事处"}
+    for table in wanli.tables:
+        assert not any(row == table.header[-1] for row in table.body), f"{table.title}: a header row among the data"
+
+
+@pytest.mark.parametrize("title,total", [("2024年部门收入预算总表", "156,211,123"),
+                                         ("2024年部门支出预算总表", "156,211,123"),
+                                         ("2024年部门一般公共预算基本支出部门预算经济分类预算表", "99,706,020")])
+def test_budget_total_row_alone_on_the_next_page_stays_with_its_table(wanli, title, total):
+    table = next(t for t in wanli.tables if t.title == title)
+    last = [c for c in table.body[-1] if c]
+    assert last[:2] == ["合计", total]
+
+
+@pytest.fixture(scope="module")
+def annual_report():
+    return extract_notice(EXTERNAL / "cn-gov" / "hzq2023_working.pdf")
+
+
+def test_annual_report_tables_titles_and_shaded_rows(annual_report):
+    tables = annual_report.tables
+    assert [(t.title, t.pages) for t in tables] == [("二、主动公开政府信息情况", [2, 3]),
+                                                    ("三、收到和处理政府信息公开申请情况", [3, 4]),
+                                                    ("四、政府信息公开行政复议、行政诉讼情况", [4])]
+    texts = [c.text for c in tables[0].cells]
+    # the shaded rows across the table stay in it, at both ends of its first page too
+    for group in ("第二十条第（一）项", "第二十条第（五）项", "第二十条第（六）项", "第二十条第（八）项"):
+        assert group in texts
+    paragraphs = [p.text for s in annual_report.sections for p in s.paragraphs]
+    assert not any(p.startswith("第二十条第") for p in paragraphs)
+
+
+def test_cell_backgrounds_do_not_split_the_review_and_litigation_header(annual_report):
+    table = annual_report.tables[2]
+    assert table.header[0][0] == "行政复议" and table.header[0][5] == "行政诉讼"
+    spans = {c.text: c.colspan for c in table.cells if c.row == 0}
+    assert spans == {"行政复议": 5, "行政诉讼": 10}
+    assert table.column_headers[5] == ["行政诉讼", "未经复议直接起诉", "结果维持"]
+
+
+def test_a_report_with_vector_charts_extracts():
+    notice = extract_notice(EXTERNAL / "cn-gov" / "test_rearch_report.pdf")
+    notice_to_checked_json(notice)
+    assert notice.source.pages == 4
+    # its charts (curves, bars, grid lines with tick labels) are no tables
+    for table in notice.tables:
+        filled = sum(1 for c in table.cells if c.text)
+        assert filled * 2 >= len(table.cells), table.column_paths

@@ -150,6 +150,17 @@ def test_money_units_from_headers_and_cells(tmp_path, header, cells, expected):
     assert found.errors == []
 
 
+@pytest.mark.parametrize("orientation", [0, 90])
+def test_a_caption_unit_of_10000_yuan_applies_to_the_amounts(tmp_path, orientation):
+    spec = replace(simple_table(["工种", "等级", "补贴标准"], [["焊工", "初级", "0.12"], ["焊工", "中级", "0.185"]],
+                                widths=[80.0, 80.0, 150.0]),
+                   title="职业技能培训补贴标准", caption_lines=[("", "单位：万元")])
+    table = table_of(tmp_path, spec, orientation)
+    assert table.unit == "万元"
+    found = build_records([table], None)
+    assert [s.subsidy_yuan for s in found.records().subsidy_standards] == [1200, 1850]
+
+
 def test_a_figure_that_is_not_a_whole_yuan_is_not_guessed(tmp_path):
     spec = simple_table(["工种", "等级", "补贴标准（万元）"], [["焊工", "初级", "0.12345"]], widths=[80.0, 80.0, 150.0])
     found = build_records([table_of(tmp_path, spec)], None)

@@ -4,6 +4,8 @@ the same tables as text dumps, spaced and vertically garbled."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from table_gen import (
     SpecCell,
@@ -21,6 +23,7 @@ from extract.dump_tables import DEFAULT_SETTINGS as DUMP_SETTINGS
 from extract.dump_tables import segment_numbers, split_at_terminals
 from extract.load import load_source
 from extract.model import Box
+from extract.pipeline import extract_notice
 from extract.records import build_records
 from extract.tables import DEFAULT_SETTINGS as TABLE_SETTINGS
 from extract.tables import GridCell, find_tables, grid_to_cells, header_row_count
@@ -211,3 +214,179 @@ def test_spaced_dump_wrapped_group_name(tmp_path):
     write_dump(dump, lines)
     table = only_table(dump)
     assert table.header + table.body == spec.grid()
+
+
+# ---------------------------------------------------------------- what real documents bring
+
+
+def budget_spec(title: str | None, rows: list[tuple[str, str, str]], total: str | None = None,
+                caption_lines=(), repeat_header: bool = True) -> TableSpec:
+    """科目编码 | 科目名称 | 预算数: a budget table, with a 合计 row whose first cell spans the code
+    and name columns."""
+    cells = [SpecCell(0, 0, "科目编码"), SpecCell(0, 1, "科目名称"), SpecCell(0, 2, "预算数")]
+    for r, (code, name, amount) in enumerate(rows, start=1):
+        cells += [SpecCell(r, 0, code), SpecCell(r, 1, name), SpecCell(r, 2, amount)]
+    n_rows = 1 + len(rows)
+    if total is not None:
+        cells += [SpecCell(n_rows, 0, "合计", colspan=2), SpecCell(n_rows, 2, total)]
+        n_rows += 1
+    return TableSpec(col_widths=[90.0, 200.0, 110.0], n_rows=n_rows, header_rows=1, cells=cells, title=title,
+                     caption_lines=list(caption_lines), repeat_header=repeat_header, row_height=22.0)
+
+
+BUDGET_ROWS = [("201", "一般公共服务支出", "1,203,000"), ("20101", "人大事务", "300,000"),
+               ("208", "社会保障和就业支出", "2,410,500"), ("20805", "行政事业单位养老支出", "910,500"),
+               ("212", "城乡社区支出", "5,600,000")]
+
+
+@pytest.mark.parametrize("orientation", [0, 90])
+@pytest.mark.parametrize("second,joined", [
+    ("title", False),            # a new table with its own title on the next page
+    ("none", True),              # nothing says it is new: it goes on
+    ("continued", True),         # 续表 says it goes on
+    ("same title", True),        # the title repeated on each page
+])
+def test_same_column_tables_on_consecutive_pages(tmp_path, orientation, second, joined):
+    first = budget_spec("2026年一般公共预算支出表", BUDGET_ROWS[:3])
+    other = budget_spec({"title": "2026年政府性基金预算支出表", "same title": "2026年一般公共预算支出表"}.get(second),
+                        BUDGET_ROWS[3:], caption_lines=[("续表", "")] if second == "continued" else [])
+    path = tmp_path / "t.pdf"
+    write_tables_pdf(path, [first, other], orientation=orientation)
+    tables = find_tables(load_source(path)).tables
+    if joined:
+        assert len(tables) == 1 and tables[0].pages == [1, 2]
+        assert tables[0].body == [list(r) for r in BUDGET_ROWS], "the repeated header is dropped"
+        assert tables[0].title == "2026年一般公共预算支出表"
+    else:
+        assert [(t.title, t.pages) for t in tables] == [("2026年一般公共预算支出表", [1]),
+                                                         ("2026年政府性基金预算支出表", [2])]
+        assert tables[1].header == [["科目编码", "科目名称", "预算数"]], "its header stays a header"
+
+
+def test_text_between_pages_starts_a_new_table(tmp_path):
+    first = budget_spec("2026年一般公共预算支出表", BUDGET_ROWS[:3])
+    other = budget_spec(None, BUDGET_ROWS[3:])
+    path = tmp_path / "t.pdf"
+    write_tables_pdf(path, [first, other])
+    assert len(find_tables(load_source(path)).tables) == 1  # without text between, it continues
+    # a paragraph above the second table: a reader sees a new table
+    path2 = tmp_path / "t2.pdf"
+    write_tables_pdf(path2, [first, replace(other, caption_lines=[("以下为基金预算支出情况，请对照。", "")])])
+    assert len(find_tables(load_source(path2)).tables) == 2
+
+
+@pytest.mark.parametrize("orientation", [0, 90, 270])
+def test_a_total_row_alone_on_the_next_page_stays_with_its_table(tmp_path, orientation):
+    spec = budget_spec("2026年部门支出预算总表", BUDGET_ROWS, total="10,124,000", repeat_header=False)
+    path = tmp_path / "t.pdf"
+    write_table_pdf(path, spec, orientation=orientation, rows_per_page=len(BUDGET_ROWS))
+    tables = find_tables(load_source(path)).tables
+    assert len(tables) == 1
+    table = tables[0]
+    assert table.pages == [1, 2]
+    assert table.body[-1] == ["合计", None, "10,124,000"]
+    total = next(c for c in table.cells if c.text == "合计")
+    assert (total.row, total.colspan) == (table.n_rows - 1, 2)
+
+
+@pytest.mark.parametrize("orientation", [0, 90])
+@pytest.mark.parametrize("title,lines,want", [
+    ("收入决算表", [("编制部门：某市某区财政局", "单位：万元")], ("收入决算表", "万元", "某市某区财政局")),
+    (None, [("收入决算表单位：万元", "")], ("收入决算表", "万元", None)),
+    ("表1各地培训任务分配表", [("", "金额单位：元")], ("表1各地培训任务分配表", "元", None)),
+    ("九、政府性基金预算财政拨款收入支出决算表", [("编制单位：某某街道办事处", "单位：元")],
+     ("九、政府性基金预算财政拨款收入支出决算表", "元", "某某街道办事处")),
+])
+def test_title_unit_and_preparer(tmp_path, orientation, title, lines, want):
+    spec = budget_spec(title, BUDGET_ROWS[:2], caption_lines=lines)
+    path = tmp_path / "t.pdf"
+    write_table_pdf(path, spec, orientation=orientation)
+    table = only_table(path)
+    assert (table.title, table.unit, table.preparer) == want
+
+
+def test_a_paragraph_above_a_table_is_not_its_title(tmp_path):
+    spec = budget_spec(None, BUDGET_ROWS[:2], caption_lines=[("按照有关规定，现将本年度预算情况说明如下。", "")])
+    path = tmp_path / "t.pdf"
+    write_table_pdf(path, spec)
+    assert only_table(path).title is None
+
+
+def test_cell_shading_is_no_ruling_and_shaded_rows_stay_in_the_table(tmp_path):
+    """White and light fills behind cells (one spanning half of a cell: no boundary there), and
+    a shaded row across the table under its title: the grid is the stroked one, the row inside."""
+    cells = [SpecCell(0, 0, "信息内容"), SpecCell(0, 1, "本年新制发件数"), SpecCell(0, 2, "本年废止件数"),
+             SpecCell(1, 0, "第二十条第（五）项", colspan=3),
+             SpecCell(2, 0, "行政许可"), SpecCell(2, 1, "550"), SpecCell(2, 2, "3"),
+             SpecCell(3, 0, "行政处罚"), SpecCell(3, 1, "4119"), SpecCell(3, 2, "12")]
+    spec = TableSpec(col_widths=[150.0, 120.0, 120.0], n_rows=4, header_rows=1, cells=cells,
+                     title="二、主动公开政府信息情况", row_height=24.0,
+                     backgrounds=[(1, 0, 1, 2, (0.78, 0.85, 0.95)),        # the shaded group row
+                                  (2, 0, 3, 0, (1.0, 1.0, 1.0)),           # white behind the first column
+                                  (2, 1, 3, 1, (0.97, 0.97, 0.9))])        # light fill behind a column
+    # a light fill that ends in the middle of a cell: drawn separately, it must not split the cell
+    path = tmp_path / "t.pdf"
+    write_table_pdf(path, spec)
+    table = only_table(path)
+    assert table.title == "二、主动公开政府信息情况"
+    assert table.header + table.body == spec.grid()
+
+
+def test_a_thin_spacer_row_does_not_end_the_header(tmp_path):
+    cells = [SpecCell(0, 0, "合计", colspan=2), SpecCell(0, 2, "公务接待费", colspan=2),
+             SpecCell(1, 0, ""), SpecCell(1, 1, ""), SpecCell(1, 2, ""), SpecCell(1, 3, ""),
+             SpecCell(2, 0, "预算数"), SpecCell(2, 1, "决算数"), SpecCell(2, 2, "预算数"), SpecCell(2, 3, "决算数"),
+             SpecCell(3, 0, "0.95"), SpecCell(3, 1, "0.80"), SpecCell(3, 2, "0.50"), SpecCell(3, 3, "0.42")]
+    spec = TableSpec(col_widths=[80.0] * 4, n_rows=4, header_rows=3, cells=cells, title="“三公”经费支出决算表",
+                     row_heights={1: 6.0})
+    path = tmp_path / "t.pdf"
+    write_table_pdf(path, spec)
+    table = only_table(path)
+    assert table.header_rows == 3
+    assert table.column_headers == [["合计", "预算数"], ["合计", "决算数"], ["公务接待费", "预算数"], ["公务接待费", "决算数"]]
+    assert table.body == [["0.95", "0.80", "0.50", "0.42"]]
+
+
+def test_curves_and_charts_on_a_page(tmp_path):
+    """A vector chart beside a table: bars (filled), grid lines and axes with tick labels, a
+    line chart drawn with Bézier curves and with a diagonal polyline, a pie wedge. The PDF
+    extracts; the table is the only table."""
+    from reportlab.pdfgen import canvas
+
+    from notice_gen import CJK_FONT
+
+    path = tmp_path / "chart.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
+    spec = budget_spec("2026年一般公共预算支出表", BUDGET_ROWS[:3])
+    from table_gen import draw_table_pages
+
+    pdf.setFont(CJK_FONT, 10)
+    # the chart, drawn first on the page the table goes on: frame, grid lines, ticks, bars
+    x0, y0, w, h = 80, 120, 420, 260
+    pdf.rect(x0, y0, w, h, stroke=1, fill=0)
+    for k in range(1, 5):
+        pdf.line(x0, y0 + k * h / 5, x0 + w, y0 + k * h / 5)
+        pdf.drawString(x0 - 30, y0 + k * h / 5 - 3, f"{k * 20}")
+    for k in range(1, 6):
+        pdf.line(x0 + k * w / 6, y0, x0 + k * w / 6, y0 + h)
+        pdf.drawString(x0 + k * w / 6 - 10, y0 - 14, f"{2019 + k}年")
+    pdf.setFillColorRGB(0.3, 0.5, 0.8)
+    for k, value in enumerate([0.3, 0.55, 0.4, 0.8, 0.65]):
+        pdf.rect(x0 + (k + 0.3) * w / 6, y0, w / 15, value * h, stroke=0, fill=1)
+    path_obj = pdf.beginPath()
+    path_obj.moveTo(x0, y0 + 40)
+    path_obj.curveTo(x0 + 100, y0 + 200, x0 + 200, y0 + 20, x0 + w, y0 + 180)
+    pdf.drawPath(path_obj, stroke=1, fill=0)
+    poly = pdf.beginPath()
+    poly.moveTo(x0, y0 + 10)
+    for k, value in enumerate([0.2, 0.5, 0.3, 0.7, 0.6, 0.9]):
+        poly.lineTo(x0 + k * w / 5, y0 + value * h)
+    pdf.drawPath(poly, stroke=1, fill=0)
+    pdf.wedge(420, 700, 520, 800, 0, 120, stroke=1, fill=1)
+    pdf.setFillColorRGB(0, 0, 0)
+    pdf.showPage()
+    draw_table_pages(pdf, spec)
+    pdf.save()
+    notice = extract_notice(path)
+    assert [t.title for t in notice.tables] == ["2026年一般公共预算支出表"]
+    assert notice.tables[0].pages == [2]
