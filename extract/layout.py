@@ -27,6 +27,7 @@ from extract.model import (
     Glyph,
     LaidOutDocument,
     LineRange,
+    PageFurniture,
     Provenance,
     SourceDocument,
     SourcePage,
@@ -70,13 +71,14 @@ def layout_document(source: SourceDocument, regions: tuple[TableRegion, ...] = (
     if source.media_type == "application/pdf":
         lines = pdf_lines(source, regions, settings)
         body_size = _body_size(lines)
-        lines = drop_running_lines(lines, source, settings)
+        lines, furniture = drop_running_lines(lines, source, settings)
         blocks = pdf_lines_to_blocks(lines, body_size, settings)
     else:
         lines = dump_lines(source, regions)
         body_size = None
+        furniture = []
         blocks = dump_lines_to_blocks(lines, settings)
-    return LaidOutDocument(blocks=tuple(blocks), body_size=body_size)
+    return LaidOutDocument(blocks=tuple(blocks), body_size=body_size, furniture=tuple(furniture))
 
 
 # ---------------------------------------------------------------- PDF: glyphs to lines
@@ -141,8 +143,10 @@ def _body_size(lines: list[TextLine]) -> float | None:
     return weights.most_common(1)[0][0] if weights else None
 
 
-def drop_running_lines(lines: list[TextLine], source: SourceDocument, settings: LayoutSettings) -> list[TextLine]:
-    """Remove page numbers and headers/footers that repeat at one place on many pages."""
+def drop_running_lines(lines: list[TextLine], source: SourceDocument,
+                       settings: LayoutSettings) -> tuple[list[TextLine], list[PageFurniture]]:
+    """Take out page numbers and headers/footers that repeat at one place on many pages; they
+    are returned as page furniture (named, not lost)."""
     heights = {p.number: p.height for p in source.pages}
 
     def in_margin(line: TextLine) -> bool:
@@ -158,9 +162,18 @@ def drop_running_lines(lines: list[TextLine], source: SourceDocument, settings: 
         if in_margin(line):
             pages_by_key.setdefault(key(line), set()).add(line.page)
     repeated = {k for k, pages in pages_by_key.items() if len(pages) >= settings.repeated_min_pages}
-    return [line for line in lines
-            if not DASHED_PAGE_NUMBER.match(line.text.strip())
-            and not (in_margin(line) and (BARE_PAGE_NUMBER.match(line.text.strip()) or key(line) in repeated))]
+    kept, furniture = [], []
+    for line in lines:
+        text = line.text.strip()
+        if DASHED_PAGE_NUMBER.match(text) or (in_margin(line) and BARE_PAGE_NUMBER.match(text)):
+            kind = "page_number"
+        elif in_margin(line) and key(line) in repeated:
+            kind = "running_header" if line.box.bottom < (heights.get(line.page) or 0) / 2 else "running_footer"
+        else:
+            kept.append(line)
+            continue
+        furniture.append(PageFurniture(page=line.page, kind=kind, text=normalize_spaces(text), box=line.box))
+    return kept, furniture
 
 
 # ---------------------------------------------------------------- PDF: lines to blocks

@@ -207,8 +207,19 @@ class Block(Frozen):
     provenance: tuple[Provenance, ...]
 
 
+class PageFurniture(Frozen):
+    """A line that belongs to the page, not to the text: a page number, or a running header or
+    footer repeated at one place on many pages. Kept, named, and left out of the body."""
+
+    page: int = Field(ge=1)
+    kind: Literal["page_number", "running_header", "running_footer", "repeated_title"]
+    text: str
+    box: Box | None = Field(default=None, description="display frame of the page, points, top-left origin")
+
+
 class LaidOutDocument(Frozen):
     blocks: tuple[Block, ...]
+    furniture: tuple[PageFurniture, ...] = ()
     body_size: float | None = None
     errors: tuple[ErrorItem, ...] = ()
 
@@ -265,12 +276,22 @@ class Section(Frozen):
     children: list[Section]
 
 
+class ContentsEntry(Frozen):
+    """A line of the table of contents (目录): the heading it names, and the page number it
+    gives (as printed) when it gives one."""
+
+    text: str
+    page_label: str | None = None
+    provenance: list[Provenance]
+
+
 class Attachment(Frozen):
     """An item of the 附件 list; `start_page` is where its own pages begin (the page that opens
     with 附件N), `paragraphs` the text on its pages outside tables."""
 
     number: int = Field(ge=1)
     title: str
+    file: str | None = Field(default=None, description="the file name the list gives, ending included (since 1.3.0)")
     start_page: int | None = Field(default=None, ge=1)
     paragraphs: list[Paragraph] = []
 
@@ -369,9 +390,13 @@ class Notice(Frozen):
     source: Source
     pages: list[PageText] = Field(default=[], description="per page, where its text came from (since 1.2.0)")
     document: DocumentInfo
+    contents: list[ContentsEntry] = Field(default=[], description="the table of contents, when the document has "
+                                                                  "one (since 1.3.0)")
     preamble: list[Paragraph] = Field(description="body paragraphs before the first numbered section")
     sections: list[Section]
     closing: list[Paragraph] = Field(description="paragraphs after the attachment list that belong to no attachment")
     attachments: list[Attachment]
     tables: list[Table]
+    furniture: list[PageFurniture] = Field(default=[], description="page numbers, running headers and footers, "
+                                                                   "left out of the body (since 1.3.0)")
     records: Records

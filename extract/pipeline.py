@@ -68,11 +68,13 @@ def extract_notice(path: Path, ocr_settings: OcrSettings = OCR_SETTINGS) -> Noti
         source=Source(file=name, sha256=source.sha256, media_type=source.media_type, pages=source.page_count),
         pages=[page.text for page in source.pages if page.text is not None],
         document=structure.document,
+        contents=structure.contents,
         preamble=structure.preamble,
         sections=structure.sections,
         closing=structure.closing,
         attachments=structure.attachments,
         tables=list(found.tables),
+        furniture=[*laid.furniture, *structure.furniture],
         records=found_records.records(),
     )
 

@@ -18,10 +18,12 @@ from extract.errors import ErrorCode
 from extract.model import (
     Attachment,
     Block,
+    ContentsEntry,
     DocumentInfo,
     ErrorItem,
     Imprint,
     LaidOutDocument,
+    PageFurniture,
     Paragraph,
     Reference,
     Section,
@@ -51,17 +53,21 @@ PLAN_WORDS = ("方案", "办法", "规定", "细则", "意见", "标准", "规�
 TITLE_KIND_WORDS = PLAN_WORDS + ("决定", "通报", "批复", "函", "公告", "通告", "报告", "请示", "纪要", "名单",
                                  "计划", "公报", "命令", "议案", "决议")
 MASTHEAD_MAX_BLOCKS = 4
+# Parts, chapters, sections and articles of rules and reports (第一部分, 第三章, 第二节, 第十七条).
+NUMBERED_PART = re.compile(r"^第\s*[一二三四五六七八九十百零〇\d]+\s*[部分章节条篇]")
 LEAD_IN_MAX_CHARS = 30
 
 
 @dataclass(frozen=True)
 class NoticeStructure:
     document: DocumentInfo
+    contents: list[ContentsEntry]
     preamble: list[Paragraph]
     sections: list[Section]
     closing: list[Paragraph]
     attachments: list[Attachment]
     errors: list[ErrorItem] = field(default_factory=list)
+    furniture: list[PageFurniture] = field(default_factory=list)
 
 
 def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructure:
@@ -71,7 +77,7 @@ def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructur
                                 contact_phone=None, imprint=None, references=[])
         problem = ErrorItem(stage=STAGE, code=ErrorCode.NO_TITLE.value,
                             message="no text outside tables and page furniture to take a title from; title left empty")
-        return NoticeStructure(document=untitled, preamble=[], sections=[], closing=[], attachments=[],
+        return NoticeStructure(document=untitled, contents=[], preamble=[], sections=[], closing=[], attachments=[],
                                errors=[problem])
     used: set[int] = set()
 
@@ -79,12 +85,24 @@ def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructur
     title_indexes = find_title(blocks, start=0 if number_above is None else number_above + 1)
     used.update(title_indexes)
     title = dedupe_repeated(join_texts([blocks[i].text for i in title_indexes]))
+    errors: list[ErrorItem] = []
+    if not title_indexes:
+        errors.append(ErrorItem(stage=STAGE, code=ErrorCode.NO_TITLE.value, page=blocks[0].page,
+                                message="no title heads the first page (body text or a numbered heading comes "
+                                        "first); title left empty"))
 
-    first_heading = next((i for i, b in enumerate(blocks) if b.level == 1), len(blocks))
+    contents, contents_indexes = find_contents(blocks, used)
+    used.update(contents_indexes)
+    first_heading = next((i for i, b in enumerate(blocks) if b.level == 1 and i not in used), len(blocks))
     list_index = next((i for i, b in enumerate(blocks) if ATTACHMENT_LIST.match(b.text)), None)
     body_end = list_index if list_index is not None else len(blocks)
     front = range(max(title_indexes, default=-1) + 1, min(first_heading, body_end))
 
+    # a page heading that repeats the title (a web print view) is not body text: it is named as such
+    repeats = [i for i in front if i not in used and dedupe_repeated(blocks[i].text) == title]
+    used.update(repeats)
+    furniture = [PageFurniture(page=blocks[i].page, kind="repeated_title", text=blocks[i].text,
+                               box=blocks[i].provenance[0].box if blocks[i].provenance else None) for i in repeats]
     doc_number = number_above if number_above is not None else \
         _first(front, blocks, used, lambda b: DOC_NUMBER_LINE.match(b.text) is not None)
     issuer_mark = None
@@ -92,17 +110,20 @@ def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructur
         used.add(number_above)
         issuer_mark = join_texts([blocks[i].text for i in range(number_above)]) or None
         used.update(range(number_above))
-    addressee_index = _first(front, blocks, used, _is_addressee_line)
+    # 主送机关 stand right under the title and doc number (GB/T 9704-2012 7.3.2): the first block there
+    head = next((i for i in front if i not in used), None)
+    addressee_index = _first([head] if head is not None else [], blocks, used, _is_addressee_line)
     addressees = split_addressees(blocks[addressee_index].text) if addressee_index is not None else []
     issuer, signed_date = _signature(blocks, used, range(max(title_indexes, default=-1) + 1, len(blocks)))
     plan_title = _plan_title(title, blocks, used)
-    contact_phone = _contact_phone(blocks, used, body_end)
+    contact_phone = _contact_phone(blocks)
     imprint = _imprint(blocks, used)
     copy_to = _copy_to(blocks, used)
 
-    # a page heading that repeats the title (a web print view) is not body text
-    used.update(i for i in front if dedupe_repeated(blocks[i].text) == title)
-    preamble = [paragraph_of(blocks[i]) for i in front if i not in used]
+    # what stands before the title and is no element of the head (份号, 密级) is kept as text
+    before_title = [i for i in range(min(title_indexes, default=0)) if i not in used]
+    preamble = [paragraph_of(blocks[i]) for i in [*before_title, *front] if i not in used]
+    used.update(before_title)
     used.update(front)
     sections = build_sections([b for i, b in enumerate(blocks[:body_end]) if i >= first_heading and i not in used])
     used.update(range(first_heading, body_end))
@@ -127,8 +148,8 @@ def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructur
         copy_to=copy_to,
         references=find_references([b.text for b in blocks], exclude=doc_number_text),
     )
-    return NoticeStructure(document=document, preamble=preamble, sections=sections,
-                           closing=closing, attachments=attachments)
+    return NoticeStructure(document=document, contents=contents, preamble=preamble, sections=sections,
+                           closing=closing, attachments=attachments, errors=errors, furniture=furniture)
 
 
 # ---------------------------------------------------------------- title and front matter
@@ -165,15 +186,24 @@ def find_title(blocks: list[Block], start: int = 0) -> list[int]:
                 indexes.append(i)
             elif indexes:
                 break
+        # a title heads the document: not when body text comes before it (a page taken from the
+        # middle of a rule book), nor when it is a numbered heading (第三章…, 一、…)
+        if any(_reads_as_body(blocks[i]) for i in range(start, indexes[0])) \
+                or section_number(blocks[indexes[0]].text) or NUMBERED_PART.match(blocks[indexes[0]].text):
+            return []
         return indexes
     indexes = []
     for i, block in enumerate(blocks[start:], start=start):
         text = block.text
         if (DOC_NUMBER_LINE.match(text) or block.level or re.search(r"[。，,；;]", text) or text.endswith(("：", ":"))
-                or DATE_LINE.match(text)):
+                or DATE_LINE.match(text) or CONTENTS_MARKER.match(re.sub(r"\s+", "", text))):
             break
         indexes.append(i)
     return indexes or [start]
+
+
+def _reads_as_body(block: Block) -> bool:
+    return bool(re.search(r"[。；;]", block.text)) or block.level is not None or len(block.text) > 60
 
 
 def join_texts(texts: list[str]) -> str:
@@ -197,9 +227,15 @@ def _first(indexes, blocks: list[Block], used: set[int], test) -> int | None:
 
 
 def _is_addressee_line(block: Block) -> bool:
+    """A 主送 line: names of bodies (each short) separated by 、，, ending with a colon; not a
+    numbered clause (1.4.1 …, 第十四条 …, （一）…) nor a sentence that leads into a list."""
     text = block.text
-    return (text.endswith(("：", ":")) and len(text) <= 120 and "。" not in text
-            and not ATTACHMENT_LIST.match(text) and not PHONE.search(text + "0000000"))
+    if not text.endswith(("：", ":")) or len(text) > 120 or re.search(r"[。；;]", text):
+        return False
+    if ATTACHMENT_LIST.match(text) or PHONE.search(text + "0000000") or block.level is not None \
+            or NUMBERED_PART.match(text) or re.match(r"^\d+(?:\.\d+)+", text):
+        return False
+    return all(len(part) <= 30 for part in split_addressees(text))
 
 
 def split_addressees(text: str) -> list[str]:
@@ -233,12 +269,11 @@ def _plan_title(title: str, blocks: list[Block], used: set[int]) -> str | None:
     return None
 
 
-def _contact_phone(blocks: list[Block], used: set[int], body_end: int) -> str | None:
-    for i, block in enumerate(blocks):
+def _contact_phone(blocks: list[Block]) -> str | None:
+    """The first contact number given; its line stays in the text where it stands."""
+    for block in blocks:
         match = PHONE.search(block.text)
         if match:
-            if len(block.text) <= len(match.group(0)) + 4:
-                used.add(i)
             return re.sub(r"\s+", "", match.group("phone"))
     return None
 
@@ -261,6 +296,64 @@ def _copy_to(blocks: list[Block], used: set[int]) -> list[str]:
             used.add(i)
             return split_addressees(match.group("bodies"))
     return []
+
+
+# ---------------------------------------------------------------- table of contents
+
+CONTENTS_MARKER = re.compile(r"^目\s*录$")
+# An entry's dot leaders and page number: `一、主要职能……3`, `第二部分 决算表 5`.
+LEADER_AND_PAGE = re.compile(r"\s*(?:[.．…·•_\-—]{2,}\s*|\s+)(\d{1,4})$")
+LEADERS = re.compile(r"[.．…·•]{3,}")
+MIN_LEADER_ENTRIES = 3
+
+
+def find_contents(blocks: list[Block], used: set[int]) -> tuple[list[ContentsEntry], list[int]]:
+    """The table of contents: the lines after a 目录 heading (or a run of lines ending in dot
+    leaders and page numbers) that name headings the document has further on, or give a page
+    number. Returns the entries and the blocks they take (the 目录 heading included)."""
+    def key(text: str) -> str:
+        return re.sub(r"\s+", "", LEADERS.sub("", LEADER_AND_PAGE.sub("", text)))
+
+    marker = next((i for i, b in enumerate(blocks) if i not in used and CONTENTS_MARKER.match(re.sub(r"\s+", "", b.text))), None)
+    if marker is None:
+        led = [i for i, b in enumerate(blocks) if LEADERS.search(b.text)]
+        if len(led) < MIN_LEADER_ENTRIES:
+            return [], []
+        start = led[0]
+    else:
+        start = marker + 1
+    def short(block: Block) -> bool:
+        return (len(key(block.text)) <= 60 or bool(LEADERS.search(block.text))) and not re.search(r"[。；;]", block.text)
+
+    # the contents end where the body begins: at the heading the contents opened with
+    first = key(blocks[start].text) if start < len(blocks) else ""
+    restart = next((j for j in range(start + 1, len(blocks)) if key(blocks[j].text) == first), None)
+    if restart is not None and all(short(blocks[k]) and k not in used for k in range(start, restart)):
+        run = list(range(start, restart))
+    else:  # else: the lines that name a heading further on, or give a page number
+        run = []
+        for i in range(start, len(blocks)):
+            text = key(blocks[i].text)
+            if i in used or not text or not short(blocks[i]) or not (
+                    LEADERS.search(blocks[i].text) or any(key(o.text) == text for o in blocks[i + 1:])):
+                break
+            run.append(i)
+    taken = ([marker] if marker is not None else []) + run
+    entries = []
+    for i in run:
+        # lines the layout joined (each reached the margin with its leaders) are entries each
+        for piece in [p for p in LEADERS.split(blocks[i].text) if p.strip()] or [blocks[i].text]:
+            page = LEADER_AND_PAGE.search(piece)
+            text = key(piece)
+            if text.isdigit() and entries and entries[-1].page_label is None:
+                # the page number after an entry's leaders
+                entries[-1] = entries[-1].model_copy(update={"page_label": text})
+            elif text:
+                entries.append(ContentsEntry(text=text, page_label=page.group(1) if page else None,
+                                             provenance=list(blocks[i].provenance)))
+    if marker is None and len(entries) < MIN_LEADER_ENTRIES:
+        return [], []
+    return entries, taken
 
 
 # ---------------------------------------------------------------- body
@@ -345,13 +438,18 @@ def parse_attachment_list(blocks: list[Block], start: int, used: set[int]) -> tu
     starts = [m for m in matches if m.start() == 0 or text[m.start() - 1] in "\n" or _is_item_boundary(text, m)]
     for k, match in enumerate(starts):
         end = starts[k + 1].start() if k + 1 < len(starts) else len(text)
-        title = re.sub(r"\s+", "", text[match.end():end])
-        title = FILE_EXTENSION.sub("", title)
-        if title:
-            items.append(Attachment(number=int(match.group("number")), title=title))
+        name = re.sub(r"\s+", "", text[match.end():end])
+        if FILE_EXTENSION.sub("", name):
+            items.append(_attachment(int(match.group("number")), name))
     if not starts and text.strip():
-        items.append(Attachment(number=1, title=FILE_EXTENSION.sub("", re.sub(r"\s+", "", text))))
+        items.append(_attachment(1, re.sub(r"\s+", "", text)))
     return items, i
+
+
+def _attachment(number: int, name: str) -> Attachment:
+    """An item of the list: its title without a file ending, and the file name when it has one."""
+    title = FILE_EXTENSION.sub("", name)
+    return Attachment(number=number, title=title, file=name if title != name else None)
 
 
 def _marker_number(marker: re.Match, attachments: list[Attachment]) -> int | None:

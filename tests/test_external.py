@@ -128,3 +128,11 @@ def test_a_report_with_vector_charts_extracts():
     for table in notice.tables:
         filled = sum(1 for c in table.cells if c.text)
         assert filled * 2 >= len(table.cells), table.column_paths
+
+
+def test_final_accounts_contents_are_no_sections():
+    notice = extract_notice(EXTERNAL / "cn-gov" / "上海市普陀区财政局2024年度部门决算.pdf")
+    assert len(notice.contents) == 26
+    assert notice.contents[0].text == "第一部分上海市普陀区财政局概况"
+    assert all(entry.provenance[0].page in (2, 3) for entry in notice.contents)
+    assert all(s.provenance[0].page > 3 for s in notice.sections), "the contents pages open no section"

@@ -222,7 +222,7 @@ def test_validity_phrasings(sentence, until, since):
     from extract.model import Attachment, Paragraph, Provenance
     from extract.structure import NoticeStructure
 
-    structure = NoticeStructure(document=None, sections=[], closing=[],
+    structure = NoticeStructure(document=None, contents=[], sections=[], closing=[],
                                 preamble=[Paragraph(text=sentence, provenance=[Provenance(page=1)])],
                                 attachments=[Attachment(number=1, title="标准", start_page=3),
                                              Attachment(number=2, title="名单", start_page=4)])

@@ -158,5 +158,31 @@ def _block(text: str, page: int = 1) -> Block:
     from extract.text import section_number
 
     numbered = section_number(text)
-    return Block(kind="paragraph", text=text, page=page, level=numbered[0] if numbered else None,
+    heading = numbered is not None and numbered[0] == 1 and "。" not in text
+    return Block(kind="heading" if heading else "paragraph", text=text, page=page,
+                 level=numbered[0] if numbered else None,
                  number=numbered[1] if numbered else None, provenance=(Provenance(page=page),))
+
+
+@pytest.mark.parametrize("form", ["目录 and repeated headings", "dot leaders and page numbers"])
+def test_a_table_of_contents_is_no_section(form):
+    headings = ["一、总体要求", "二、主要任务", "三、保障措施"]
+    if form.startswith("目录"):
+        toc = [_block("目 录", page=2), *(_block(h, page=2) for h in headings)]
+    else:
+        toc = [_block(f"{h}……………………{k + 3}", page=2) for k, h in enumerate(headings)]
+    body = [_block(headings[0], page=3), _block("坚持统筹推进，分步实施。", page=3),
+            _block(headings[1], page=3), _block("完成培训任务。", page=3),
+            _block(headings[2], page=4), _block("加强组织领导。", page=4)]
+    blocks = [_block("某市2026年职业技能提升行动方案"), *toc, *body]
+    s = blocks_to_structure(LaidOutDocument(blocks=tuple(blocks)))
+    assert [e.text for e in s.contents] == headings
+    assert [e.page_label for e in s.contents] == ([None] * 3 if form.startswith("目录") else ["3", "4", "5"])
+    assert [(sec.number, sec.provenance[0].page) for sec in s.sections] == [("一", 3), ("二", 3), ("三", 4)]
+
+
+def test_short_numbered_lines_that_are_no_contents_stay_sections():
+    blocks = [_block("某市关于做好培训工作的通知"), _block("一、总体要求"), _block("二、主要任务"),
+              _block("完成培训任务。"), _block("三、保障措施"), _block("加强组织领导。")]
+    s = blocks_to_structure(LaidOutDocument(blocks=tuple(blocks)))
+    assert s.contents == [] and [sec.number for sec in s.sections] == ["一", "二", "三"]
