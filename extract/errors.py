@@ -19,6 +19,7 @@ class ErrorCode(str, Enum):
     UNKNOWN_TEXT_ENCODING = "unknown_text_encoding"
     UNSUPPORTED_INPUT = "unsupported_input"
     UNDECODABLE_TEXT = "undecodable_text"
+    IMPLAUSIBLE_TEXT = "implausible_text"    # a dump whose characters do not read as Chinese prose
     # ocr
     OCR_UNAVAILABLE = "ocr_unavailable"
     LOW_CONFIDENCE = "low_confidence"

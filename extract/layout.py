@@ -3,6 +3,8 @@
 - PDF glyphs are grouped by the direction their text runs, turned into that group's reading
   frame (so a page printed sideways reads like any other), and gathered into lines.
 - Running page numbers (`— 3 —`) and lines repeated at the same place on many pages go.
+- A page set in two columns (a gutter few characters cross, text on both sides of it in most
+  rows) is read column by column, each band between full-width rows (a title) left column first.
 - Wrapped lines are joined into one paragraph with no spaces between CJK characters: a line
   continues the one before when that one reached the right margin (and does not end with a
   colon) and this one is not indented, not numbered and in the same font size.
@@ -52,6 +54,10 @@ class LayoutSettings:
     margin_band: float = 0.1           # share of the page height at top and bottom where running lines live
     dump_short_cells: int = 3          # text dumps: a line this many half-width cells short ends a paragraph
     dump_indent_cells: int = 4         # text dumps: a paragraph's first line lost its indent (two CJK cells)
+    columns_min_glyphs: int = 200      # a page with fewer characters is read as one column
+    columns_gutter: float = 1.0        # the blank strip between two columns is at least this wide
+    columns_max_crossing: float = 0.05  # share of a page's characters that may cross its gutter (full-width lines)
+    columns_min_rows_share: float = 0.3  # share of rows with text on both sides of the gutter for two columns
 
 
 DEFAULT_SETTINGS = LayoutSettings()
@@ -92,8 +98,64 @@ def pdf_lines(source: SourceDocument, regions: tuple[TableRegion, ...], settings
         by_direction = Counter(g.direction for g in glyphs)
         for direction, _ in by_direction.most_common():
             group = [g for g in glyphs if g.direction == direction]
-            lines.extend(glyphs_to_lines(group, page, direction, settings))
+            for part, column in reading_columns(group, page, direction, settings):
+                lines.extend(line.model_copy(update={"column": column}) if column else line
+                             for line in glyphs_to_lines(part, page, direction, settings))
     return lines
+
+
+def reading_columns(glyphs: list[Glyph], page: SourcePage, direction: int,
+                    settings: LayoutSettings) -> list[tuple[list[Glyph], tuple[float, float] | None]]:
+    """The page's glyphs in reading order of its columns: on a page set in two columns (a
+    gutter few characters cross, with text on both sides of it in most rows), each band between
+    full-width rows (a title, a heading across both columns) is read left column first, then
+    right; each part with its column's edges (reading frame, points). A page in one column is
+    one part."""
+    turned = [(rotate_to_reading_frame(g.box, direction, page.width, page.height), g) for g in glyphs]
+    if len(turned) < settings.columns_min_glyphs:
+        return [(glyphs, None)]
+    width = max(b.x1 for b, _ in turned)
+    # a gutter is a strip an em wide that few characters reach into (characters set side by side
+    # touch, so a line crosses every point between two of its characters' boxes)
+    half = statistics.median(g.size for g in glyphs) * settings.columns_gutter / 2
+
+    def reaching(x: float) -> int:
+        return sum(1 for b, _ in turned if b.x0 < x + half and b.x1 > x - half)
+
+    crossing = {x: reaching(x) for x in range(int(width * 0.2), int(width * 0.8), 2)}
+    if not crossing:
+        return [(glyphs, None)]
+    gutter = min(crossing, key=lambda x: (crossing[x], abs(x - width / 2)))
+    if crossing[gutter] > settings.columns_max_crossing * len(turned):
+        return [(glyphs, None)]
+
+    def row(box: Box) -> int:
+        return round(box.top / max(box.height, 1.0))
+
+    full_rows = {row(b) for b, _ in turned if b.x0 < gutter + half and b.x1 > gutter - half}
+    sides: dict[int, set[str]] = {}
+    for b, _ in turned:
+        sides.setdefault(row(b), set()).add("left" if b.x1 <= gutter else "right")
+    both = sum(1 for r, s in sides.items() if len(s) == 2 and r not in full_rows)
+    left = [b for b, _ in turned if b.x1 <= gutter]
+    if (both < settings.columns_min_rows_share * len(sides) or len(left) < 0.2 * len(turned)
+            or len(left) > 0.8 * len(turned)):
+        return [(glyphs, None)]
+    # bands: the full-width rows cut the page; in each band the left column, then the right one
+    parts: list[tuple[list[Glyph], tuple[float, float] | None]] = []
+    cuts = sorted({min(b.top for b, _ in turned if row(b) == r) for r in full_rows})
+    edges = [float("-inf"), *cuts, float("inf")]
+    for top, bottom in zip(edges, edges[1:]):
+        band = [(b, g) for b, g in turned if top <= b.top < bottom]
+        full = [g for b, g in band if row(b) in full_rows]
+        if full:
+            parts.append((full, None))
+        for side in ("left", "right"):
+            own = [(b, g) for b, g in band if row(b) not in full_rows
+                   and ((b.x1 <= gutter) if side == "left" else (b.x1 > gutter))]
+            if own:
+                parts.append(([g for _, g in own], (min(b.x0 for b, _ in own), max(b.x1 for b, _ in own))))
+    return parts
 
 
 def glyphs_to_lines(glyphs: list[Glyph], page: SourcePage, direction: int, settings: LayoutSettings) -> list[TextLine]:
@@ -172,7 +234,7 @@ def drop_running_lines(lines: list[TextLine], source: SourceDocument,
         else:
             kept.append(line)
             continue
-        furniture.append(PageFurniture(page=line.page, kind=kind, text=normalize_spaces(text), box=line.box))
+        furniture.append(PageFurniture(page=line.page, kind=kind, text=text, box=line.box))
     return kept, furniture
 
 
@@ -194,7 +256,14 @@ def pdf_lines_to_blocks(lines: list[TextLine], body_size: float | None, settings
 
     groups: list[list[TextLine]] = []
     for line in lines:
-        if groups and _continues(groups[-1][-1], line, left, right, leading, size, settings):
+        prev = groups[-1][-1] if groups else None
+        # in a column, a paragraph is measured against that column's margins; it goes on from the
+        # foot of one column to the head of the next, or to the next page
+        same_flow = prev is not None and (prev.column == line.column or prev.page != line.page or (
+            prev.column is not None and line.column is not None and prev.column[1] <= line.column[0]
+            and line.box.top < prev.box.top))
+        margins = (line.column[0] if line.column else left, prev.column[1] if prev and prev.column else right)
+        if same_flow and _continues(prev, line, *margins, leading, size, settings):
             groups[-1].append(line)
         else:
             groups.append([line])

@@ -133,7 +133,8 @@ def _read_pdf_page(page) -> tuple[SourcePage, list[ErrorItem]]:
     images = [box_from_points([to_display(image["x0"], image["y0"]), to_display(image["x1"], image["y1"])]).rounded()
               for image in page.images]
     return SourcePage(number=page.page_number, width=round(width, 2), height=round(height, 2), rotation=rotation,
-                      glyphs=tuple(glyphs), rulings=tuple(rulings), images=tuple(images)), errors
+                      glyphs=tuple(glyphs), rulings=tuple(rulings), images=tuple(images),
+                      undecodable=undecodable), errors
 
 
 # A filled rectangle at most this thick (points) is drawn as a line; a thicker one is shading.

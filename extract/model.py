@@ -143,6 +143,7 @@ class SourcePage(Frozen):
     rulings: tuple[Ruling, ...] = ()
     rulings_source: Literal["vector", "raster"] = "vector"
     images: tuple[Box, ...] = ()      # where pictures are drawn, display frame
+    undecodable: int = 0              # characters of the text layer that could not be decoded (left out)
     lines: tuple[DumpLine, ...] = ()
     text: PageText | None = None
 
@@ -189,6 +190,7 @@ class TextLine(Frozen):
     size: float | None = None
     font: str | None = None
     confidence: float | None = None
+    column: tuple[float, float] | None = None   # left and right edge of its column, when the page has columns
 
 
 class Block(Frozen):

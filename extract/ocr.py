@@ -46,7 +46,7 @@ from extract.model import (
     TableCell,
 )
 from extract.raster import RasterSettings, binarize, masks_to_rulings, render_page_gray, ruling_masks
-from extract.text import doc_number_brackets, join_lines, widen_cjk_punctuation
+from extract.text import doc_number_brackets, join_lines, rare_ideograph_share, widen_cjk_punctuation
 
 STAGE = "ocr"
 OCR_FONT = "ocr"  # the font name OCR glyphs carry: one font, so no heading is found by font
@@ -71,8 +71,13 @@ class OcrSettings:
     reread_zoom: float = 2.0           # a cell read again is enlarged this much first
     reread_inset: float = 1.5          # points taken off each side of a cell read again (its rulings)
     private_use_share: float = 0.05    # this share of private-use characters makes a text layer untrusted
+    undecodable_share: float = 0.05    # ... and this share of characters that cannot be decoded
+    rare_share: float = 0.25           # a text layer with this share of rare ideographs is no Chinese prose
+    plausible_min_ideographs: int = 20  # ... judged on at least this many
     scan_area_share: float = 0.5       # a picture covering this share of the page may be a scan of it
     uncovered_ink_share: float = 0.5   # this share of such a picture's ink outside every glyph: the text layer is not the page
+    lines_in_layer: float = 0.5        # ... unless this share of the text lines detected around it have glyphs in them
+    lines_around_min: int = 3          # ... of at least this many lines
     check_scale: float = 0.5           # pixels per point of the image the ink check looks at
     threads: int = 0                   # inference threads per model (0: the runtime's default, every core)
     runtime: str = "openvino"          # what runs the engine's models: "openvino", or "onnxruntime" as the
@@ -121,17 +126,45 @@ def text_layer_problem(page: SourcePage, errors: tuple[ErrorItem, ...], path: Pa
     text layer does not account for."""
     if not page.glyphs:
         return "no text layer"
-    if any(e.page == page.number and e.code == ErrorCode.UNDECODABLE_TEXT.value for e in errors):
+    # a few undecodable characters (a symbol font's bullet) are reported, not worth reading the
+    # page again: OCR reads worse than a text layer that is otherwise whole
+    undecodable = page.undecodable or (1 if any(e.page == page.number and e.code == ErrorCode.UNDECODABLE_TEXT.value
+                                                 for e in errors) and not page.glyphs else 0)
+    if undecodable > settings.undecodable_share * (len(page.glyphs) + undecodable):
         return "undecodable glyphs in the text layer"
     private = sum(1 for g in page.glyphs if any(0xE000 <= ord(c) <= 0xF8FF for c in g.text))
     if private > settings.private_use_share * len(page.glyphs):
         return f"{private} private-use characters in the text layer"
+    count, rare = rare_ideograph_share("".join(g.text for g in page.glyphs))
+    if count >= settings.plausible_min_ideographs and rare > settings.rare_share:
+        return f"{rare:.0%} of the text layer's characters are rare ones: not plausible as Chinese (a wrong character map)"
     scans = [b for b in page.images if b.width * b.height >= settings.scan_area_share * page.width * page.height]
     if path is not None and scans:
         share = uncovered_ink_share(page, scans[0], path, settings)
+        # ink outside the glyphs may be the picture's own (a chart, a photo, a background): when
+        # the text lines the detector finds around the picture are the text layer's, the layer is
+        # the page's text and the picture a figure; a picture with no text around it is a scan
         if share > settings.uncovered_ink_share:
-            return f"{share:.0%} of the ink of the page-size picture lies outside the text layer"
+            around = text_lines_in_layer(page, path, scans, settings)
+            if around is None or around < settings.lines_in_layer:
+                return f"{share:.0%} of the ink of the page-size picture lies outside the text layer"
     return None
+
+
+def text_lines_in_layer(page: SourcePage, path: Path, pictures: list[Box],
+                        settings: OcrSettings = DEFAULT_SETTINGS) -> float | None:
+    """The share of the text lines the detector finds on the rendered page outside `pictures`
+    (display frame) that the text layer has glyphs in; None when it finds too few to say."""
+    centres = [g.box.center for g in page.glyphs]
+    lines = []
+    for quad in text_line_quads(render_page_gray(path, page.number, settings.scale), settings):
+        box = Box(x0=float(quad[:, 0].min()) / settings.scale, top=float(quad[:, 1].min()) / settings.scale,
+                  x1=float(quad[:, 0].max()) / settings.scale, bottom=float(quad[:, 1].max()) / settings.scale)
+        if not any(p.contains_point(*box.center) for p in pictures):
+            lines.append(box)
+    if len(lines) < settings.lines_around_min:
+        return None
+    return sum(1 for box in lines if any(box.contains_point(x, y) for x, y in centres)) / len(lines)
 
 
 def uncovered_ink_share(page: SourcePage, region: Box, path: Path, settings: OcrSettings = DEFAULT_SETTINGS) -> float:
@@ -528,7 +561,13 @@ def ocr_document(source: SourceDocument, settings: OcrSettings = DEFAULT_SETTING
     page says where its text came from. Raises NoticeError when no page has text after all."""
     if source.media_type != "application/pdf":
         pages = tuple(p.model_copy(update={"text": PageText(page=p.number, source="dump")}) for p in source.pages)
-        return source.model_copy(update={"pages": pages})
+        errors = list(source.errors)
+        count, rare = rare_ideograph_share("".join(line.text for p in source.pages for line in p.lines))
+        if count >= settings.plausible_min_ideographs and rare > settings.rare_share:
+            errors.append(ErrorItem(stage=STAGE, code=ErrorCode.IMPLAUSIBLE_TEXT.value,
+                                    message=f"{rare:.0%} of the dump's {count} ideographs are rare ones: it does not "
+                                            f"read as Chinese prose (another encoding, or no text)"))
+        return source.model_copy(update={"pages": pages, "errors": tuple(errors)})
     path = Path(source.path) if source.path else None
     pages, errors = [], list(source.errors)
     for page in source.pages:

@@ -37,6 +37,33 @@ def is_cjk(ch: str) -> bool:
     return bool(_CJK_CHAR.fullmatch(ch))
 
 
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+# The frequent characters of Chinese print: GB 2312 level 1 (simplified) and Big5's frequent set
+# (traditional), as (encoding, first lead byte, last lead byte).
+_FREQUENT_SETS = (("gb2312", 0xB0, 0xD7), ("big5", 0xA4, 0xC6))
+
+
+def is_frequent_ideograph(ch: str) -> bool:
+    for encoding, first, last in _FREQUENT_SETS:
+        try:
+            data = ch.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        if len(data) == 2 and first <= data[0] <= last:
+            return True
+    return False
+
+
+def rare_ideograph_share(text: str) -> tuple[int, float]:
+    """(ideographs in `text`, the share of them outside the frequent sets). Chinese prose has
+    almost none (0% in the corpus); a text layer read through a wrong character map, or bytes
+    that are no text at all, have a third and more."""
+    ideographs = _IDEOGRAPH.findall(text)
+    if not ideographs:
+        return 0, 0.0
+    return len(ideographs), sum(1 for ch in ideographs if not is_frequent_ideograph(ch)) / len(ideographs)
+
+
 def normalize_spaces(text: str) -> str:
     """Drop spaces next to CJK characters and punctuation; fold other runs of white space."""
     text = unicodedata.normalize("NFC", text)

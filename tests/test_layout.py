@@ -72,3 +72,53 @@ def test_text_helpers():
     assert normalize_spaces("Notice  2024 年") == "Notice 2024年"
     assert join_lines(["the quick", "brown fox"]) == "the quick brown fox"
     assert join_lines(["人社部发", "〔2021〕73号"]) == "人社部发〔2021〕73号"
+
+
+def test_running_lines_are_named_as_page_furniture(tmp_path, jiangxi):
+    jiangxi.body.insert(1, (1, "四", "长段落", "各地要结合实际制定细则，" * 40 + "确保落实。"))
+    path = tmp_path / "n.pdf"
+    pages = write_notice_pdf(path, jiangxi, running_header="内部资料注意保存")
+    furniture = layout_document(load_source(path)).furniture
+    assert {(f.page, f.kind, f.text) for f in furniture if f.kind == "running_header"} == \
+        {(p, "running_header", "内部资料注意保存") for p in range(1, pages + 1)}
+    assert sorted(f.text.replace(" ", "") for f in furniture if f.kind == "page_number") == \
+        sorted(f"—{p}—" for p in range(1, pages + 1))
+
+
+def two_column_page(path, left: list[str], right: list[str], title: str, width: int = 18, size: float = 10.0) -> None:
+    """A page set in two columns under a title across both: each paragraph wrapped to `width`
+    characters, its first line indented two."""
+    from notice_gen import CJK_FONT, wrap
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
+    pdf.setFont(CJK_FONT, 16)
+    pdf.drawString(595 / 2 - len(title) * 8, 780, title)
+    for x, paragraphs in ((60, left), (60 + width * size + 40, right)):
+        y = 740
+        pdf.setFont(CJK_FONT, size)
+        for text in paragraphs:
+            for k, piece in enumerate(wrap(text, width, 2)):
+                pdf.drawString(x + (2 * size if k == 0 else 0), y, piece)
+                y -= size * 1.6
+            y -= size * 0.8
+    pdf.showPage()
+    pdf.save()
+
+
+def test_a_two_column_page_is_read_column_by_column(tmp_path):
+    left = ["事件：公司拟与某县人民政府签署投资协议书，项目一期计划建设年产四千万千米金刚线产能，预计一期总投资约六亿元。",
+            "顺应下游需求扩张，金刚线产能快速扩产，保证公司内供和外销，光伏金刚线需求提升源于两方面，产业链景气度高涨。"]
+    right = ["依托低成本电价提升金刚线盈利能力，顺应硅料节约持续推动细线化布局，公司在某地生产厂区采购电力的平均单价较低。",
+             "风险提示：硅片扩产不及预期，公司代工业务利润波动风险，市场竞争加剧，原材料价格波动，请投资者注意风险。"]
+    path = tmp_path / "two.pdf"
+    two_column_page(path, left, right, "某某股份：扩产金刚线强化三元布局")
+    texts = [b.text for b in blocks_of(path)]
+    assert texts == ["某某股份：扩产金刚线强化三元布局", *left, *right]
+
+
+def test_a_page_in_one_column_with_a_signature_at_the_right_is_one_column(tmp_path, jiangxi):
+    path = tmp_path / "n.pdf"
+    write_notice_pdf(path, jiangxi)
+    assert all(line.column is None for line in __import__("extract.layout", fromlist=["pdf_lines"]).pdf_lines(
+        load_source(path), (), __import__("extract.layout", fromlist=["DEFAULT_SETTINGS"]).DEFAULT_SETTINGS))

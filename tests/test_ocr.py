@@ -16,7 +16,7 @@ from test_tables import INSTITUTIONS, SUBSIDY
 
 from extract.errors import ErrorCode
 from extract.load import load_source
-from extract.model import Box, ErrorItem, Glyph, Paragraph, Provenance, SourcePage
+from extract.model import Box, Glyph, Paragraph, Provenance, SourcePage
 from extract.ocr import (
     DEFAULT_SETTINGS,
     CellRereader,
@@ -47,8 +47,10 @@ def test_text_layer_problems(tmp_path):
     page = SourcePage(number=2, width=600, height=800, glyphs=(_glyph("通"), _glyph("知", 110)))
     assert text_layer_problem(page, (), None) is None
     assert text_layer_problem(page.model_copy(update={"glyphs": ()}), (), None) == "no text layer"
-    undecodable = ErrorItem(stage="load", code=ErrorCode.UNDECODABLE_TEXT.value, message="", page=2)
-    assert "undecodable" in text_layer_problem(page, (undecodable,), None)
+    assert "undecodable" in text_layer_problem(page.model_copy(update={"undecodable": 1}), (), None)
+    # one symbol the loader could not decode among a page of text: reported, the text layer kept
+    whole = page.model_copy(update={"glyphs": tuple(_glyph("通", 10 + k) for k in range(100)), "undecodable": 1})
+    assert text_layer_problem(whole, (), None) is None
     private = page.model_copy(update={"glyphs": (_glyph("\ue001"), _glyph("知", 110))})
     assert "private-use" in text_layer_problem(private, (), None)
 
@@ -315,3 +317,56 @@ def test_a_missing_engine_is_reported_with_the_file(tmp_path, monkeypatch):
     with pytest.raises(NoticeError) as raised:
         ocr_document(load_source(scan, "data/raw/scan.pdf"))
     assert (raised.value.code, raised.value.file, raised.value.page) == (ErrorCode.OCR_UNAVAILABLE, "data/raw/scan.pdf", 1)
+
+
+def test_a_text_layer_implausible_as_chinese_is_not_trusted():
+    """A font whose character map is wrong turns 关于做好培训工作的通知 into rare characters
+    (`l瓷堍甏蔑魄罄|`): such a text layer goes to OCR, with the reason; Chinese prose does not."""
+    garbled = "堍甏罄瓞瓠甑甓甙璺瑾璐璞瑗瑭瑜瑕瑙瑚瑛瑙" * 3
+    prose = "关于做好二〇二六年职业技能培训工作的通知各市人力资源和社会保障局" * 2
+    rare = SourcePage(number=1, width=595, height=842, glyphs=tuple(_glyph(ch, 60 + 12 * k, 100)
+                                                                     for k, ch in enumerate(garbled)))
+    plain = SourcePage(number=1, width=595, height=842, glyphs=tuple(_glyph(ch, 60 + 12 * k, 100)
+                                                                      for k, ch in enumerate(prose)))
+    assert "rare" in text_layer_problem(rare, (), None)
+    assert text_layer_problem(plain, (), None) is None
+
+
+def test_random_bytes_as_a_dump_are_reported(tmp_path):
+    import random
+
+    path = tmp_path / "noise.txt"
+    rng = random.Random(5)
+    path.write_bytes(bytes(rng.randrange(0x81, 0xFE) for _ in range(20000)))
+    notice = extract_notice(path)
+    assert notice.status == "partial"
+    assert "implausible_text" in [e.code for e in notice.errors]
+
+
+def test_a_born_digital_page_with_a_large_figure_keeps_its_text_layer(tmp_path):
+    """A chart pasted as a picture over most of the page, its labels in the picture, with the
+    page's text in the text layer around it: the text layer is the page's text, not read again."""
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from notice_gen import CJK_FONT
+
+    picture = Image.new("L", (900, 1000), 255)
+    draw = ImageDraw.Draw(picture)
+    for k, height in enumerate([300, 520, 410, 760, 640, 880]):
+        draw.rectangle([60 + k * 140, 980 - height, 150 + k * 140, 980], fill=40)
+    for k in range(0, 1000, 100):
+        draw.line([(40, k), (880, k)], fill=0, width=3)
+    path = tmp_path / "figure.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
+    pdf.drawImage(ImageReader(picture), 60, 150, width=475, height=540)
+    pdf.setFont(CJK_FONT, 12)
+    for k, line in enumerate(["图1 各市职业技能培训人数（万人）", "资料来源：各市人力资源和社会保障局统计",
+                              "全年完成职业技能培训一百二十万人次，较上年增长百分之八。",
+                              "其中，数字技能培训三十万人次，占比达到四分之一。"]):
+        pdf.drawString(60, 790 - k * 22 if k < 2 else 120 - (k - 2) * 22, line)
+    pdf.showPage()
+    pdf.save()
+    source = load_source(path)
+    assert text_layer_problem(source.pages[0], source.errors, path) is None
