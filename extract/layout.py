@@ -36,7 +36,7 @@ from extract.model import (
     TableRegion,
     TextLine,
 )
-from extract.text import display_width, join_lines, normalize_spaces, section_number
+from extract.text import display_width, division_of, join_lines, normalize_spaces, section_number
 
 
 @dataclass(frozen=True)
@@ -281,7 +281,8 @@ def _continues(prev: TextLine, line: TextLine, left: float, right: float, leadin
                settings: LayoutSettings) -> bool:
     if prev.size != line.size or prev.box is None or line.box is None:
         return False
-    if section_number(normalize_spaces(line.text)) or ATTACHMENT_MARKER.match(line.text.strip()):
+    if section_number(normalize_spaces(line.text)) or division_of(normalize_spaces(line.text)) \
+            or ATTACHMENT_MARKER.match(line.text.strip()):
         return False
     unit = line.size or size
     if line.size == size:
@@ -351,7 +352,8 @@ def dump_lines_to_blocks(lines: list[TextLine], settings: LayoutSettings) -> lis
             shortfall = settings.dump_short_cells + (settings.dump_indent_cells if indented else 0)
             # a line ending with a colon (主送机关, 通知如下：) ends its paragraph however wide it is
             prev_full = display_width(prev.text) >= full - shortfall and not prev.text.endswith(("：", ":"))
-            opens = section_number(normalize_spaces(line.text)) or ATTACHMENT_MARKER.match(line.text.strip())
+            opens = section_number(normalize_spaces(line.text)) or division_of(normalize_spaces(line.text)) \
+                or ATTACHMENT_MARKER.match(line.text.strip())
             # the 发文机关署名 stands alone right above the 成文日期 (GB/T 9704-2012 7.3.5)
             signature = k + 1 < len(lines) and SIGNATURE_DATE.match(lines[k + 1].text.strip()) \
                 and not re.search(r"[。，,；;：:]", line.text)

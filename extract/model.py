@@ -269,9 +269,17 @@ class Paragraph(Frozen):
     provenance: list[Provenance]
 
 
+SectionKind = Literal["part", "chapter", "section", "article", "numbered"]
+
+
 class Section(Frozen):
+    """A division of the body. `kind` `numbered` is the 一、 / （一） / 1. / （1） scheme, `level`
+    1 to 4; parts (第一部分), chapters (第三章), sections (第二节) and articles (第十七条) hold it as
+    printed, `level` 0 (since 1.3.0)."""
+
     number: str
-    level: int = Field(ge=1, le=4)
+    kind: SectionKind = "numbered"
+    level: int = Field(ge=0, le=4)
     heading: str | None
     provenance: list[Provenance]
     paragraphs: list[Paragraph]

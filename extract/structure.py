@@ -28,7 +28,14 @@ from extract.model import (
     Reference,
     Section,
 )
-from extract.text import DOC_NUMBER_PATTERN, canonical_doc_number, parse_chinese_date, section_number
+from extract.text import (
+    DIVISIONS,
+    DOC_NUMBER_PATTERN,
+    canonical_doc_number,
+    division_of,
+    parse_chinese_date,
+    section_number,
+)
 
 STAGE = "structure"
 
@@ -53,8 +60,6 @@ PLAN_WORDS = ("方案", "办法", "规定", "细则", "意见", "标准", "规�
 TITLE_KIND_WORDS = PLAN_WORDS + ("决定", "通报", "批复", "函", "公告", "通告", "报告", "请示", "纪要", "名单",
                                  "计划", "公报", "命令", "议案", "决议")
 MASTHEAD_MAX_BLOCKS = 4
-# Parts, chapters, sections and articles of rules and reports (第一部分, 第三章, 第二节, 第十七条).
-NUMBERED_PART = re.compile(r"^第\s*[一二三四五六七八九十百零〇\d]+\s*[部分章节条篇]")
 LEAD_IN_MAX_CHARS = 30
 
 
@@ -93,7 +98,8 @@ def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructur
 
     contents, contents_indexes = find_contents(blocks, used)
     used.update(contents_indexes)
-    first_heading = next((i for i, b in enumerate(blocks) if b.level == 1 and i not in used), len(blocks))
+    first_heading = next((i for i, b in enumerate(blocks)
+                          if (b.level == 1 or division_of(b.text)) and i not in used), len(blocks))
     list_index = next((i for i, b in enumerate(blocks) if ATTACHMENT_LIST.match(b.text)), None)
     body_end = list_index if list_index is not None else len(blocks)
     front = range(max(title_indexes, default=-1) + 1, min(first_heading, body_end))
@@ -189,14 +195,14 @@ def find_title(blocks: list[Block], start: int = 0) -> list[int]:
         # a title heads the document: not when body text comes before it (a page taken from the
         # middle of a rule book), nor when it is a numbered heading (第三章…, 一、…)
         if any(_reads_as_body(blocks[i]) for i in range(start, indexes[0])) \
-                or section_number(blocks[indexes[0]].text) or NUMBERED_PART.match(blocks[indexes[0]].text):
+                or section_number(blocks[indexes[0]].text) or division_of(blocks[indexes[0]].text):
             return []
         return indexes
     indexes = []
     for i, block in enumerate(blocks[start:], start=start):
         text = block.text
         if (DOC_NUMBER_LINE.match(text) or block.level or re.search(r"[。，,；;]", text) or text.endswith(("：", ":"))
-                or DATE_LINE.match(text) or CONTENTS_MARKER.match(re.sub(r"\s+", "", text))):
+                or DATE_LINE.match(text) or CONTENTS_MARKER.match(re.sub(r"\s+", "", text)) or division_of(text)):
             break
         indexes.append(i)
     return indexes or [start]
@@ -233,7 +239,7 @@ def _is_addressee_line(block: Block) -> bool:
     if not text.endswith(("：", ":")) or len(text) > 120 or re.search(r"[。；;]", text):
         return False
     if ATTACHMENT_LIST.match(text) or PHONE.search(text + "0000000") or block.level is not None \
-            or NUMBERED_PART.match(text) or re.match(r"^\d+(?:\.\d+)+", text):
+            or division_of(text) or re.match(r"^\d+(?:\.\d+)+", text):
         return False
     return all(len(part) <= 30 for part in split_addressees(text))
 
@@ -377,36 +383,65 @@ class _OpenSection:
     level: int
     heading: str | None
     provenance: list
+    kind: str = "numbered"
+    rank: float = 0                  # nesting order: parts 0 … articles 3, then 一、 4 … （1） 7
     paragraphs: list[Paragraph] = field(default_factory=list)
     children: list[_OpenSection] = field(default_factory=list)
 
     def freeze(self) -> Section:
-        return Section(number=self.number, level=self.level, heading=self.heading, provenance=self.provenance,
-                       paragraphs=self.paragraphs, children=[c.freeze() for c in self.children])
+        return Section(number=self.number, kind=self.kind, level=self.level, heading=self.heading,
+                       provenance=self.provenance, paragraphs=self.paragraphs,
+                       children=[c.freeze() for c in self.children])
+
+
+DIVISION_RANK = {kind: rank for rank, (kind, _) in enumerate(DIVISIONS)}
+MAX_DIVISION_HEADING_CHARS = 40
 
 
 def build_sections(blocks: list[Block]) -> list[Section]:
-    """Numbered blocks open sections at their level; other blocks are paragraphs of the
-    innermost open section."""
+    """Parts, chapters, sections and articles, and numbered blocks (一、 …), open sections at
+    their rank, outermost first; other blocks are paragraphs of the innermost open section.
+    Inside an article, numbered items (（一）, 1.) are its list, not sections."""
     roots: list[_OpenSection] = []
     stack: list[_OpenSection] = []
+
+    def open_section(section: _OpenSection) -> None:
+        while stack and stack[-1].rank >= section.rank:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(section)
+        stack.append(section)
+
+    in_article = False
     for block in blocks:
-        if block.level is not None and block.number is not None and (block.level > 1 or block.kind == "heading"
-                                                                      or not stack):
+        division = division_of(block.text)
+        if division is not None:
+            kind, number, rest = division
+            rest = rest.strip()
+            # a part, chapter or section is headed by its name; an article's text is its body
+            titled = kind != "article" and len(rest) <= MAX_DIVISION_HEADING_CHARS and not re.search(r"[。；;]", rest)
+            # articles quoted inside a numbered section (主要职能: 第一条 …) belong to it
+            numbered = [s for s in stack if s.kind == "numbered"]
+            rank = numbered[-1].rank + 0.5 if numbered and kind != "part" else DIVISION_RANK[kind]
+            section = _OpenSection(number=number, level=0, heading=rest if titled and rest else None,
+                                   provenance=list(block.provenance), kind=kind, rank=rank)
+            if rest and not titled:
+                section.paragraphs.append(Paragraph(text=rest, confidence=block.confidence,
+                                                    provenance=list(block.provenance)))
+            open_section(section)
+            in_article = kind == "article"
+        elif block.level is not None and block.number is not None and not in_article \
+                and (block.level > 1 or block.kind == "heading" or not stack or stack[-1].kind != "numbered"):
             _, _, rest = section_number(block.text)
             if block.kind == "heading":
                 heading, body = rest.strip() or None, ""
             else:
                 heading, body = split_lead_in(rest)
             section = _OpenSection(number=block.number, level=block.level, heading=heading,
-                                   provenance=list(block.provenance))
+                                   provenance=list(block.provenance), rank=len(DIVISIONS) + block.level)
             if body.strip():
                 section.paragraphs.append(Paragraph(text=body.strip(), confidence=block.confidence,
-                                                            provenance=list(block.provenance)))
-            while stack and stack[-1].level >= block.level:
-                stack.pop()
-            (stack[-1].children if stack else roots).append(section)
-            stack.append(section)
+                                                    provenance=list(block.provenance)))
+            open_section(section)
         elif stack:
             stack[-1].paragraphs.append(paragraph_of(block))
     return [s.freeze() for s in roots]

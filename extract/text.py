@@ -111,6 +111,21 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
 
 
+# Divisions above the 一、 scheme, outermost first: (kind, pattern giving the number and the rest).
+DIVISIONS = tuple((kind, re.compile(rf"^第\s*([一二三四五六七八九十百零〇\d]+)\s*{word}\s*(.*)$"))
+                  for kind, word in (("part", "部分"), ("chapter", "章"), ("section", "节"), ("article", "条")))
+
+
+def division_of(text: str) -> tuple[str, str, str] | None:
+    """(kind, number, rest) for a line opening a part (第一部分), chapter (第三章), section (第二节)
+    or article (第十七条)."""
+    for kind, pattern in DIVISIONS:
+        match = pattern.match(text)
+        if match:
+            return kind, match.group(1), match.group(2)
+    return None
+
+
 def section_number(text: str) -> tuple[int, str, str] | None:
     """(level, number, rest) when `text` opens with section numbering, else None."""
     for level, pattern in HEADING_PATTERNS:

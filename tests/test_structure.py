@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from conftest import JIANGXI_EXPECTED
-from notice_gen import write_notice_dump, write_notice_pdf
+from notice_gen import NoticeSpec, write_notice_dump, write_notice_pdf
 
 from extract.layout import layout_document
 from extract.load import load_source
@@ -186,3 +186,45 @@ def test_short_numbered_lines_that_are_no_contents_stay_sections():
               _block("完成培训任务。"), _block("三、保障措施"), _block("加强组织领导。")]
     s = blocks_to_structure(LaidOutDocument(blocks=tuple(blocks)))
     assert s.contents == [] and [sec.number for sec in s.sections] == ["一", "二", "三"]
+
+
+RULES = NoticeSpec(
+    title_lines=["某市职工代表大会工作规则"],
+    preamble=["第一章 总则",
+              "第一条 为规范职工代表大会工作，根据有关法律法规，制定本规则。",
+              "第二条 职工代表大会是职工行使民主管理权力的机构。",
+              "第二章 职权",
+              "第三条 职工代表大会行使下列职权：",
+              "（一）听取和审议工作报告。",
+              "（二）审议通过集体合同草案。",
+              "第四条 职工代表大会每年至少召开一次。",
+              "第三章 附则",
+              "第五条 本规则自印发之日起施行。"],
+)
+
+
+@pytest.mark.parametrize("kind", ["pdf", "dump"])
+def test_rules_in_chapters_and_articles(tmp_path, kind):
+    path = tmp_path / ("rules.pdf" if kind == "pdf" else "rules.txt")
+    (write_notice_pdf if kind == "pdf" else write_notice_dump)(path, RULES)
+    s = structure_of(path)
+    assert s.document.title == "某市职工代表大会工作规则"
+    tree = [(c.kind, c.number, c.heading, [(a.kind, a.number) for a in c.children]) for c in s.sections]
+    assert tree == [("chapter", "一", "总则", [("article", "一"), ("article", "二")]),
+                    ("chapter", "二", "职权", [("article", "三"), ("article", "四")]),
+                    ("chapter", "三", "附则", [("article", "五")])]
+    third = s.sections[1].children[0]
+    # its items are its list, not sections with a null heading
+    assert [p.text for p in third.paragraphs] == ["职工代表大会行使下列职权：", "（一）听取和审议工作报告。",
+                                                  "（二）审议通过集体合同草案。"]
+    assert all(c.level == 0 for c in s.sections)
+
+
+def test_numbering_restarts_in_each_part():
+    blocks = [_block("某区2025年部门决算"), _block("第一部分 部门概况"), _block("一、主要职能"),
+              _block("负责全区财政工作。"), _block("二、机构设置"), _block("内设科室八个。"),
+              _block("第二部分 决算情况说明"), _block("一、收入决算情况"), _block("本年收入合计二千万元。")]
+    s = blocks_to_structure(LaidOutDocument(blocks=tuple(blocks)))
+    assert [(p.kind, p.heading, [(c.number, c.heading) for c in p.children]) for p in s.sections] == [
+        ("part", "部门概况", [("一", "主要职能"), ("二", "机构设置")]),
+        ("part", "决算情况说明", [("一", "收入决算情况")])]
