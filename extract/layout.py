@@ -36,7 +36,14 @@ from extract.model import (
     TableRegion,
     TextLine,
 )
-from extract.text import display_width, division_of, join_lines, normalize_spaces, section_number
+from extract.text import (
+    CONTENTS_HEADING,
+    display_width,
+    division_of,
+    join_lines,
+    normalize_spaces,
+    section_number,
+)
 
 
 @dataclass(frozen=True)
@@ -281,7 +288,7 @@ def _continues(prev: TextLine, line: TextLine, left: float, right: float, leadin
                settings: LayoutSettings) -> bool:
     if prev.size != line.size or prev.box is None or line.box is None:
         return False
-    if section_number(normalize_spaces(line.text)) or division_of(normalize_spaces(line.text)) \
+    if section_number(normalize_spaces(line.text)) or _opens_division(line.text) \
             or ATTACHMENT_MARKER.match(line.text.strip()):
         return False
     unit = line.size or size
@@ -300,6 +307,13 @@ def _continues(prev: TextLine, line: TextLine, left: float, right: float, leadin
     # display text (titles): consecutive lines of one size and font, close together
     return (line.page == prev.page and line.font == prev.font
             and 0 < line.box.top - prev.box.top < 2.0 * unit)
+
+
+def _opens_division(text: str) -> bool:
+    """A line opening a part, chapter, section or article never continues a paragraph; a clause
+    number (1.4.1) at the head of a wrapped line may be a reference, so it does not decide."""
+    division = division_of(normalize_spaces(text))
+    return (division is not None and division[0] != "clause") or bool(CONTENTS_HEADING.match(text.strip()))
 
 
 def _make_block(texts: list[TextLine], body_size: float | None, body_font: str | None, settings: LayoutSettings,
@@ -352,7 +366,7 @@ def dump_lines_to_blocks(lines: list[TextLine], settings: LayoutSettings) -> lis
             shortfall = settings.dump_short_cells + (settings.dump_indent_cells if indented else 0)
             # a line ending with a colon (主送机关, 通知如下：) ends its paragraph however wide it is
             prev_full = display_width(prev.text) >= full - shortfall and not prev.text.endswith(("：", ":"))
-            opens = section_number(normalize_spaces(line.text)) or division_of(normalize_spaces(line.text)) \
+            opens = section_number(normalize_spaces(line.text)) or _opens_division(line.text) \
                 or ATTACHMENT_MARKER.match(line.text.strip())
             # the 发文机关署名 stands alone right above the 成文日期 (GB/T 9704-2012 7.3.5)
             signature = k + 1 < len(lines) and SIGNATURE_DATE.match(lines[k + 1].text.strip()) \

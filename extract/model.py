@@ -269,13 +269,13 @@ class Paragraph(Frozen):
     provenance: list[Provenance]
 
 
-SectionKind = Literal["part", "chapter", "section", "article", "numbered"]
+SectionKind = Literal["part", "chapter", "section", "article", "clause", "numbered"]
 
 
 class Section(Frozen):
     """A division of the body. `kind` `numbered` is the 一、 / （一） / 1. / （1） scheme, `level`
-    1 to 4; parts (第一部分), chapters (第三章), sections (第二节) and articles (第十七条) hold it as
-    printed, `level` 0 (since 1.3.0)."""
+    1 to 4; parts (第一部分), chapters (第三章), sections (第二节), articles (第十七条) and a rule
+    book's clauses (1.4.1) hold it as printed, `level` 0 (since 1.3.0)."""
 
     number: str
     kind: SectionKind = "numbered"

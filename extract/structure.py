@@ -29,6 +29,7 @@ from extract.model import (
     Section,
 )
 from extract.text import (
+    CONTENTS_HEADING,
     DIVISIONS,
     DOC_NUMBER_PATTERN,
     canonical_doc_number,
@@ -202,7 +203,7 @@ def find_title(blocks: list[Block], start: int = 0) -> list[int]:
     for i, block in enumerate(blocks[start:], start=start):
         text = block.text
         if (DOC_NUMBER_LINE.match(text) or block.level or re.search(r"[。，,；;]", text) or text.endswith(("：", ":"))
-                or DATE_LINE.match(text) or CONTENTS_MARKER.match(re.sub(r"\s+", "", text)) or division_of(text)):
+                or DATE_LINE.match(text) or CONTENTS_HEADING.match(re.sub(r"\s+", "", text)) or division_of(text)):
             break
         indexes.append(i)
     return indexes or [start]
@@ -306,7 +307,6 @@ def _copy_to(blocks: list[Block], used: set[int]) -> list[str]:
 
 # ---------------------------------------------------------------- table of contents
 
-CONTENTS_MARKER = re.compile(r"^目\s*录$")
 # An entry's dot leaders and page number: `一、主要职能……3`, `第二部分 决算表 5`.
 LEADER_AND_PAGE = re.compile(r"\s*(?:[.．…·•_\-—]{2,}\s*|\s+)(\d{1,4})$")
 LEADERS = re.compile(r"[.．…·•]{3,}")
@@ -320,7 +320,7 @@ def find_contents(blocks: list[Block], used: set[int]) -> tuple[list[ContentsEnt
     def key(text: str) -> str:
         return re.sub(r"\s+", "", LEADERS.sub("", LEADER_AND_PAGE.sub("", text)))
 
-    marker = next((i for i, b in enumerate(blocks) if i not in used and CONTENTS_MARKER.match(re.sub(r"\s+", "", b.text))), None)
+    marker = next((i for i, b in enumerate(blocks) if i not in used and CONTENTS_HEADING.match(re.sub(r"\s+", "", b.text))), None)
     if marker is None:
         led = [i for i, b in enumerate(blocks) if LEADERS.search(b.text)]
         if len(led) < MIN_LEADER_ENTRIES:
@@ -395,6 +395,7 @@ class _OpenSection:
 
 
 DIVISION_RANK = {kind: rank for rank, (kind, _) in enumerate(DIVISIONS)}
+CLAUSE_RANK = 20   # below the 一、 scheme; a clause 1.4.1 nests in 1.4 (one rank per dot)
 MAX_DIVISION_HEADING_CHARS = 40
 
 
@@ -418,17 +419,21 @@ def build_sections(blocks: list[Block]) -> list[Section]:
             kind, number, rest = division
             rest = rest.strip()
             # a part, chapter or section is headed by its name; an article's text is its body
-            titled = kind != "article" and len(rest) <= MAX_DIVISION_HEADING_CHARS and not re.search(r"[。；;]", rest)
+            titled = (kind != "article" and (kind != "clause" or number.count(".") == 1)
+                      and len(rest) <= MAX_DIVISION_HEADING_CHARS and not re.search(r"[。；;，,]", rest))
             # articles quoted inside a numbered section (主要职能: 第一条 …) belong to it
             numbered = [s for s in stack if s.kind == "numbered"]
-            rank = numbered[-1].rank + 0.5 if numbered and kind != "part" else DIVISION_RANK[kind]
+            if kind == "clause":
+                rank = CLAUSE_RANK + number.count(".")
+            else:
+                rank = numbered[-1].rank + 0.5 if numbered and kind != "part" else DIVISION_RANK[kind]
             section = _OpenSection(number=number, level=0, heading=rest if titled and rest else None,
                                    provenance=list(block.provenance), kind=kind, rank=rank)
             if rest and not titled:
                 section.paragraphs.append(Paragraph(text=rest, confidence=block.confidence,
                                                     provenance=list(block.provenance)))
             open_section(section)
-            in_article = kind == "article"
+            in_article = kind == "article" or (kind == "clause" and not titled)
         elif block.level is not None and block.number is not None and not in_article \
                 and (block.level > 1 or block.kind == "heading" or not stack or stack[-1].kind != "numbered"):
             _, _, rest = section_number(block.text)

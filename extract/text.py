@@ -112,17 +112,28 @@ def display_width(text: str) -> int:
 
 
 # Divisions above the 一、 scheme, outermost first: (kind, pattern giving the number and the rest).
-DIVISIONS = tuple((kind, re.compile(rf"^第\s*([一二三四五六七八九十百零〇\d]+)\s*{word}\s*(.*)$"))
+DIVISIONS = tuple((kind, re.compile(rf"^(第\s*[一二三四五六七八九十百零〇\d]+\s*{word})\s*(.*)$"))
                   for kind, word in (("part", "部分"), ("chapter", "章"), ("section", "节"), ("article", "条")))
 
 
+# The heading of a table of contents.
+CONTENTS_HEADING = re.compile(r"^目\s*录$")
+# A rule book's clause: 1.4.1 (two dots at least, so that a figure such as 2.5万元 is none).
+CLAUSE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){2,})(?!\d)\s*(.*)$")
+# ... and a clause heading one dot deep (1.4 智能船舶附加标志): a short name, not a figure (2.5万元)
+CLAUSE_HEADING = re.compile(r"^(\d{1,2}\.\d{1,2})(?!\d)\s*([\u4e00-\u9fff](?<![万亿千百元倍个年月日的])[^。，,；;：:]{1,19})$")
+
+
 def division_of(text: str) -> tuple[str, str, str] | None:
-    """(kind, number, rest) for a line opening a part (第一部分), chapter (第三章), section (第二节)
-    or article (第十七条)."""
+    """(kind, number as printed, rest) for a line opening a part (第一部分), chapter (第三章),
+    section (第二节), article (第十七条) or a rule book's clause (1.4.1)."""
     for kind, pattern in DIVISIONS:
         match = pattern.match(text)
         if match:
-            return kind, match.group(1), match.group(2)
+            return kind, re.sub(r"\s+", "", match.group(1)), match.group(2)
+    match = CLAUSE.match(text) or CLAUSE_HEADING.match(text)
+    if match:
+        return "clause", match.group(1), match.group(2)
     return None
 
 

@@ -136,3 +136,29 @@ def test_final_accounts_contents_are_no_sections():
     assert notice.contents[0].text == "第一部分上海市普陀区财政局概况"
     assert all(entry.provenance[0].page in (2, 3) for entry in notice.contents)
     assert all(s.provenance[0].page > 3 for s in notice.sections), "the contents pages open no section"
+
+
+def test_a_page_of_rules_in_chapters_and_articles():
+    """A page taken from an enterprise Party committee's rules: no title heads it (body text
+    comes first), its running doc number is its doc number (and no cited document), and its
+    chapters hold their articles, whose (一) items are their paragraphs."""
+    notice = extract_notice(EXTERNAL / "cn-gov" / "3list_1table.pdf")
+    assert notice.document.title == "" and "no_title" in [e.code for e in notice.errors]
+    assert notice.document.doc_number == "党委〔2017〕010号"
+    assert notice.document.references == [] and notice.document.addressees == []
+    tree = [(s.kind, s.number, s.heading, [(c.kind, c.number) for c in s.children]) for s in notice.sections]
+    assert tree == [("article", "第十四条", None, []), ("article", "第十五条", None, []),
+                    ("chapter", "第三章", "职工代表大会与工会委员会", [("article", "第十六条"), ("article", "第十七条")]),
+                    ("chapter", "第四章", "工作职责", [("article", "第十八条")])]
+    seventeen = notice.sections[2].children[1]
+    assert seventeen.paragraphs[0].text == "职工代表大会工作机构的任务是："
+    assert seventeen.paragraphs[1].text.startswith("（一）") or seventeen.paragraphs[1].text.startswith("(一)")
+
+
+def test_a_page_of_a_rule_book_in_clauses():
+    notice = extract_notice(EXTERNAL / "cn-gov" / "2list_1table.pdf")
+    assert notice.document.addressees == [], "clause 1.4.1 is no list of addressees"
+    [heading] = notice.sections
+    assert (heading.kind, heading.number, heading.heading) == ("clause", "1.4", "智能船舶附加标志")
+    assert [c.number for c in heading.children] == ["1.4.1", "1.4.2", "1.4.3", "1.4.4", "1.4.5"]
+    assert heading.children[0].paragraphs[0].text.startswith("根据申请")

@@ -210,9 +210,9 @@ def test_rules_in_chapters_and_articles(tmp_path, kind):
     s = structure_of(path)
     assert s.document.title == "某市职工代表大会工作规则"
     tree = [(c.kind, c.number, c.heading, [(a.kind, a.number) for a in c.children]) for c in s.sections]
-    assert tree == [("chapter", "一", "总则", [("article", "一"), ("article", "二")]),
-                    ("chapter", "二", "职权", [("article", "三"), ("article", "四")]),
-                    ("chapter", "三", "附则", [("article", "五")])]
+    assert tree == [("chapter", "第一章", "总则", [("article", "第一条"), ("article", "第二条")]),
+                    ("chapter", "第二章", "职权", [("article", "第三条"), ("article", "第四条")]),
+                    ("chapter", "第三章", "附则", [("article", "第五条")])]
     third = s.sections[1].children[0]
     # its items are its list, not sections with a null heading
     assert [p.text for p in third.paragraphs] == ["职工代表大会行使下列职权：", "（一）听取和审议工作报告。",
@@ -228,3 +228,39 @@ def test_numbering_restarts_in_each_part():
     assert [(p.kind, p.heading, [(c.number, c.heading) for c in p.children]) for p in s.sections] == [
         ("part", "部门概况", [("一", "主要职能"), ("二", "机构设置")]),
         ("part", "决算情况说明", [("一", "收入决算情况")])]
+
+
+BUDGET = NoticeSpec(
+    title_lines=["某区财政局2025年度部门决算"],
+    preamble=["目 录", "第一部分 部门概况", "一、主要职能", "二、机构设置", "第二部分 决算情况说明", "一、收入决算情况",
+              "第一部分 部门概况", "一、主要职能", "负责全区财政收支管理和预算编制工作。", "二、机构设置",
+              "内设科室八个，下属事业单位两个。", "第二部分 决算情况说明", "一、收入决算情况",
+              "本年收入合计二千万元，全部为财政拨款收入。"],
+)
+
+
+@pytest.mark.parametrize("kind", ["pdf", "dump"])
+def test_a_budget_with_contents_and_parts(tmp_path, kind):
+    path = tmp_path / ("budget.pdf" if kind == "pdf" else "budget.txt")
+    (write_notice_pdf if kind == "pdf" else write_notice_dump)(path, BUDGET)
+    s = structure_of(path)
+    assert [e.text for e in s.contents] == ["第一部分部门概况", "一、主要职能", "二、机构设置", "第二部分决算情况说明",
+                                            "一、收入决算情况"]
+    assert [(p.kind, p.heading, [(c.number, c.heading) for c in p.children]) for p in s.sections] == [
+        ("part", "部门概况", [("一", "主要职能"), ("二", "机构设置")]),
+        ("part", "决算情况说明", [("一", "收入决算情况")])]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("1.4.1根据申请，经审图与检验，可授予附加标志。", ("clause", "1.4.1")),
+    ("3.2 总体要求", ("clause", "3.2")),
+    ("2.5万元以上的项目须经审批。", None),
+    ("10.2的规定", None),
+    ("第十七条 职工代表大会的任务是：", ("article", "第十七条")),
+    ("第二部分 决算表", ("part", "第二部分")),
+])
+def test_divisions_as_printed(text, want):
+    from extract.text import division_of
+
+    got = division_of(text)
+    assert (got[:2] if got else None) == want
