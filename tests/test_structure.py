@@ -25,6 +25,13 @@ def structure_of(path):
     return blocks_to_structure(layout_document(load_source(path)))
 
 
+def structure_of_spec(tmp_path, spec, kind: str):
+    """`spec` typeset as a PDF (`kind` "pdf") or written as a dump, through layout and structure."""
+    path = tmp_path / ("notice.pdf" if kind == "pdf" else "notice.txt")
+    (write_notice_pdf if kind == "pdf" else write_notice_dump)(path, spec)
+    return structure_of(path)
+
+
 @pytest.mark.parametrize("kind", ["pdf", "utf-8 dump", "gb18030 dump"])
 def test_generated_notice_elements(tmp_path, jiangxi, kind):
     if kind == "pdf":
@@ -205,9 +212,7 @@ RULES = NoticeSpec(
 
 @pytest.mark.parametrize("kind", ["pdf", "dump"])
 def test_rules_in_chapters_and_articles(tmp_path, kind):
-    path = tmp_path / ("rules.pdf" if kind == "pdf" else "rules.txt")
-    (write_notice_pdf if kind == "pdf" else write_notice_dump)(path, RULES)
-    s = structure_of(path)
+    s = structure_of_spec(tmp_path, RULES, kind)
     assert s.document.title == "某市职工代表大会工作规则"
     tree = [(c.kind, c.number, c.heading, [(a.kind, a.number) for a in c.children]) for c in s.sections]
     assert tree == [("chapter", "第一章", "总则", [("article", "第一条"), ("article", "第二条")]),
@@ -241,9 +246,7 @@ BUDGET = NoticeSpec(
 
 @pytest.mark.parametrize("kind", ["pdf", "dump"])
 def test_a_budget_with_contents_and_parts(tmp_path, kind):
-    path = tmp_path / ("budget.pdf" if kind == "pdf" else "budget.txt")
-    (write_notice_pdf if kind == "pdf" else write_notice_dump)(path, BUDGET)
-    s = structure_of(path)
+    s = structure_of_spec(tmp_path, BUDGET, kind)
     assert [e.text for e in s.contents] == ["第一部分部门概况", "一、主要职能", "二、机构设置", "第二部分决算情况说明",
                                             "一、收入决算情况"]
     assert [(p.kind, p.heading, [(c.number, c.heading) for c in p.children]) for p in s.sections] == [
