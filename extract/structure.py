@@ -142,6 +142,10 @@ def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructur
         attachments, closing = assign_attachment_pages(attachments, blocks[after:], used, after)
 
     doc_number_text = canonical_doc_number(blocks[doc_number].text) if doc_number is not None else None
+    if doc_number_text is None:
+        # a 发文字号 printed as a running header on every page is the document's number
+        running = [f.text for f in laid.furniture if f.kind == "running_header" and DOC_NUMBER_LINE.match(f.text.strip())]
+        doc_number_text = canonical_doc_number(running[0].strip()) if running else None
     document = DocumentInfo(
         title=title,
         plan_title=plan_title,

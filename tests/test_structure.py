@@ -267,3 +267,14 @@ def test_divisions_as_printed(text, want):
 
     got = division_of(text)
     assert (got[:2] if got else None) == want
+
+
+def test_a_doc_number_printed_as_a_running_header_is_the_documents(tmp_path, jiangxi):
+    spec = jiangxi
+    spec.doc_number = None
+    spec.body.insert(1, (1, "四", "长段落", "各地要结合实际制定细则，" * 40 + "确保落实。"))
+    path = tmp_path / "n.pdf"
+    write_notice_pdf(path, spec, running_header="党委【2026】012号")
+    doc = structure_of(path).document
+    assert doc.doc_number == "党委〔2026〕012号"
+    assert "党委〔2026〕012号" not in [r.doc_number for r in doc.references]
