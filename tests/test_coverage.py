@@ -60,13 +60,14 @@ def output_by_page(notice: Notice) -> tuple[dict[int, Counter], Counter]:
             sections(s.children)
 
     # what the structured fields stand for: a date's 年月日, the 版记's 印发 and 抄送, the 附件 label
-    # of the list and the 附件N marker that opens an attachment's pages
+    # of the list and the 附件N marker that opens an attachment's pages, the 目录 heading
     document = notice.document
     for date in (document.signed_date, document.imprint.date if document.imprint else None):
         add("年月日" if date else "", None)
     add("印发" if document.imprint else "", None)
     add("抄送" if document.copy_to else "", None)
     add("附件" * (len(notice.attachments) + 1) if notice.attachments else "", None)
+    add("目录" if notice.contents else "", None)
     for attachment in notice.attachments:
         add(f"附件{attachment.number}", attachment.start_page)
     for entry in notice.contents:
@@ -144,7 +145,17 @@ def test_every_character_of_the_text_layer_reaches_the_output(path):
 
 
 def test_generated_notices_lose_no_text(tmp_path):
-    for path in generated_notices(tmp_path):
+    from test_layout import two_column_page
+    from test_structure import BUDGET, RULES
+
+    paths = generated_notices(tmp_path)
+    for name, spec in (("rules", RULES), ("budget", BUDGET)):
+        paths.append(tmp_path / f"{name}.pdf")
+        write_notice_pdf(paths[-1], spec)
+    paths.append(tmp_path / "two-columns.pdf")
+    two_column_page(paths[-1], ["左栏第一段文字，说明项目背景和主要内容，共计若干字。"] * 3,
+                    ["右栏第一段文字，说明风险提示和投资建议，共计若干字。"] * 3, "两栏排版的研究报告")
+    for path in paths:
         shares = coverage(path)
         assert min(shares.values()) >= MIN_COVERAGE, (path.name, shares)
 

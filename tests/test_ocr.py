@@ -5,6 +5,7 @@ corpus notices, rebuilt through the same stages as any PDF."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -370,3 +371,43 @@ def test_a_born_digital_page_with_a_large_figure_keeps_its_text_layer(tmp_path):
     pdf.save()
     source = load_source(path)
     assert text_layer_problem(source.pages[0], source.errors, path) is None
+
+
+WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")   # Debian's fonts-wqy-microhei (make test installs it)
+
+
+def write_wrong_character_map_pdf(path: Path, title: str, lines: list[str]) -> None:
+    """A notice in an embedded TrueType font whose ToUnicode map sends every glyph to a rare
+    character (CJK Extension A): the page shows the text, its text layer says `l瓷堍甏…`."""
+    import re as _re
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("WQY", str(WQY), subfontIndex=0))
+    pdf = canvas.Canvas(str(path), pageCompression=0)
+    pdf.setFont("WQY", 20)
+    pdf.drawString(80, 750, title)
+    pdf.setFont("WQY", 12)
+    for k, line in enumerate(lines):
+        pdf.drawString(80, 700 - 22 * k, line)
+    pdf.showPage()
+    pdf.save()
+    data = path.read_bytes()
+    # same length: a 4-digit code for a 4-digit code, so the stream's /Length still holds
+    data = _re.sub(rb"<([0-9A-F]{2})> <[0-9A-F]{4}>", lambda m: b"<%s> <%04X>" % (m.group(1), 0x3400 + int(m.group(1), 16)),
+                   data)
+    path.write_bytes(data)
+
+
+def test_a_text_layer_with_a_wrong_character_map_is_read_by_ocr(tmp_path):
+    path = tmp_path / "wrong-map.pdf"
+    title = "关于做好职业技能培训工作的通知"
+    write_wrong_character_map_pdf(path, title, ["各市人力资源和社会保障局要认真组织实施，确保培训质量和资金安全。"] * 10)
+    layer = load_source(path)
+    assert title not in "".join(g.text for g in layer.pages[0].glyphs), "the text layer is garbled"
+    notice = extract_notice(path)
+    page = notice.pages[0]
+    assert page.source == "ocr" and "rare" in page.reason
+    assert notice.document.title == title
