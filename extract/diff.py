@@ -106,7 +106,7 @@ def record_changes(old: dict, new: dict, specs: tuple[RecordSpec, ...] = RECORD_
     out = []
     for spec in specs:
         kind, key_fields = spec.kind, spec.key
-        value_fields = [c.field for c in spec.columns if c.field not in key_fields]
+        value_fields = spec.compared_fields
         a = _keyed(old.get("records", {}).get(kind, []), key_fields)
         b = _keyed(new.get("records", {}).get(kind, []), key_fields)
         shown = set(key_fields) | set(value_fields)

@@ -119,18 +119,16 @@ class OcrLine:
 # ---------------------------------------------------------------- which pages
 
 
-def text_layer_problem(page: SourcePage, errors: tuple[ErrorItem, ...], path: Path | None,
+def text_layer_problem(page: SourcePage, path: Path | None,
                        settings: OcrSettings = DEFAULT_SETTINGS) -> str | None:
-    """Why the page's text layer cannot be used (None when it can): no text, glyphs that could
-    not be decoded, private-use characters, or a page-size picture (a scan) whose ink the
-    text layer does not account for."""
+    """Why the page's text layer cannot be used (None when it can): no text, more than a few
+    glyphs that could not be decoded, private-use characters, characters implausible as Chinese,
+    or a page-size picture (a scan) whose ink and text lines the text layer does not account for."""
     if not page.glyphs:
         return "no text layer"
     # a few undecodable characters (a symbol font's bullet) are reported, not worth reading the
     # page again: OCR reads worse than a text layer that is otherwise whole
-    undecodable = page.undecodable or (1 if any(e.page == page.number and e.code == ErrorCode.UNDECODABLE_TEXT.value
-                                                 for e in errors) and not page.glyphs else 0)
-    if undecodable > settings.undecodable_share * (len(page.glyphs) + undecodable):
+    if page.undecodable > settings.undecodable_share * (len(page.glyphs) + page.undecodable):
         return "undecodable glyphs in the text layer"
     private = sum(1 for g in page.glyphs if any(0xE000 <= ord(c) <= 0xF8FF for c in g.text))
     if private > settings.private_use_share * len(page.glyphs):
@@ -571,7 +569,7 @@ def ocr_document(source: SourceDocument, settings: OcrSettings = DEFAULT_SETTING
     path = Path(source.path) if source.path else None
     pages, errors = [], list(source.errors)
     for page in source.pages:
-        reason = text_layer_problem(page, source.errors, path, settings)
+        reason = text_layer_problem(page, path, settings)
         if reason is None:
             pages.append(page.model_copy(update={"text": PageText(page=page.number, source="pdf")}))
             continue

@@ -162,9 +162,10 @@ class RecordSpec:
         return tuple(c for c in self.columns if c.identifying)
 
     @property
-    def value_fields(self) -> tuple[str, ...]:
-        """The model's fields other than the key and the source: what a diff compares."""
-        return tuple(f for f in self.model.model_fields if f not in self.key and f != "source")
+    def compared_fields(self) -> tuple[str, ...]:
+        """The fields read from columns, other than the key: what a diff compares (context fields
+        such as `valid_until` are compared once for the document)."""
+        return tuple(c.field for c in self.columns if c.field not in self.key)
 
 
 # ---------------------------------------------------------------- context from the text
@@ -248,6 +249,3 @@ TRAINING_INSTITUTIONS = RecordSpec(
 
 RECORD_SPECS: tuple[RecordSpec, ...] = (SUBSIDY_STANDARDS, TRAINING_INSTITUTIONS)
 
-
-def spec_by_kind(specs: tuple[RecordSpec, ...] = RECORD_SPECS) -> dict[str, RecordSpec]:
-    return {spec.kind: spec for spec in specs}

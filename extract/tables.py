@@ -147,7 +147,7 @@ def find_tables(source: SourceDocument, settings: TableSettings = DEFAULT_SETTIN
     for page in source.pages:
         page_tables.extend(find_page_tables(page, settings, source.path))
     joined = join_continued_tables(page_tables, settings)
-    tables = tuple(to_table(group, index) for index, group in enumerate(joined, start=1))
+    tables = tuple(to_table(group, index, settings) for index, group in enumerate(joined, start=1))
     regions = tuple(TableRegion(page=t.page, box=t.region) for t in page_tables)
     return FoundTables(tables=tables, regions=regions)
 
@@ -567,7 +567,7 @@ class _LogicalCell:
     confidence: float | None = None
 
 
-def to_table(group: list[PageTable], index: int) -> Table:
+def to_table(group: list[PageTable], index: int, settings: TableSettings = DEFAULT_SETTINGS) -> Table:
     """One logical table from its page parts: header rows from the first part, the repeated
     header of later parts dropped, cells cut by a page break joined."""
     first = group[0]
@@ -577,7 +577,7 @@ def to_table(group: list[PageTable], index: int) -> Table:
         _LogicalCell(c.row, c.col, c.rowspan, c.colspan, c.text, list(c.provenance), c.confidence)
         for c in first.cells]
     n_rows = first.n_rows
-    tolerance = DEFAULT_SETTINGS.continuation_width * (first.xs[-1] or 1.0)
+    tolerance = settings.continuation_width * (first.xs[-1] or 1.0)
     for part in group[1:]:
         # the part's columns on the first part's grid (a cell over several of them spans them)
         cols = column_map(first.xs, part.xs, tolerance) or list(range(len(first.xs)))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from notice_gen import write_notice_dump, write_notice_pdf
 from table_gen import subsidy_spec, write_table_pdf
 
-from extract.layout import layout_document
+from extract.layout import DEFAULT_SETTINGS, layout_document, pdf_lines
 from extract.load import load_source
 from extract.model import Glyph, SourceDocument, SourcePage
 from extract.model import Box as B
@@ -120,5 +120,4 @@ def test_a_two_column_page_is_read_column_by_column(tmp_path):
 def test_a_page_in_one_column_with_a_signature_at_the_right_is_one_column(tmp_path, jiangxi):
     path = tmp_path / "n.pdf"
     write_notice_pdf(path, jiangxi)
-    assert all(line.column is None for line in __import__("extract.layout", fromlist=["pdf_lines"]).pdf_lines(
-        load_source(path), (), __import__("extract.layout", fromlist=["DEFAULT_SETTINGS"]).DEFAULT_SETTINGS))
+    assert all(line.column is None for line in pdf_lines(load_source(path), (), DEFAULT_SETTINGS))

@@ -46,14 +46,14 @@ def _glyph(text: str, x: float = 100, y: float = 100) -> Glyph:
 
 def test_text_layer_problems(tmp_path):
     page = SourcePage(number=2, width=600, height=800, glyphs=(_glyph("通"), _glyph("知", 110)))
-    assert text_layer_problem(page, (), None) is None
-    assert text_layer_problem(page.model_copy(update={"glyphs": ()}), (), None) == "no text layer"
-    assert "undecodable" in text_layer_problem(page.model_copy(update={"undecodable": 1}), (), None)
+    assert text_layer_problem(page, None) is None
+    assert text_layer_problem(page.model_copy(update={"glyphs": ()}), None) == "no text layer"
+    assert "undecodable" in text_layer_problem(page.model_copy(update={"undecodable": 1}), None)
     # one symbol the loader could not decode among a page of text: reported, the text layer kept
     whole = page.model_copy(update={"glyphs": tuple(_glyph("通", 10 + k) for k in range(100)), "undecodable": 1})
-    assert text_layer_problem(whole, (), None) is None
+    assert text_layer_problem(whole, None) is None
     private = page.model_copy(update={"glyphs": (_glyph("\ue001"), _glyph("知", 110))})
-    assert "private-use" in text_layer_problem(private, (), None)
+    assert "private-use" in text_layer_problem(private, None)
 
 
 def test_a_text_layer_that_cannot_be_decoded_is_read_by_ocr(tmp_path, monkeypatch):
@@ -78,7 +78,7 @@ def test_a_scan_under_a_stray_text_layer_is_read_again(tmp_path):
     write_scan(tmp_path / "t.pdf", scan)
     page = load_source(scan).pages[0]
     stray = page.model_copy(update={"glyphs": (_glyph("某"), _glyph("表", 110))})
-    assert "outside the text layer" in text_layer_problem(stray, (), scan)
+    assert "outside the text layer" in text_layer_problem(stray, scan)
 
 
 def test_quarter_turns_move_quads_with_the_image():
@@ -329,8 +329,8 @@ def test_a_text_layer_implausible_as_chinese_is_not_trusted():
                                                                      for k, ch in enumerate(garbled)))
     plain = SourcePage(number=1, width=595, height=842, glyphs=tuple(_glyph(ch, 60 + 12 * k, 100)
                                                                       for k, ch in enumerate(prose)))
-    assert "rare" in text_layer_problem(rare, (), None)
-    assert text_layer_problem(plain, (), None) is None
+    assert "rare" in text_layer_problem(rare, None)
+    assert text_layer_problem(plain, None) is None
 
 
 def test_random_bytes_as_a_dump_are_reported(tmp_path):
@@ -370,7 +370,7 @@ def test_a_born_digital_page_with_a_large_figure_keeps_its_text_layer(tmp_path):
     pdf.showPage()
     pdf.save()
     source = load_source(path)
-    assert text_layer_problem(source.pages[0], source.errors, path) is None
+    assert text_layer_problem(source.pages[0], path) is None
 
 
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")   # Debian's fonts-wqy-microhei (make test installs it)
