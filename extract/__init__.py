@@ -4,4 +4,4 @@ Stages, each a module with one job: load -> ocr -> tables -> layout -> structure
 validate -> store. `extract.pipeline` composes them; `extract.cli` is the command line.
 """
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"

@@ -57,6 +57,7 @@ class LayoutSettings:
     short_line: float = 1.0            # a line ending this far left of the right margin ends a paragraph
     paragraph_gap: float = 1.2         # extra vertical space beyond normal leading that breaks a paragraph
     heading_max_chars: int = 30        # a numbered level-1 line longer than this is body text
+    heading_size_ratio: float = 1.15   # an unnumbered line set this much larger than the body is a heading
     repeated_min_pages: int = 3        # a line repeated on this many pages at one place is a running header
     margin_band: float = 0.1           # share of the page height at top and bottom where running lines live
     dump_short_cells: int = 3          # text dumps: a line this many half-width cells short ends a paragraph
@@ -65,6 +66,10 @@ class LayoutSettings:
     columns_gutter: float = 1.0        # the blank strip between two columns is at least this wide
     columns_max_crossing: float = 0.05  # share of a page's characters that may cross its gutter (full-width lines)
     columns_min_rows_share: float = 0.3  # share of rows with text on both sides of the gutter for two columns
+    columns_min_share: float = 0.2      # ... each column with this share of the characters at least
+    columns_sidebar: float = 0.6        # a column narrower than this share of the other is a sidebar, read first
+    sidebar_min_lines: int = 5          # a sidebar has this many lines at least
+    sidebar_min_chars: float = 5.0      # ... of this many characters on average (hanging numbers are shorter)
 
 
 DEFAULT_SETTINGS = LayoutSettings()
@@ -72,7 +77,9 @@ DEFAULT_SETTINGS = LayoutSettings()
 # A page number between dashes is never content, wherever it is; a bare number only in the margins.
 # (OCR reads a short dash as 一 at times: a line of nothing but a number between them is no text.)
 DASHED_PAGE_NUMBER = re.compile(r"^[—－\-–一]+\s*\d{1,4}\s*[—－\-–一]+$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
-BARE_PAGE_NUMBER = re.compile(r"^\d{1,4}$")
+BARE_PAGE_NUMBER = re.compile(r"^\d{1,4}(\s*/\s*\d{1,4})?$")
+# a page number run together with a running line (2/4请务必阅读…) is no part of what repeats
+PAGE_NUMBER_AT_END = re.compile(r"^\d{1,4}\s*/\s*\d{1,4}|\d{1,4}\s*/\s*\d{1,4}$")
 SIGNATURE_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 # GB/T 9704: an attachment's first page opens with a line "附件 N"; it never continues a paragraph.
 # and the attachment list (附件：1. …) opens a block of its own.
@@ -135,34 +142,131 @@ def reading_columns(glyphs: list[Glyph], page: SourcePage, direction: int,
     gutter = min(crossing, key=lambda x: (crossing[x], abs(x - width / 2)))
     if crossing[gutter] > settings.columns_max_crossing * len(turned):
         return [(glyphs, None)]
+    gutter = _gutter_line(turned, gutter, half)
 
-    def row(box: Box) -> int:
-        return round(box.top / max(box.height, 1.0))
-
-    full_rows = {row(b) for b, _ in turned if b.x0 < gutter + half and b.x1 > gutter - half}
-    sides: dict[int, set[str]] = {}
-    for b, _ in turned:
-        sides.setdefault(row(b), set()).add("left" if b.x1 <= gutter else "right")
-    both = sum(1 for r, s in sides.items() if len(s) == 2 and r not in full_rows)
-    left = [b for b, _ in turned if b.x1 <= gutter]
-    if (both < settings.columns_min_rows_share * len(sides) or len(left) < 0.2 * len(turned)
-            or len(left) > 0.8 * len(turned)):
+    # rows: characters whose heights overlap, across the whole page; a full-width row runs across
+    # the gutter (a character on it, or two neighbours closer than a gutter is wide on either
+    # side of it: a character merely near it is a column's edge)
+    boxes = [b for b, _ in turned]
+    row_of = {i: k for k, members in enumerate(_rows(boxes, settings.line_overlap)) for i in members}
+    by_row: dict[int, list[Box]] = {}
+    for i, b in enumerate(boxes):
+        by_row.setdefault(row_of[i], []).append(b)
+    full_rows = {r for r, members in by_row.items() if _runs_across(sorted(members, key=lambda b: b.x0), gutter, 2 * half)}
+    column = {side: [b for i, b in enumerate(boxes) if row_of[i] not in full_rows and (b.x1 <= gutter) == (side == "left")]
+              for side in ("left", "right")}
+    if not column["left"] or not column["right"]:
         return [(glyphs, None)]
-    # bands: the full-width rows cut the page; in each band the left column, then the right one
+    # two columns: text on both sides of the gutter in many rows, each side a good part of the
+    # page; or a sidebar beside the main text
+    both = sum(1 for members in by_row.values() if any(b.x1 <= gutter for b in members)
+               and any(b.x1 > gutter for b in members))
+    balanced = settings.columns_min_share <= len(column["left"]) / len(boxes) <= 1 - settings.columns_min_share
+    if not ((both >= settings.columns_min_rows_share * len(by_row) and balanced)
+            or _is_sidebar(column, len(full_rows) / len(by_row), settings)):
+        return [(glyphs, None)]
+
+    def row(i: int) -> int:
+        return row_of[i]
+
+    # bands: the full-width rows cut the page; in each band the left column, then the right one,
+    # but a sidebar (a column much narrower than the other: a rating, the analysts) first, so that
+    # the main text reads on without it
+    width_of = {side: max(b.x1 for b in column[side]) - min(b.x0 for b in column[side]) for side in column}
+    sides = ("right", "left") if width_of["right"] < settings.columns_sidebar * width_of["left"] else ("left", "right")
     parts: list[tuple[list[Glyph], tuple[float, float] | None]] = []
-    cuts = sorted({min(b.top for b, _ in turned if row(b) == r) for r in full_rows})
+    cuts = sorted({min(b.top for i, b in enumerate(boxes) if row(i) == r) for r in full_rows})
     edges = [float("-inf"), *cuts, float("inf")]
     for top, bottom in zip(edges, edges[1:]):
-        band = [(b, g) for b, g in turned if top <= b.top < bottom]
-        full = [g for b, g in band if row(b) in full_rows]
+        band = [(i, b, g) for i, (b, g) in enumerate(turned) if top <= b.top < bottom]
+        full = [g for i, b, g in band if row(i) in full_rows]
         if full:
             parts.append((full, None))
-        for side in ("left", "right"):
-            own = [(b, g) for b, g in band if row(b) not in full_rows
+        for side in sides:
+            own = [(b, g) for i, b, g in band if row(i) not in full_rows
                    and ((b.x1 <= gutter) if side == "left" else (b.x1 > gutter))]
             if own:
-                parts.append(([g for _, g in own], (min(b.x0 for b, _ in own), max(b.x1 for b, _ in own))))
+                parts.append(([g for _, g in own], _column_edges([b for b, _ in own], settings)))
     return parts
+
+
+def _gutter_line(turned: list[tuple[Box, Glyph]], strip_middle: float, half: float) -> float:
+    """The line between two columns near the middle of the gutter strip found: the middle of the
+    stretch that fewest characters lie across. A column's hanging bullets and headings may reach
+    into the strip, so its middle can cut them off their column."""
+    step = 0.5
+    xs = [strip_middle - 2 * half + i * step for i in range(int(8 * half / step) + 1)]
+    on_line = [sum(1 for b, _ in turned if b.x0 < x < b.x1) for x in xs]
+    least = min(on_line)
+    stretches: list[list[float]] = []
+    for x, count in zip(xs, on_line):
+        if count != least:
+            continue
+        if stretches and x - stretches[-1][-1] <= step:
+            stretches[-1].append(x)
+        else:
+            stretches.append([x])
+    middles = [(s[0] + s[-1]) / 2 for s in stretches]
+    return min(middles, key=lambda m: abs(m - strip_middle))
+
+
+def _column_edges(boxes: list[Box], settings: LayoutSettings) -> tuple[float, float]:
+    """A column's left edge, and the right margin its lines reach: the end of its widest line
+    when several lines end there (justified text). In a column of short lines (a sidebar: a
+    rating, a name, a phone number) the widest line is alone: no line reaches a margin, and
+    each ends its paragraph."""
+    ends = [max(boxes[i].x1 for i in row) for row in _rows(boxes, settings.line_overlap)]
+    size = statistics.median(b.height for b in boxes)
+    widest = max(ends)
+    reaching = sum(1 for end in ends if widest - end <= size)
+    right = widest if reaching >= max(2, 0.25 * len(ends)) else widest + 2 * size
+    return min(b.x0 for b in boxes), right
+
+
+def _rows(boxes: list[Box], overlap: float) -> list[list[int]]:
+    """Indexes of `boxes` grouped in rows: boxes whose heights overlap by `overlap` of the
+    smaller one, top to bottom (the rule `glyphs_to_lines` sets a line by)."""
+    order = sorted(range(len(boxes)), key=lambda i: (boxes[i].top, boxes[i].x0))
+    rows: list[list[int]] = []
+    for i in order:
+        box = boxes[i]
+        for row in reversed(rows[-3:]):
+            ref = boxes[row[0]]
+            if min(ref.bottom, box.bottom) - max(ref.top, box.top) >= overlap * min(ref.height, box.height):
+                row.append(i)
+                break
+        else:
+            rows.append([i])
+    return rows
+
+
+def _is_sidebar(column: dict[str, list[Box]], full_share: float, settings: LayoutSettings) -> bool:
+    """Whether the narrower of two columns is a sidebar beside the main text (a rating, the
+    analysts, related research): much narrower, lines of text of its own (not hanging numbers
+    such as (一) or 第十四条 before the lines they number), most of them level with main text,
+    on a page that is not mostly rows across both (a table of contents with its leaders)."""
+    width = {side: max(b.x1 for b in boxes) - min(b.x0 for b in boxes) for side, boxes in column.items()}
+    narrow, main = sorted(column, key=lambda side: width[side])
+    if width[narrow] > settings.columns_sidebar * width[main] or full_share > 0.5:
+        return False
+    lines = [[column[narrow][i] for i in members] for members in _rows(column[narrow], settings.line_overlap)]
+    beside = sum(1 for line in lines if _level_with(line, column[main]))
+    return (len(lines) >= settings.sidebar_min_lines and beside >= 0.5 * len(lines)
+            and len(column[narrow]) / len(lines) >= settings.sidebar_min_chars)
+
+
+def _level_with(line: list[Box], others: list[Box]) -> bool:
+    """Whether any of `others` stands level with a line (within half its height above or below)."""
+    top, bottom = min(b.top for b in line), max(b.bottom for b in line)
+    slack = (bottom - top) / 2
+    return any(o.top < bottom + slack and o.bottom > top - slack for o in others)
+
+
+def _runs_across(boxes: list[Box], x: float, gap: float) -> bool:
+    """Whether a row of boxes (sorted by x0) runs across the vertical line at x."""
+    if any(b.x0 < x < b.x1 for b in boxes):
+        return True
+    return any(a.x1 <= x <= b.x0 and b.x0 - a.x1 < gap for a, b in zip(boxes, boxes[1:]))
 
 
 def glyphs_to_lines(glyphs: list[Glyph], page: SourcePage, direction: int, settings: LayoutSettings) -> list[TextLine]:
@@ -224,13 +328,15 @@ def drop_running_lines(lines: list[TextLine], source: SourceDocument,
                                          or line.box.top > height * (1 - settings.margin_band))
 
     def key(line: TextLine) -> str:
-        return re.sub(r"\d+", "#", normalize_spaces(line.text))
+        return re.sub(r"\d+", "#", PAGE_NUMBER_AT_END.sub("", normalize_spaces(line.text)))
 
     pages_by_key: dict[str, set[int]] = {}
     for line in lines:
         if in_margin(line):
             pages_by_key.setdefault(key(line), set()).add(line.page)
-    repeated = {k for k, pages in pages_by_key.items() if len(pages) >= settings.repeated_min_pages}
+    # on every page of a short document, or on many pages of a long one
+    least = max(2, min(settings.repeated_min_pages, len(source.pages)))
+    repeated = {k for k, pages in pages_by_key.items() if len(pages) >= least}
     kept, furniture = [], []
     for line in lines:
         text = line.text.strip()
@@ -330,9 +436,21 @@ def _make_block(texts: list[TextLine], body_size: float | None, body_font: str |
                       and first.font != body_font)
         if level == 1 and (("。" not in rest and len(text) <= settings.heading_max_chars) or other_font):
             kind = "heading"
+    elif _set_apart(texts, body_size, settings):
+        kind = "heading"  # a heading printed without a number (名词解释, 投资要点)
     confidence = min((t.confidence for t in texts if t.confidence is not None), default=None)
     return Block(kind=kind, text=text, page=first.page, level=level, number=number, size=first.size,
                  font=first.font, starts_page=starts_page, confidence=confidence, provenance=tuple(provenance))
+
+
+def _set_apart(texts: list[TextLine], body_size: float | None, settings: LayoutSettings) -> bool:
+    """An unnumbered heading: one short line set larger than the body text, no sentence in it
+    (no 。，；： — a line that runs into text or leads into a list is body text)."""
+    text = texts[0].text.strip()
+    return (len(texts) == 1 and body_size is not None and texts[0].size is not None
+            and texts[0].size >= body_size * settings.heading_size_ratio
+            and 2 <= len(text) <= settings.heading_max_chars and not re.search(r"[。，,；;：:]", text)
+            and division_of(text) is None and not CONTENTS_HEADING.match(text))
 
 
 # ---------------------------------------------------------------- text dumps

@@ -54,10 +54,19 @@ def to_1_3_0(document: dict) -> dict:
     return out
 
 
+def to_1_4_0(document: dict) -> dict:
+    """1.4.0 added the section kind `heading` (an unnumbered heading); nothing else changed, so
+    a 1.3.0 document is a 1.4.0 document."""
+    out = copy.deepcopy(document)
+    out["schema_version"] = "1.4.0"
+    return out
+
+
 MIGRATIONS: dict[str, tuple[str, Callable[[dict], dict]]] = {
     "1.0.0": ("1.1.0", to_1_1_0),
     "1.1.0": ("1.2.0", to_1_2_0),
     "1.2.0": ("1.3.0", to_1_3_0),
+    "1.3.0": ("1.4.0", to_1_4_0),
 }
 
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 # Semantic versioning: a minor version may add optional fields, never drop, rename or tighten
 # one (tests/test_versions.py checks that stored documents of the same major version still
 # validate); anything else is a new major version with a migration in extract/migrate.py.
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 SCHEMA_ID = f"urn:policy-notices:schema:notice:{SCHEMA_VERSION}"
 
 Degrees = Literal[0, 90, 180, 270]
@@ -269,13 +269,15 @@ class Paragraph(Frozen):
     provenance: list[Provenance]
 
 
-SectionKind = Literal["part", "chapter", "section", "article", "clause", "numbered"]
+SectionKind = Literal["part", "chapter", "section", "article", "clause", "numbered", "heading"]
 
 
 class Section(Frozen):
     """A division of the body. `kind` `numbered` is the 一、 / （一） / 1. / （1） scheme, `level`
     1 to 4; parts (第一部分), chapters (第三章), sections (第二节), articles (第十七条) and a rule
-    book's clauses (1.4.1) hold it as printed, `level` 0 (since 1.3.0)."""
+    book's clauses (1.4.1) hold it as printed, `level` 0 (since 1.3.0). `heading` is a heading
+    printed without a number, set apart in a larger size (名词解释, 投资要点): `number` is empty,
+    `level` 0 (since 1.4.0)."""
 
     number: str
     kind: SectionKind = "numbered"

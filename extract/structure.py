@@ -34,6 +34,7 @@ from extract.text import (
     DOC_NUMBER_PATTERN,
     canonical_doc_number,
     division_of,
+    numeral_value,
     parse_chinese_date,
     section_number,
 )
@@ -99,8 +100,9 @@ def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructur
 
     contents, contents_indexes = find_contents(blocks, used)
     used.update(contents_indexes)
-    first_heading = next((i for i, b in enumerate(blocks)
-                          if (b.level == 1 or division_of(b.text)) and i not in used), len(blocks))
+    first_heading = next((i for i, b in enumerate(blocks) if i > max(title_indexes, default=-1)
+                          and (b.level == 1 or division_of(b.text) or _unnumbered_heading(b)) and i not in used),
+                         len(blocks))
     list_index = next((i for i, b in enumerate(blocks) if ATTACHMENT_LIST.match(b.text)), None)
     body_end = list_index if list_index is not None else len(blocks)
     front = range(max(title_indexes, default=-1) + 1, min(first_heading, body_end))
@@ -132,7 +134,8 @@ def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructur
     preamble = [paragraph_of(blocks[i]) for i in [*before_title, *front] if i not in used]
     used.update(before_title)
     used.update(front)
-    sections = build_sections([b for i, b in enumerate(blocks[:body_end]) if i >= first_heading and i not in used])
+    lead, sections = build_sections([b for i, b in enumerate(blocks[:body_end]) if i >= first_heading and i not in used])
+    preamble.extend(lead)  # text between a heading taken for a field (the plan's title) and the first section
     used.update(range(first_heading, body_end))
 
     attachments: list[Attachment] = []
@@ -197,9 +200,10 @@ def find_title(blocks: list[Block], start: int = 0) -> list[int]:
                 indexes.append(i)
             elif indexes:
                 break
-        # a title heads the document: not when body text comes before it (a page taken from the
-        # middle of a rule book), nor when it is a numbered heading (第三章…, 一、…)
-        if any(_reads_as_body(blocks[i]) for i in range(start, indexes[0])) \
+        # a title heads the document: not when body text comes above it (a page taken from the
+        # middle of a rule book), nor when it is a numbered heading (第三章…, 一、…). Body text
+        # read before it but set beside or below it (a sidebar column) does not count.
+        if any(_reads_as_body(blocks[i]) and _above(blocks[i], blocks[indexes[0]]) for i in range(start, indexes[0])) \
                 or section_number(blocks[indexes[0]].text) or division_of(blocks[indexes[0]].text):
             return []
         return indexes
@@ -211,6 +215,12 @@ def find_title(blocks: list[Block], start: int = 0) -> list[int]:
             break
         indexes.append(i)
     return indexes or [start]
+
+
+def _above(block: Block, other: Block) -> bool:
+    """Whether a block ends above where another starts on the page (true when either has no box)."""
+    box, other_box = block.provenance[0].box, other.provenance[0].box
+    return box is None or other_box is None or block.page != other.page or box.bottom <= other_box.top
 
 
 def _reads_as_body(block: Block) -> bool:
@@ -391,6 +401,35 @@ class _OpenSection:
     rank: float = 0                  # nesting order: parts 0 … articles 3, then 一、 4 … （1） 7
     paragraphs: list[Paragraph] = field(default_factory=list)
     children: list[_OpenSection] = field(default_factory=list)
+    item: Paragraph | None = None    # a numbered block's whole text, for when it is only a list item
+    own_body: int = 0                # 1 when the first paragraph is the rest of the numbered block
+
+    def descendants(self) -> list[_OpenSection]:
+        return [d for c in self.children for d in (c, *c.descendants())]
+
+    def flatten_list(self) -> None:
+        """Numbered children that are each one line or sentence, with no heading over text of
+        their own (（一）财政拨款收入：是…, 1.万里街道社区党群服务中心。), are the items of a list in this
+        section's text: its paragraphs, number and all. What follows the last item is this
+        section's text again."""
+        def bare(child: _OpenSection) -> bool:
+            return len(child.paragraphs) == child.own_body
+
+        def item_like(child: _OpenSection) -> bool:
+            # a whole sentence with no text under it is an item (the last item of a list may be
+            # followed by this section's text); one with text under it (（一）…情况说明。 then
+            # paragraphs) heads a section
+            sentence = child.item is not None and child.item.text.rstrip().endswith(("。", "；", ";"))
+            last_of_several = child is self.children[-1] and len(self.children) > 1
+            return (child.kind == "numbered" and child.item is not None and not child.children
+                    and (child.heading is None or (not child.own_body and sentence and (bare(child) or last_of_several))))
+
+        if not self.children or not all(item_like(c) for c in self.children):
+            return
+        for child in self.children:
+            self.paragraphs.append(child.item)
+            self.paragraphs.extend(child.paragraphs[child.own_body:])
+        self.children = []
 
     def freeze(self) -> Section:
         return Section(number=self.number, kind=self.kind, level=self.level, heading=self.heading,
@@ -403,10 +442,12 @@ CLAUSE_RANK = 20   # below the 一、 scheme; a clause 1.4.1 nests in 1.4 (one r
 MAX_DIVISION_HEADING_CHARS = 40
 
 
-def build_sections(blocks: list[Block]) -> list[Section]:
-    """Parts, chapters, sections and articles, and numbered blocks (一、 …), open sections at
-    their rank, outermost first; other blocks are paragraphs of the innermost open section.
-    Inside an article, numbered items (（一）, 1.) are its list, not sections."""
+def build_sections(blocks: list[Block]) -> tuple[list[Paragraph], list[Section]]:
+    """Parts, chapters, sections and articles, unnumbered headings and numbered blocks (一、 …),
+    open sections at their rank, outermost first; other blocks are paragraphs of the innermost
+    open section. Inside an article, numbered items (（一）, 1.) are its list, not sections.
+    Returns the paragraphs before the first section, and the sections."""
+    lead: list[Paragraph] = []
     roots: list[_OpenSection] = []
     stack: list[_OpenSection] = []
 
@@ -419,7 +460,14 @@ def build_sections(blocks: list[Block]) -> list[Section]:
     in_article = False
     for block in blocks:
         division = division_of(block.text)
-        if division is not None:
+        if _unnumbered_heading(block):
+            # below parts, chapters and sections, above articles and the 一、 scheme; a larger one
+            # holds a smaller one
+            open_section(_OpenSection(number="", level=0, heading=block.text.strip(), kind="heading",
+                                      provenance=list(block.provenance),
+                                      rank=DIVISION_RANK["article"] - 0.5 + 1 / max(block.size or 4.0, 4.0)))
+            in_article = False
+        elif division is not None:
             kind, number, rest = division
             rest = rest.strip()
             # a part, chapter or section is headed by its name; an article's text is its body
@@ -439,21 +487,39 @@ def build_sections(blocks: list[Block]) -> list[Section]:
             open_section(section)
             in_article = kind == "article" or (kind == "clause" and not titled)
         elif block.level is not None and block.number is not None and not in_article \
-                and (block.level > 1 or block.kind == "heading" or not stack or stack[-1].kind != "numbered"):
+                and (block.level > 1 or block.kind == "heading" or not stack or stack[-1].kind != "numbered"
+                     or _next_sibling(stack[-1], block)):
             _, _, rest = section_number(block.text)
             if block.kind == "heading":
                 heading, body = rest.strip() or None, ""
             else:
                 heading, body = split_lead_in(rest)
             section = _OpenSection(number=block.number, level=block.level, heading=heading,
-                                   provenance=list(block.provenance), rank=len(DIVISIONS) + block.level)
+                                   provenance=list(block.provenance), rank=len(DIVISIONS) + block.level,
+                                   item=paragraph_of(block))
             if body.strip():
                 section.paragraphs.append(Paragraph(text=body.strip(), confidence=block.confidence,
                                                     provenance=list(block.provenance)))
+                section.own_body = 1
             open_section(section)
-        elif stack:
-            stack[-1].paragraphs.append(paragraph_of(block))
-    return [s.freeze() for s in roots]
+        else:
+            (stack[-1].paragraphs if stack else lead).append(paragraph_of(block))
+    for section in [*roots, *(d for r in roots for d in r.descendants())]:
+        section.flatten_list()
+    return lead, [s.freeze() for s in roots]
+
+
+def _unnumbered_heading(block: Block) -> bool:
+    return block.kind == "heading" and block.level is None
+
+
+def _next_sibling(open_section: _OpenSection, block: Block) -> bool:
+    """Whether a numbered block carries the number after the open section's, at its level
+    (二、 after 一、): a sibling, whatever its type setting."""
+    if open_section.kind != "numbered" or open_section.level != block.level:
+        return False
+    current, following = numeral_value(open_section.number), numeral_value(block.number or "")
+    return current is not None and following == current + 1
 
 
 # ---------------------------------------------------------------- attachments

@@ -36,8 +36,9 @@ from extract.model import (
     Table,
     TableCell,
     TableRegion,
+    TextLine,
 )
-from extract.text import join_lines, normalize_spaces, section_number
+from extract.text import division_of, join_lines, normalize_spaces, section_number
 
 STAGE = "tables"
 
@@ -103,6 +104,7 @@ class Caption:
     preparer: str | None = None
     continued: bool = False
     text_above: bool = False
+    boxes: tuple[Box, ...] = ()    # display frame: the lines that are the title and nothing else
 
 
 def caption_fields(text: str) -> tuple[str, str | None, str | None]:
@@ -148,8 +150,11 @@ def find_tables(source: SourceDocument, settings: TableSettings = DEFAULT_SETTIN
         page_tables.extend(find_page_tables(page, settings, source.path))
     joined = join_continued_tables(page_tables, settings)
     tables = tuple(to_table(group, index, settings) for index, group in enumerate(joined, start=1))
+    # a table's caption lines are its title, unit and preparer: the text flow leaves them to it
+    # (the first page's caption; a later page's 续表 line stays in the text)
+    captions = tuple(TableRegion(page=group[0].page, box=box) for group in joined for box in group[0].caption.boxes)
     regions = tuple(TableRegion(page=t.page, box=t.region) for t in page_tables)
-    return FoundTables(tables=tables, regions=regions)
+    return FoundTables(tables=tables, regions=regions + captions)
 
 
 def find_page_tables(page: SourcePage, settings: TableSettings = DEFAULT_SETTINGS, path: str = "") -> list[PageTable]:
@@ -185,13 +190,15 @@ def find_page_tables(page: SourcePage, settings: TableSettings = DEFAULT_SETTING
         # A caption inside the frame stands in for a title only when none stands above the table;
         # under a title, a row across the whole table is part of it (a shaded group row).
         caption = caption_above(page, region_of(xs, ys), direction, settings)
+        framed_xs, framed_ys = xs, ys
         cells, xs, ys, captions = peel_frame(cells, xs, ys, keep_first=caption.title is not None)
         if len(xs) - 1 < settings.min_columns or len(ys) < 2 or not any(c.text for c in cells) \
                 or not looks_like_a_table(cells, len(ys) - 1, len(xs) - 1, settings):
             continue
         region = region_of(xs, ys)
         if captions:
-            caption = replace(caption, title=captions[0])
+            strip = region_of([framed_xs[0], framed_xs[-1]], [framed_ys[0], ys[0]])
+            caption = replace(caption, title=captions[0], boxes=(*caption.boxes, strip))
         found.append(PageTable(page=page.number, page_rotation=page.rotation, direction=direction, region=region,
                                rulings=source,
                                col_widths=[b - a for a, b in zip(xs, xs[1:])], n_rows=len(ys) - 1,
@@ -412,6 +419,10 @@ def caption_above(page: SourcePage, region: Box, direction: int, settings: Table
              if line.box.bottom <= top.top + 1 and line.box.x1 > top.x0 and line.box.x0 < top.x1]
     text_above = any(line.box.top > frame_height * settings.running_band for line in lines)
     unit = preparer = None
+
+    def display(lines: list[TextLine]) -> tuple[Box, ...]:
+        return tuple(reading_to_display_box(line.box, direction, page.width, page.height) for line in lines)
+
     edge = top.top
     for k in range(len(lines) - 1, -1, -1):
         line = lines[k]
@@ -429,6 +440,7 @@ def caption_above(page: SourcePage, region: Box, direction: int, settings: Table
         if len(rest) > settings.max_title_chars or rest.endswith(("。", "；", ";")):
             break  # a paragraph, not a title
         chosen = [rest]
+        chosen_lines = [line]
         for above in reversed(lines[:k]):
             # a title wraps onto this line from one above in its size, unless this line opens a
             # numbered heading or the one above ends a sentence (a paragraph before the title)
@@ -437,13 +449,19 @@ def caption_above(page: SourcePage, region: Box, direction: int, settings: Table
             if above.size == line.size and line.box.top - above.box.bottom < above.box.height \
                     and caption_fields(above.text)[1:] == (None, None):
                 chosen.insert(0, above.text)
+                chosen_lines.insert(0, above)
                 line = above
             else:
                 break
         title = join_lines(chosen)
         if len(title) > settings.max_title_chars or re.search(r"[。；;]", title):
             break  # the last line of a paragraph, not a title
-        return Caption(title=title or None, unit=unit, preparer=preparer, text_above=text_above)
+        # a title that is a numbered heading (二、主动公开政府信息情况) heads a section of the text too
+        heads_section = section_number(normalize_spaces(title)) or division_of(normalize_spaces(title))
+        # (a line that also states the unit or preparer keeps its words 单位, 编制部门 in the text)
+        title_only = [t for t in chosen_lines if caption_fields(t.text)[1:] == (None, None)]
+        return Caption(title=title or None, unit=unit, preparer=preparer, text_above=text_above,
+                       boxes=() if heads_section else display(title_only))
     return Caption(unit=unit, preparer=preparer, text_above=text_above)
 
 

@@ -137,6 +137,21 @@ def division_of(text: str) -> tuple[str, str, str] | None:
     return None
 
 
+def numeral_value(number: str) -> int | None:
+    """The value of a section number as printed: `3`, `十二`, `二十` (up to 99); None otherwise."""
+    if number.isdigit():
+        return int(number)
+    digits = {ch: k for k, ch in enumerate(CHINESE_NUMERALS)}
+    if not number or any(ch not in digits for ch in number) or len(number) > 3:
+        return None
+    if "十" not in number:
+        return digits[number] if len(number) == 1 else None
+    tens, _, ones = number.partition("十")
+    if (tens and tens not in digits) or (ones and ones not in digits) or tens == "十":
+        return None
+    return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
+
+
 def section_number(text: str) -> tuple[int, str, str] | None:
     """(level, number, rest) when `text` opens with section numbering, else None."""
     for level, pattern in HEADING_PATTERNS:

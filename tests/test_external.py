@@ -162,3 +162,70 @@ def test_a_page_of_a_rule_book_in_clauses():
     assert (heading.kind, heading.number, heading.heading) == ("clause", "1.4", "智能船舶附加标志")
     assert [c.number for c in heading.children] == ["1.4.1", "1.4.2", "1.4.3", "1.4.4", "1.4.5"]
     assert heading.children[0].paragraphs[0].text.startswith("根据申请")
+
+
+def _tree(sections):
+    return [(s.kind, s.number, s.heading) for s in sections]
+
+
+def test_a_research_report_title_beside_its_sidebar_and_its_unnumbered_headings():
+    """A broker's note: the title wraps in the main column beside a sidebar (rating, analysts,
+    chart), headings are printed without numbers, and a footer with the page label (2/4) runs
+    on every page."""
+    notice = extract_notice(EXTERNAL / "cn-gov" / "test_rearch_report.pdf")
+    assert notice.document.title == "高测股份（688556.SH）：扩产4000万公里金刚线，强化光伏硅片切割三元布局"
+    assert "增持（维持）" in [p.text for p in notice.preamble]
+    assert _tree(notice.sections) == [("heading", "", h) for h in
+                                      ("投资要点", "股票数据", "主要财务数据及预测", "财务报表分析和预测", "信息披露")]
+    assert [c.heading for c in notice.sections[-1].children] == ["分析师与研究助理简介", "分析师声明", "投资评级说明", "法律声明"]
+    # (its bullet is a private-use glyph of a symbol font, kept as printed)
+    assert notice.sections[0].paragraphs[0].text.lstrip("\uf06c").startswith("事件：公司拟与壶关县人民政府签署")
+    footers = {f.page for f in notice.furniture if f.kind == "running_footer"}
+    assert footers == {1, 2, 3, 4}
+
+
+def test_an_annual_report_section_tree():
+    notice = extract_notice(EXTERNAL / "cn-gov" / "hzq2023_working.pdf")
+    assert notice.document.title == "洪泽区人民政府2023年政府信息公开工作年度报告"
+    assert [(s.number, s.heading) for s in notice.sections] == [
+        ("一", "总体情况"), ("二", "主动公开政府信息情况"), ("三", "收到和处理政府信息公开申请情况"),
+        ("四", "政府信息公开行政复议、行政诉讼情况"), ("五", "存在的主要问题及改进情况"), ("六", "其他需要报告的事项")]
+    assert [(c.number, c.heading) for c in notice.sections[0].children] == [
+        ("一", "主动公开情况"), ("二", "依申请公开情况"), ("三", "政府信息管理情况"), ("四", "政府信息公开平台建设情况"),
+        ("五", "政府信息公开监督保障情况")]
+
+
+@pytest.mark.parametrize("name,unit,headings", [
+    (WANLI, "上海市普陀区人民政府万里街道办事处（部门）",
+     ["主要职能", "机构设置", "名词解释", "2024年部门预算编制说明", "其他相关情况说明", "项目经费情况说明"]),
+    ("上海市普陀区人民政府办公室25年预算.pdf", "上海市普陀区人民政府办公室",
+     ["主要职能", "机构设置", "名词解释", "2025年部门预算编制说明", "其他相关情况说明",
+      "区政府督查及建议提案工作业务经费项目经费情况说明"]),
+])
+def test_a_budget_in_unnumbered_headings(name, unit, headings):
+    """A budget's parts are headed without numbers (the contents number them): each is a section;
+    the tables' titles are the tables', not headings; definitions and lists of units are text."""
+    notice = extract_notice(EXTERNAL / "cn-gov" / name)
+    assert [s.kind for s in notice.sections] == ["heading"] * len(headings)
+    assert [s.heading for s in notice.sections] == [h if h[0] in "名2区其项" else unit + h for h in headings]
+    terms = notice.sections[2]
+    assert terms.children == [] and terms.paragraphs[0].text.startswith("（一）财政拨款收入：")
+    assert len(terms.paragraphs) == 8
+    assert [c.number for c in notice.sections[4].children] == ["一", "二", "三", "四", "五"]
+    assert [c.heading for c in notice.sections[5].children] == \
+        [c.heading for c in notice.sections[5].children if c.heading] and len(notice.sections[5].children) == 7
+
+
+def test_final_accounts_parts_and_their_lists():
+    notice = extract_notice(EXTERNAL / "cn-gov" / "上海市普陀区财政局2024年度部门决算.pdf")
+    assert _tree(notice.sections) == [("part", "第一部分", "上海市普陀区财政局概况"),
+                                      ("part", "第二部分", "上海市普陀区财政局2024年度部门决算表"),
+                                      ("part", "第三部分", "上海市普陀区财政局2024年度部门决算情况说明"),
+                                      ("part", "第四部分", "名词解释")]
+    explained = notice.sections[2].children
+    assert [c.number for c in explained] == ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一"]
+    # (一) lines that only list amounts are the text of 五; those heading text of their own are sections
+    assert explained[4].children == [] and explained[4].paragraphs[0].text.startswith("（一）")
+    assert [c.heading for c in explained[6].children] == ["“三公”经费财政拨款支出决算总体情况说明",
+                                                          "“三公”经费财政拨款支出决算具体情况说明"]
+    assert notice.sections[3].children == [] and notice.sections[3].paragraphs[0].text.startswith("一、")
