@@ -7,6 +7,9 @@ column (white space ignored; a merged cell's text in its top-left slot, "" elsew
 For a table over several pages, the other methods' per-page tables are stacked in page
 order, as a user of them would. Prints a table of figures; asserts nothing.
 
+Then the ICDAR 2013 competition's adjacency measure for this pipeline, camelot stream and
+hybrid and pdfplumber (bench/icdar.py).
+
 Usage: python bench/tables.py
 """
 
@@ -23,6 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 import camelot  # noqa: E402
+import icdar  # noqa: E402
 import pdfplumber  # noqa: E402
 from table_gen import grouped_spec, subsidy_spec, write_table_pdf  # noqa: E402
 
@@ -145,6 +149,8 @@ def main() -> int:
             ratio = seconds / base[2] if base[2] else float("nan")
             print(f"{name:28} cells right {right}/{total} = {100 * right / total:5.1f}%   "
                   f"time {seconds:6.2f}s ({ratio:4.1f}x this pipeline's)")
+    print()
+    icdar.report(icdar.measure())
     return 0
 
 

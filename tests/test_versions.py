@@ -175,10 +175,13 @@ def test_diff_of_a_notice_with_itself_is_empty(editions):
 
 
 def test_diff_exit_status_on_the_store():
-    assert main(["diff", "henan-2025-digital-talent", "henan-2025-digital-talent@1"]) == 0
+    from extract.config import STRUCTURED_DIR
+
+    latest = len(list((STRUCTURED_DIR / "henan-2025-digital-talent").glob("v*.json")))
+    assert main(["diff", "henan-2025-digital-talent", f"henan-2025-digital-talent@{latest}"]) == 0
     assert main(["diff", "henan-2025-digital-talent", "yunnan-2023-digital-engineer", "--format", "json"]) == 1
     assert main(["diff", "henan-2025-digital-talent", "no-such-notice"]) == 2
-    assert main(["diff", "henan-2025-digital-talent@7", "henan-2025-digital-talent"]) == 2
+    assert main(["diff", f"henan-2025-digital-talent@{latest + 1}", "henan-2025-digital-talent"]) == 2
 
 
 def test_diff_between_series_says_so(capsys):

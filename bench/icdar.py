@@ -1,0 +1,165 @@
+"""ICDAR 2013 table competition, structure measure: adjacency relations.
+
+For every page of the 67 documents in `../shared/external/icdar2013/`, the truth tables (from
+`<doc>-str.xml`) and each tool's tables give relations: each non-empty cell with its nearest
+non-empty neighbour to the right and below (a merged cell's text in its top-left slot; text
+compared without white space). A tool's relations are matched against the truth's on the same
+page (tables pooled per page, as no tool says which truth table it found); precision, recall and
+F1 over all relations of all pages, and each tool's time. Tables a tool finds where the truth has
+none cost it precision.
+
+Usage: python bench/icdar.py   (also run by bench/tables.py)
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+ICDAR = REPO.parent / "shared" / "external" / "icdar2013"
+
+Grid = list[list[str]]
+Relation = tuple[str, str, str]   # (direction "right"/"below", text, neighbour's text)
+
+
+def norm(text: str | None) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def relations(grid: Grid) -> Counter:
+    """Each non-empty cell with its nearest non-empty neighbour to the right and below."""
+    out: Counter = Counter()
+    rows = [[norm(c) for c in row] for row in grid]
+    width = max((len(r) for r in rows), default=0)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if not text:
+                continue
+            right = next((t for t in row[c + 1:] if t), None)
+            below = next((rows[k][c] for k in range(r + 1, len(rows)) if rows[k][c]), None)
+            if right is not None:
+                out[("right", text, right)] += 1
+            if below is not None:
+                out[("below", text, below)] += 1
+    return out
+
+
+def truth(xml: Path) -> dict[int, list[Grid]]:
+    """Each page's truth tables as grids (a spanning cell's text in its top-left slot)."""
+    pages: dict[int, list[Grid]] = {}
+    for table in ET.parse(xml).getroot().iter("table"):
+        for region in table.iter("region"):
+            cells = []
+            for cell in region.iter("cell"):
+                row, col = int(cell.get("start-row")), int(cell.get("start-col"))
+                end_row, end_col = int(cell.get("end-row", row)), int(cell.get("end-col", col))
+                cells.append((row, col, end_row, end_col, cell.findtext("content") or ""))
+            if not cells:
+                continue
+            n_rows = max(c[2] for c in cells) + 1
+            n_cols = max(c[3] for c in cells) + 1
+            grid = [[""] * n_cols for _ in range(n_rows)]
+            for row, col, _, _, text in cells:
+                grid[row][col] = text
+            pages.setdefault(int(region.get("page")), []).append(grid)
+    return pages
+
+
+def documents() -> list[tuple[Path, Path]]:
+    """(pdf, structure truth) pairs; truth files without a PDF of their name are skipped."""
+    out = []
+    for xml in sorted(ICDAR.glob("competition-dataset-*/*-str.xml")):
+        pdf = xml.with_name(xml.name.replace("-str.xml", ".pdf"))
+        if pdf.exists():
+            out.append((pdf, xml))
+    return out
+
+
+def ours(pdf: Path) -> dict[int, list[Grid]]:
+    from extract.load import load_source
+    from extract.tables import find_tables
+
+    out: dict[int, list[Grid]] = {}
+    for table in find_tables(load_source(pdf)).tables:
+        grid: Grid = [[""] * table.n_cols for _ in range(table.n_rows)]
+        for cell in table.cells:
+            grid[cell.row][cell.col] = cell.text or ""
+        # a table over pages: its rows go to the page they stand on
+        for page in table.pages:
+            rows = sorted({c.row for c in table.cells if c.provenance and c.provenance[0].page == page})
+            out.setdefault(page, []).append([grid[r] for r in rows] if len(table.pages) > 1 else grid)
+    return out
+
+
+def camelot_flavor(flavor: str):
+    def read(pdf: Path) -> dict[int, list[Grid]]:
+        import camelot
+
+        out: dict[int, list[Grid]] = {}
+        for table in camelot.read_pdf(str(pdf), pages="all", flavor=flavor):
+            out.setdefault(int(table.page), []).append([[str(c) for c in row] for row in table.df.values.tolist()])
+        return out
+    return read
+
+
+def pdfplumber_tables(pdf: Path) -> dict[int, list[Grid]]:
+    import pdfplumber
+
+    out: dict[int, list[Grid]] = {}
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            for table in page.extract_tables():
+                out.setdefault(page.page_number, []).append([[c or "" for c in row] for row in table])
+    return out
+
+
+TOOLS = [("this pipeline", ours), ("camelot stream", camelot_flavor("stream")),
+         ("camelot hybrid", camelot_flavor("hybrid")), ("pdfplumber extract_tables", pdfplumber_tables)]
+
+
+def measure(tools=TOOLS, docs=None) -> dict[str, tuple[float, float, float, float]]:
+    """Per tool: (precision, recall, F1, seconds)."""
+    docs = docs if docs is not None else documents()
+    truths = {pdf: truth(xml) for pdf, xml in docs}
+    results = {}
+    for name, tool in tools:
+        correct = found = expected = 0
+        seconds = 0.0
+        for pdf, _ in docs:
+            start = time.perf_counter()
+            try:
+                got = tool(pdf)
+            except Exception as exc:  # a tool that fails on a document finds nothing there
+                print(f"  {name} failed on {pdf.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+                got = {}
+            seconds += time.perf_counter() - start
+            for page in set(got) | set(truths[pdf]):
+                want = sum((relations(g) for g in truths[pdf].get(page, [])), Counter())
+                have = sum((relations(g) for g in got.get(page, [])), Counter())
+                correct += sum((want & have).values())
+                found += sum(have.values())
+                expected += sum(want.values())
+        precision = correct / found if found else 0.0
+        recall = correct / expected if expected else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        results[name] = (precision, recall, f1, seconds)
+    return results
+
+
+def report(results: dict[str, tuple[float, float, float, float]]) -> None:
+    print(f"ICDAR 2013 table competition ({len(documents())} documents), adjacency relations per page:")
+    base = results.get("this pipeline", (0, 0, 0, 0))[3]
+    for name, (precision, recall, f1, seconds) in results.items():
+        ratio = f"{seconds / base:4.1f}x this pipeline's" if base else ""
+        print(f"  {name:28} precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}   time {seconds:6.1f}s {ratio}")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))
+    report(measure())
