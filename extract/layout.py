@@ -67,7 +67,7 @@ class LayoutSettings:
     columns_max_crossing: float = 0.05  # share of a page's characters that may cross its gutter (full-width lines)
     columns_min_rows_share: float = 0.3  # share of rows with text on both sides of the gutter for two columns
     columns_min_share: float = 0.2      # ... each column with this share of the characters at least
-    columns_sidebar: float = 0.6        # a column narrower than this share of the other is a sidebar, read first
+    columns_sidebar: float = 0.6        # a sidebar is narrower than this share of the main column; read first
     sidebar_min_lines: int = 5          # a sidebar has this many lines at least
     sidebar_min_chars: float = 5.0      # ... of this many characters on average (hanging numbers are shorter)
 
@@ -162,28 +162,22 @@ def reading_columns(glyphs: list[Glyph], page: SourcePage, direction: int,
     both = sum(1 for members in by_row.values() if any(b.x1 <= gutter for b in members)
                and any(b.x1 > gutter for b in members))
     balanced = settings.columns_min_share <= len(column["left"]) / len(boxes) <= 1 - settings.columns_min_share
-    if not ((both >= settings.columns_min_rows_share * len(by_row) and balanced)
-            or _is_sidebar(column, len(full_rows) / len(by_row), settings)):
+    sidebar = _sidebar(column, len(full_rows) / len(by_row), settings)
+    if not ((both >= settings.columns_min_rows_share * len(by_row) and balanced) or sidebar):
         return [(glyphs, None)]
-
-    def row(i: int) -> int:
-        return row_of[i]
-
     # bands: the full-width rows cut the page; in each band the left column, then the right one,
-    # but a sidebar (a column much narrower than the other: a rating, the analysts) first, so that
-    # the main text reads on without it
-    width_of = {side: max(b.x1 for b in column[side]) - min(b.x0 for b in column[side]) for side in column}
-    sides = ("right", "left") if width_of["right"] < settings.columns_sidebar * width_of["left"] else ("left", "right")
+    # but a sidebar (a rating, the analysts) first, so that the main text reads on without it
+    sides = ("right", "left") if sidebar == "right" else ("left", "right")
     parts: list[tuple[list[Glyph], tuple[float, float] | None]] = []
-    cuts = sorted({min(b.top for i, b in enumerate(boxes) if row(i) == r) for r in full_rows})
+    cuts = sorted({min(b.top for i, b in enumerate(boxes) if row_of[i] == r) for r in full_rows})
     edges = [float("-inf"), *cuts, float("inf")]
     for top, bottom in zip(edges, edges[1:]):
         band = [(i, b, g) for i, (b, g) in enumerate(turned) if top <= b.top < bottom]
-        full = [g for i, b, g in band if row(i) in full_rows]
+        full = [g for i, b, g in band if row_of[i] in full_rows]
         if full:
             parts.append((full, None))
         for side in sides:
-            own = [(b, g) for i, b, g in band if row(i) not in full_rows
+            own = [(b, g) for i, b, g in band if row_of[i] not in full_rows
                    and ((b.x1 <= gutter) if side == "left" else (b.x1 > gutter))]
             if own:
                 parts.append(([g for _, g in own], _column_edges([b for b, _ in own], settings)))
@@ -224,8 +218,8 @@ def _column_edges(boxes: list[Box], settings: LayoutSettings) -> tuple[float, fl
 
 
 def _rows(boxes: list[Box], overlap: float) -> list[list[int]]:
-    """Indexes of `boxes` grouped in rows: boxes whose heights overlap by `overlap` of the
-    smaller one, top to bottom (the rule `glyphs_to_lines` sets a line by)."""
+    """Indexes of `boxes` grouped in rows, top to bottom: a box joins one of the last rows when
+    its height overlaps that row's first box by `overlap` of the smaller one (how a line is set)."""
     order = sorted(range(len(boxes)), key=lambda i: (boxes[i].top, boxes[i].x0))
     rows: list[list[int]] = []
     for i in order:
@@ -240,19 +234,21 @@ def _rows(boxes: list[Box], overlap: float) -> list[list[int]]:
     return rows
 
 
-def _is_sidebar(column: dict[str, list[Box]], full_share: float, settings: LayoutSettings) -> bool:
-    """Whether the narrower of two columns is a sidebar beside the main text (a rating, the
-    analysts, related research): much narrower, lines of text of its own (not hanging numbers
+def _sidebar(column: dict[str, list[Box]], full_share: float, settings: LayoutSettings) -> str | None:
+    """The side of a sidebar beside the main text (a rating, the analysts, related research),
+    or None: the narrower column, much narrower, lines of text of its own (not hanging numbers
     such as (一) or 第十四条 before the lines they number), most of them level with main text,
     on a page that is not mostly rows across both (a table of contents with its leaders)."""
     width = {side: max(b.x1 for b in boxes) - min(b.x0 for b in boxes) for side, boxes in column.items()}
     narrow, main = sorted(column, key=lambda side: width[side])
     if width[narrow] > settings.columns_sidebar * width[main] or full_share > 0.5:
-        return False
+        return None
     lines = [[column[narrow][i] for i in members] for members in _rows(column[narrow], settings.line_overlap)]
     beside = sum(1 for line in lines if _level_with(line, column[main]))
-    return (len(lines) >= settings.sidebar_min_lines and beside >= 0.5 * len(lines)
-            and len(column[narrow]) / len(lines) >= settings.sidebar_min_chars)
+    if (len(lines) >= settings.sidebar_min_lines and beside >= 0.5 * len(lines)
+            and len(column[narrow]) / len(lines) >= settings.sidebar_min_chars):
+        return narrow
+    return None
 
 
 def _level_with(line: list[Box], others: list[Box]) -> bool:
@@ -272,17 +268,7 @@ def _runs_across(boxes: list[Box], x: float, gap: float) -> bool:
 def glyphs_to_lines(glyphs: list[Glyph], page: SourcePage, direction: int, settings: LayoutSettings) -> list[TextLine]:
     """Glyphs of one direction into lines in that direction's reading frame, top to bottom."""
     turned = [(rotate_to_reading_frame(g.box, direction, page.width, page.height), g) for g in glyphs]
-    turned.sort(key=lambda bg: (bg[0].top, bg[0].x0))
-    rows: list[list[tuple[Box, Glyph]]] = []
-    for box, glyph in turned:
-        for row in reversed(rows[-3:]):
-            ref = row[0][0]
-            overlap = min(ref.bottom, box.bottom) - max(ref.top, box.top)
-            if overlap >= settings.line_overlap * min(ref.height, box.height):
-                row.append((box, glyph))
-                break
-        else:
-            rows.append([(box, glyph)])
+    rows = [[turned[i] for i in members] for members in _rows([b for b, _ in turned], settings.line_overlap)]
     lines = []
     for row in rows:
         row.sort(key=lambda bg: bg[0].x0)

@@ -404,14 +404,13 @@ class _OpenSection:
     item: Paragraph | None = None    # a numbered block's whole text, for when it is only a list item
     own_body: int = 0                # 1 when the first paragraph is the rest of the numbered block
 
-    def descendants(self) -> list[_OpenSection]:
-        return [d for c in self.children for d in (c, *c.descendants())]
-
     def flatten_list(self) -> None:
         """Numbered children that are each one line or sentence, with no heading over text of
         their own (（一）财政拨款收入：是…, 1.万里街道社区党群服务中心。), are the items of a list in this
         section's text: its paragraphs, number and all. What follows the last item is this
-        section's text again."""
+        section's text again. Children's own lists first."""
+        for child in self.children:
+            child.flatten_list()
         def bare(child: _OpenSection) -> bool:
             return len(child.paragraphs) == child.own_body
 
@@ -504,8 +503,8 @@ def build_sections(blocks: list[Block]) -> tuple[list[Paragraph], list[Section]]
             open_section(section)
         else:
             (stack[-1].paragraphs if stack else lead).append(paragraph_of(block))
-    for section in [*roots, *(d for r in roots for d in r.descendants())]:
-        section.flatten_list()
+    for root in roots:
+        root.flatten_list()
     return lead, [s.freeze() for s in roots]
 
 

@@ -150,8 +150,8 @@ def find_tables(source: SourceDocument, settings: TableSettings = DEFAULT_SETTIN
         page_tables.extend(find_page_tables(page, settings, source.path))
     joined = join_continued_tables(page_tables, settings)
     tables = tuple(to_table(group, index, settings) for index, group in enumerate(joined, start=1))
-    # a table's caption lines are its title, unit and preparer: the text flow leaves them to it
-    # (the first page's caption; a later page's 续表 line stays in the text)
+    # the lines of a table's title (on its first page) are the table's: the text flow leaves them
+    # to it; unit and preparer lines, and a later page's 续表, stay in the text
     captions = tuple(TableRegion(page=group[0].page, box=box) for group in joined for box in group[0].caption.boxes)
     regions = tuple(TableRegion(page=t.page, box=t.region) for t in page_tables)
     return FoundTables(tables=tables, regions=regions + captions)

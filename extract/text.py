@@ -141,13 +141,11 @@ def numeral_value(number: str) -> int | None:
     """The value of a section number as printed: `3`, `十二`, `二十` (up to 99); None otherwise."""
     if number.isdigit():
         return int(number)
-    digits = {ch: k for k, ch in enumerate(CHINESE_NUMERALS)}
-    if not number or any(ch not in digits for ch in number) or len(number) > 3:
-        return None
-    if "十" not in number:
-        return digits[number] if len(number) == 1 else None
-    tens, _, ones = number.partition("十")
-    if (tens and tens not in digits) or (ones and ones not in digits) or tens == "十":
+    digits = {ch: k for k, ch in enumerate(CHINESE_NUMERALS[:10])}   # 零 to 九
+    tens, ten, ones = number.partition("十")
+    if not ten:
+        return digits.get(number) if len(number) == 1 else None
+    if len(tens) > 1 or len(ones) > 1 or (tens and tens not in digits) or (ones and ones not in digits):
         return None
     return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
 

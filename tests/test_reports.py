@@ -11,6 +11,7 @@ from test_coverage import MIN_COVERAGE, coverage
 from extract.model import Block, LaidOutDocument, Provenance
 from extract.pipeline import extract_notice
 from extract.structure import blocks_to_structure
+from extract.text import numeral_value
 
 NOTE_TITLE = "某某股份（600000.SH）：扩产金刚线，强化硅片切割三元布局"
 NOTE_HEADINGS = ["投资要点", "盈利预测与估值", "风险提示", "法律声明"]
@@ -108,3 +109,9 @@ def test_the_next_number_at_a_level_is_a_sibling_whatever_its_type_setting():
     s = blocks_to_structure(LaidOutDocument(blocks=tuple(blocks)))
     assert [(x.number, x.heading) for x in s.sections] == [("一", "加强党的建设"), ("二", "统筹社区发展"),
                                                           ("三", "组织公共服务")]
+
+
+@pytest.mark.parametrize("number,value", [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("九十九", 99), ("7", 7),
+                                          ("十十", None), ("一二", None), ("百", None), ("", None)])
+def test_section_numbers_have_their_values(number, value):
+    assert numeral_value(number) == value
