@@ -64,6 +64,7 @@ bench: $(STAMP) ## print table, record and OCR accuracy and speed against the al
 	$(PY) bench/records.py
 	$(PY) bench/external.py
 	$(PY) bench/ocr.py
+	$(PY) bench/costs.py
 
 clean: ## remove the environment and build outputs (not data/structured/)
 	rm -rf $(VENV) build .pytest_cache

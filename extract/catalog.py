@@ -7,6 +7,14 @@ Layout of the store (`data/structured/` by default):
 - `index.json`: the catalog, rebuilt from the stored versions after every run and validated
   by `schemas/catalog-<version>.json`: each notice's id, title, issuer, dates, series and
   versions (source sha256, schema version, pipeline version).
+- `.lock` and `.<name>.<random>.tmp`: a run's lock and its writes in progress.
+
+No notice id is one of these names (`is_reserved_id`). Version numbers are claimed by
+creating the file (`create_atomic`), so two writers never replace each other's version.
+
+Damage is data too: a stored version that cannot be read, or fails its schema, is left
+where it is and reported as a `StoreProblem` (file, code, reason); the catalog lists the
+good versions, and the next extraction of that notice adds a version after the damaged one.
 """
 
 from __future__ import annotations
@@ -14,13 +22,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import ConfigDict, Field
 
+from extract.errors import ErrorCode
 from extract.model import Frozen
-from extract.store import write_atomic
+from extract.store import LOCK_NAME, create_atomic, storage_error_code, to_json, write_atomic
 
 CATALOG_VERSION = "1.0.0"
 CATALOG_ID = f"urn:policy-notices:schema:catalog:{CATALOG_VERSION}"
@@ -56,6 +66,27 @@ class Catalog(Frozen):
     notices: list[CatalogEntry]
 
 
+@dataclass(frozen=True)
+class StoreProblem:
+    """Something wrong in the store, found while reading it: the file, a stable code, why."""
+
+    file: str
+    code: str
+    message: str
+
+
+class DamagedDocument(Exception):
+    def __init__(self, problem: StoreProblem):
+        self.problem = problem
+        super().__init__(f"{problem.file}: {problem.message}")
+
+
+def is_reserved_id(notice_id: str) -> bool:
+    """Ids that would collide with the store's own names (compared without case, as some
+    file systems do), or would be hidden."""
+    return notice_id.startswith(".") or notice_id.casefold() in {CATALOG_NAME.casefold(), LOCK_NAME}
+
+
 def version_path(root: Path, notice_id: str, version: int) -> Path:
     return root / notice_id / f"v{version:03d}.json"
 
@@ -73,28 +104,72 @@ def version_key(document: dict) -> tuple:
     return (document["source"]["sha256"], document["schema_version"], document.get("pipeline_version"))
 
 
+def read_stored(path: Path, root: Path) -> dict:
+    """A stored version, read and checked against the schema it names; raises DamagedDocument
+    saying what is wrong (unreadable, not JSON, invalid)."""
+    from extract.validate import validation_errors
+
+    def damaged(message: str) -> DamagedDocument:
+        return DamagedDocument(StoreProblem(file=_relative(path, root), code=ErrorCode.STORE_DAMAGED.value,
+                                            message=message))
+
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise damaged(f"cannot be read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise damaged("is not UTF-8") from None
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise damaged(f"is not JSON (truncated?): {exc}") from None
+    problems = validation_errors(document)
+    if problems:
+        raise damaged(f"fails its schema: {'; '.join(problems[:3])}")
+    return document
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def add_version(root: Path, notice_id: str, document: dict, text: str) -> tuple[Path, bool]:
     """Store `text` as the next version of `notice_id` unless the latest version has the same
-    key; returns the version's path and whether it was added."""
+    key; returns the version's path and whether it was added. A damaged latest version does
+    not count: the document goes in after it. The number is claimed by creating its file, so a
+    concurrent writer takes the next one instead of replacing this one."""
+    if is_reserved_id(notice_id):
+        raise ValueError(f"{notice_id!r} is a name the store keeps for itself, not a notice id")
     versions = stored_versions(root, notice_id)
     if versions:
-        latest = json.loads(versions[-1][1].read_text(encoding="utf-8"))
-        if version_key(latest) == version_key(document):
+        try:
+            latest = read_stored(versions[-1][1], root)
+        except DamagedDocument:
+            latest = None
+        if latest is not None and version_key(latest) == version_key(document):
             return versions[-1][1], False
-    path = version_path(root, notice_id, versions[-1][0] + 1 if versions else 1)
-    write_atomic(path, text)
+    number = versions[-1][0] + 1 if versions else 1
+    while not create_atomic(path := version_path(root, notice_id, number), text):
+        number += 1
     return path, True
 
 
-def build_catalog(root: Path) -> Catalog:
+def build_catalog(root: Path) -> tuple[Catalog, list[StoreProblem]]:
+    """The catalog of the store's good versions, and what is wrong with the others."""
     from extract.series import series_key
 
-    entries = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
-        versions = stored_versions(root, folder.name)
-        if not versions:
+    entries, problems = [], []
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not is_reserved_id(p.name)) if root.is_dir() else []
+    for folder in folders:
+        documents = []
+        for n, path in stored_versions(root, folder.name):
+            try:
+                documents.append((n, path, read_stored(path, root)))
+            except DamagedDocument as exc:
+                problems.append(exc.problem)
+        if not documents:
             continue
-        documents = [(n, path, json.loads(path.read_text(encoding="utf-8"))) for n, path in versions]
         latest = documents[-1][2]
         doc = latest["document"]
         imprint = doc.get("imprint") or {}
@@ -111,28 +186,46 @@ def build_catalog(root: Path) -> Catalog:
                                    schema_version=d["schema_version"], pipeline_version=d.get("pipeline_version"))
                       for n, path, d in documents],
         ))
-    return Catalog(catalog_version=CATALOG_VERSION, notices=entries)
+    return Catalog(catalog_version=CATALOG_VERSION, notices=entries), problems
 
 
-def write_catalog(root: Path) -> Path:
-    from extract.store import to_json
+def write_catalog(root: Path) -> tuple[Path | None, list[StoreProblem]]:
+    """Rebuild and write the catalog; returns its path (None when it could not be written) and
+    every problem met. Never raises for what it finds in the store or on the disk."""
     from extract.validate import validation_errors_for
 
-    catalog = build_catalog(root)
-    text = to_json(catalog)
-    problems = validation_errors_for(json.loads(text), "catalog", CATALOG_VERSION)
-    if problems:
-        raise ValueError("the catalog fails its schema: " + "; ".join(problems[:5]))
+    catalog, problems = build_catalog(root)
     path = root / CATALOG_NAME
-    write_atomic(path, text)
-    return path
+    text = to_json(catalog)
+    invalid = validation_errors_for(json.loads(text), "catalog", CATALOG_VERSION)
+    if invalid:  # a bug in this code, not damage: still reported, never a traceback
+        return None, [*problems, StoreProblem(file=CATALOG_NAME, code=ErrorCode.INTERNAL.value,
+                                              message="the catalog fails its schema: " + "; ".join(invalid[:5]))]
+    if path.exists() and not path.is_file():
+        return None, [*problems, StoreProblem(file=CATALOG_NAME, code=ErrorCode.STORE_DAMAGED.value,
+                                              message="the catalog's name is taken by a folder or another "
+                                                      "non-file; move it away so the catalog can be written")]
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        code = storage_error_code(exc) or ErrorCode.INTERNAL
+        return None, [*problems, StoreProblem(file=CATALOG_NAME, code=code.value,
+                                              message=f"the catalog could not be written: {exc.strerror or exc}")]
+    return path, problems
 
 
 def read_catalog(root: Path) -> Catalog:
+    """The store's catalog; raises ValueError saying why when it cannot be read."""
+    from pydantic import ValidationError
+
     path = root / CATALOG_NAME
     if not path.is_file():
-        return build_catalog(root)
-    return Catalog.model_validate_json(path.read_text(encoding="utf-8"))
+        return build_catalog(root)[0]
+    try:
+        return Catalog.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValidationError) as exc:
+        raise ValueError(f"{path} is not a readable catalog ({type(exc).__name__}); "
+                         f"`python -m extract run` rebuilds it") from None
 
 
 def series_of(catalog: Catalog, notice_id: str) -> list[CatalogEntry]:
@@ -145,13 +238,14 @@ def series_of(catalog: Catalog, notice_id: str) -> list[CatalogEntry]:
 
 
 def resolve_document(reference: str, root: Path) -> tuple[str, dict]:
-    """A document named by a file path, an id (its latest version) or `id@N` (version N).
-    Returns a label and the document; raises FileNotFoundError with the reason."""
+    """A notice document named by a file path, an id (its latest version) or `id@N` (version N).
+    Returns a label and the document; raises ValueError (FileNotFoundError when nothing has
+    that name) saying why, also when the file is not a notice document that passes its schema."""
     path = Path(reference)
     if path.is_file():
-        return str(path), json.loads(path.read_text(encoding="utf-8"))
+        return str(path), _notice_document(path, root)
     notice_id, _, wanted = reference.partition("@")
-    versions = stored_versions(root, notice_id)
+    versions = stored_versions(root, notice_id) if notice_id and not is_reserved_id(notice_id) else []
     if not versions:
         raise FileNotFoundError(f"{reference!r} is neither a file nor a stored notice id in {root}")
     if wanted:
@@ -162,4 +256,14 @@ def resolve_document(reference: str, root: Path) -> tuple[str, dict]:
     else:
         chosen = versions[-1][1]
     label = f"{notice_id}@{chosen.stem.lstrip('v').lstrip('0') or '0'}"
-    return label, json.loads(chosen.read_text(encoding="utf-8"))
+    return label, _notice_document(chosen, root)
+
+
+def _notice_document(path: Path, root: Path) -> dict:
+    try:
+        document = read_stored(path, root)
+    except DamagedDocument as exc:
+        raise ValueError(f"{path} {exc.problem.message}") from None
+    if "catalog_version" in document:
+        raise ValueError(f"{path} is a catalog, not a notice document")
+    return document

@@ -1,19 +1,42 @@
 """Command line: `python -m extract notice|run|validate|schema`.
 
-Exit status: 0 when every notice was extracted (or every file is valid), 1 when any failed,
-2 for a usage error.
+Exit status: 0 when every notice was extracted (or every file is valid), 1 when any failed
+(or the store holds damage), 2 for a usage error or input that is not what the command reads
+(a busy store, a JSON file that is no notice), 130 when a run was interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
+from extract.batch import DEFAULT_LIMITS
 from extract.config import RAW_DIR, RUN_REPORT, SCHEMA_DIR, STRUCTURED_DIR
 from extract.errors import NoticeError
-from extract.pipeline import DEFAULT_LIMITS
+from extract.text import printable
+
+INTERRUPTED_EXIT = 130   # what a shell reports for a command stopped by Ctrl-C
+
+
+def _limit(kind):
+    """An argparse type for a limit: a finite number >= 0 (0: no limit)."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not math.isfinite(value) or value < 0:
+            raise argparse.ArgumentTypeError(f"{text!r}: give a finite number, 0 or more (0: no limit)")
+        return value
+    return parse
+
+
+def say(text: str) -> None:
+    """A line for the operator on standard error, control characters escaped."""
+    print(printable(text), file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,10 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", type=Path, default=STRUCTURED_DIR, help=f"output folder (default: {STRUCTURED_DIR})")
     run.add_argument("--report", type=Path, default=RUN_REPORT, help=f"run report (default: {RUN_REPORT})")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
-    run.add_argument("--timeout", type=float, default=DEFAULT_LIMITS.seconds,
+    run.add_argument("--follow-symlinks", action="store_true",
+                     help="read inputs that are symbolic links to regular files (default: report and skip them)")
+    run.add_argument("--timeout", type=_limit(float), default=DEFAULT_LIMITS.seconds,
                      help=f"seconds one notice may take (default: {DEFAULT_LIMITS.seconds:g}; 0: no limit)")
-    run.add_argument("--memory-mb", type=int, default=DEFAULT_LIMITS.memory_mb,
-                     help=f"memory one notice may add to the runner's, MiB (default: {DEFAULT_LIMITS.memory_mb}; 0: no limit)")
+    run.add_argument("--memory-mb", type=_limit(int), default=DEFAULT_LIMITS.memory_mb,
+                     help=f"resident memory one notice may add to the runner's, MiB (default: {DEFAULT_LIMITS.memory_mb}; 0: no limit)")
 
     check = commands.add_parser("validate", help="validate stored documents against the schema version they name")
     check.add_argument("files", type=Path, nargs="+")
@@ -66,48 +91,83 @@ def _notice(args) -> int:
     try:
         notice = extract_to_file(args.input, args.out)
     except NoticeError as exc:
-        print(f"failed  {exc}", file=sys.stderr)
+        say(f"failed  {exc}")
         return 1
-    print(f"{notice.status:7} {args.input} -> {args.out}", file=sys.stderr)
+    say(f"{notice.status:7} {args.input} -> {args.out}")
     for error in notice.errors:
-        print(f"  {error.stage}: {error.code}: {error.message}", file=sys.stderr)
+        say(f"  {error.stage}: {error.code}: {error.message}")
     return 0
 
 
 def _run(args) -> int:
-    from extract.pipeline import RunLimits, run_batch
+    from extract.batch import RunLimits, run_batch
+    from extract.store import StoreBusy
 
     if not args.raw.is_dir():
-        print(f"error: input folder {args.raw} does not exist", file=sys.stderr)
+        say(f"error: input folder {args.raw} does not exist")
         return 2
     limits = RunLimits(seconds=args.timeout or None, memory_mb=args.memory_mb or None)
-    report = run_batch(args.raw, args.out, args.report, progress=not args.no_progress, limits=limits)
+    try:
+        report = run_batch(args.raw, args.out, args.report, progress=not args.no_progress, limits=limits,
+                           follow_symlinks=args.follow_symlinks)
+    except StoreBusy as exc:
+        say(f"error: {exc}")
+        return 2
+    except OSError as exc:
+        say(f"error: cannot write the run report {exc.filename or args.report}: {exc.strerror or exc}")
+        return 2
+    for problem in report.store_problems:
+        say(f"store   {problem.file}: {problem.code}: {problem.message}")
     counts = report.to_dict()["counts"]
-    print(f"{len(report.outcomes)} notices: {counts['ok']} ok, {counts['partial']} partial, "
-          f"{counts['failed']} failed; report: {args.report}", file=sys.stderr)
-    return 1 if report.failed else 0
+    summary = (f"{len(report.outcomes)} notices: {counts['ok']} ok, {counts['partial']} partial, "
+               f"{counts['failed']} failed")
+    if report.state == "stopped":
+        say(f"stopped: {report.error['code']}: {report.error['message']}; report: {args.report}")
+        return 1
+    if report.state == "interrupted":
+        say(f"interrupted: {summary}, {counts['not_run']} not run; report: {args.report}")
+        return INTERRUPTED_EXIT
+    say(f"{summary}; report: {args.report}")
+    return 1 if report.failed or report.store_problems else 0
+
+
+def _read_json(path: Path):
+    """A JSON file's content; raises ValueError saying why it cannot be read."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not UTF-8") from None
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ValueError(f"{path} is not JSON this tool reads: {type(exc).__name__}") from None
 
 
 def _validate(args) -> int:
     from extract.validate import validation_errors
 
-    bad = 0
+    bad = unreadable = 0
     for path in args.files:
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            problems = [f"cannot read JSON: {exc}"]
-        else:
-            problems = validation_errors(document)
+            document = _read_json(path)
+        except ValueError as exc:
+            unreadable += 1
+            say(f"error   {exc}")
+            continue
+        if not isinstance(document, dict) or not ("schema_version" in document or "catalog_version" in document):
+            unreadable += 1
+            say(f"error   {path} is not a stored notice or catalog (no schema_version or catalog_version)")
+            continue
+        problems = validation_errors(document)
         if problems:
             bad += 1
-            print(f"invalid {path}", file=sys.stderr)
+            say(f"invalid {path}")
             for problem in problems:
-                print(f"  {problem}", file=sys.stderr)
+                say(f"  {problem}")
         else:
             version = document.get("schema_version") or f"catalog {document.get('catalog_version')}"
-            print(f"valid   {path} (schema {version})", file=sys.stderr)
-    return 1 if bad else 0
+            say(f"valid   {path} (schema {version})")
+    return 2 if unreadable else 1 if bad else 0
 
 
 def _diff(args) -> int:
@@ -119,8 +179,8 @@ def _diff(args) -> int:
         old_label, old = resolve_document(args.old, args.store)
         new_label, new = resolve_document(args.new, args.store)
         diff = diff_notices(old, new, old_label, new_label)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (OSError, ValueError) as exc:
+        say(f"error: {exc}")
         return 2
     text = RENDERERS[args.format](diff)
     if args.out:
@@ -130,7 +190,7 @@ def _diff(args) -> int:
     else:
         sys.stdout.write(text)
     if not diff.same_series:
-        print(f"note: {old_label} and {new_label} are different series", file=sys.stderr)
+        say(f"note: {old_label} and {new_label} are different series")
     return 1 if diff.changes else 0
 
 
@@ -140,26 +200,31 @@ def _history(args) -> int:
     try:
         members = series_of(read_catalog(args.store), args.id)
     except KeyError:
-        print(f"error: no notice {args.id!r} in {args.store}", file=sys.stderr)
+        say(f"error: no notice {args.id!r} in {args.store}")
         return 2
-    print(f"series {members[0].series}")
+    except ValueError as exc:
+        say(f"error: {exc}")
+        return 2
+    print(printable(f"series {members[0].series}"))
     for entry in members:
         date = entry.signed_date or entry.imprint_date
         latest = entry.versions[-1]
-        print(f"{date or '????-??-??'}  {entry.id}  {entry.title}  "
-              f"({len(entry.versions)} version{'s' if len(entry.versions) > 1 else ''}; latest v{latest.version:03d}, "
-              f"schema {latest.schema_version}, from {latest.source_file})")
+        print(printable(f"{date or '????-??-??'}  {entry.id}  {entry.title}  "
+                        f"({len(entry.versions)} version{'s' if len(entry.versions) > 1 else ''}; latest "
+                        f"v{latest.version:03d}, schema {latest.schema_version}, from {latest.source_file})"))
     return 0
 
 
 def _migrate(args) -> int:
     from extract.migrate import migrate_store
 
-    added = migrate_store(args.store)
-    for path in added:
-        print(f"migrated -> {path}", file=sys.stderr)
-    print(f"{len(added)} documents migrated to the current schema", file=sys.stderr)
-    return 0
+    result = migrate_store(args.store)
+    for path in result.added:
+        say(f"migrated -> {path}")
+    for problem in result.problems:
+        say(f"not migrated {problem.file}: {problem.code}: {problem.message}")
+    say(f"{len(result.added)} documents migrated to the current schema; {len(result.problems)} problems")
+    return 1 if result.problems else 0
 
 
 def _schema(args) -> int:

@@ -25,6 +25,10 @@ from extract.model import Frozen
 from extract.record_specs import RECORD_SPECS, RecordSpec
 
 SIMILAR = 0.5   # paragraphs at least this similar (difflib ratio) are one paragraph, changed
+# A removed paragraph is looked for among this many of the added ones that follow in order:
+# a reworded paragraph stays near its place, and the window keeps a diff of thousands of
+# changed paragraphs linear where comparing every pair was quadratic.
+PAIRING_WINDOW = 8
 
 DOCUMENT_FIELDS = ("title", "plan_title", "doc_number", "issuer", "signed_date", "addressees",
                    "contact_phone", "imprint", "copy_to")
@@ -255,6 +259,12 @@ def mark_characters(old: str, new: str) -> list[tuple[str, str]]:
     return out
 
 
+def _similar(old: str, new: str) -> bool:
+    """At least SIMILAR alike; the cheap upper bounds rule most pairs out first."""
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    return matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR and matcher.ratio() >= SIMILAR
+
+
 def text_changes(old: dict, new: dict) -> list[Change]:
     a, b = text_units(old), text_units(new)
     matcher = difflib.SequenceMatcher(a=[t for _, t in a], b=[t for _, t in b], autojunk=False)
@@ -267,8 +277,8 @@ def text_changes(old: dict, new: dict) -> list[Change]:
         pairs: list[tuple[int | None, int | None]] = []
         for i in olds:
             best = None
-            for j in news:
-                if difflib.SequenceMatcher(a=a[i][1], b=b[j][1], autojunk=False).ratio() >= SIMILAR:
+            for j in news[:PAIRING_WINDOW]:
+                if _similar(a[i][1], b[j][1]):
                     best = j
                     break
             if best is None:

@@ -1,5 +1,7 @@
 """A `NoticeDiff` for machines (JSON) and for people (markdown, and HTML as one self-contained
-file a reviewer opens in a browser)."""
+file a reviewer opens in a browser). Control characters a stored document may hold (from a
+hand edit, or a version written before the load stage removed them) are escaped in all three
+(`extract.text.printable`): a diff printed to a terminal cannot steer it."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import json
 
 from extract.diff import Change, NoticeDiff
 from extract.record_specs import RECORD_SPECS, RecordSpec
+from extract.text import printable, safe_for_json
 
 
 def groups(specs: tuple[RecordSpec, ...] = RECORD_SPECS) -> tuple[tuple[str, str], ...]:
@@ -29,7 +32,7 @@ def grouped(diff: NoticeDiff, specs: tuple[RecordSpec, ...] = RECORD_SPECS) -> l
 
 
 def to_json_text(diff: NoticeDiff, specs: tuple[RecordSpec, ...] = RECORD_SPECS) -> str:
-    return json.dumps(diff.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(safe_for_json(diff.model_dump(mode="json")), ensure_ascii=False, indent=2) + "\n"
 
 
 def _value(value) -> str:
@@ -64,7 +67,7 @@ def to_markdown(diff: NoticeDiff, specs: tuple[RecordSpec, ...] = RECORD_SPECS) 
             else:
                 lines.append(f"- `{c.path}` removed: {_value(c.old)}")
         lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    return "\n".join(printable(line) for line in lines).rstrip() + "\n"
 
 
 STYLE = """
@@ -79,7 +82,9 @@ code { font-size: .85em; color: #555; } del { background: #fdd; color: #900; } i
 
 
 def to_html(diff: NoticeDiff, specs: tuple[RecordSpec, ...] = RECORD_SPECS) -> str:
-    e = html.escape
+    def e(text: str) -> str:
+        return html.escape(printable(text))
+
     parts = ["<!DOCTYPE html>", '<html lang="zh"><head><meta charset="utf-8">',
              f"<title>{e(diff.old)} → {e(diff.new)}</title><style>{STYLE}</style></head><body>",
              f"<h1>Changes from {e(diff.old)} to {e(diff.new)}</h1>",

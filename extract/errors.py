@@ -18,6 +18,9 @@ class ErrorCode(str, Enum):
     NO_TEXT_LAYER = "no_text_layer"
     UNKNOWN_TEXT_ENCODING = "unknown_text_encoding"
     UNSUPPORTED_INPUT = "unsupported_input"
+    NOT_A_REGULAR_FILE = "not_a_regular_file"  # a symlink (unless allowed), FIFO, device, folder, dangling link or loop
+    RESERVED_ID = "reserved_id"              # the input's id is one of the store's own names
+    CONTROL_CHARACTERS = "control_characters"  # terminal and bidi control characters, removed from the text
     UNDECODABLE_TEXT = "undecodable_text"
     IMPLAUSIBLE_TEXT = "implausible_text"    # a dump whose characters do not read as Chinese prose
     # ocr
@@ -34,6 +37,10 @@ class ErrorCode(str, Enum):
     # validate and store
     SCHEMA_INVALID = "schema_invalid"
     DUPLICATE_ID = "duplicate_id"
+    DISK_FULL = "disk_full"                  # a write failed for want of space
+    STORE_NOT_WRITABLE = "store_not_writable"  # a write failed: read-only file system or no permission
+    STORE_DAMAGED = "store_damaged"          # a stored document that cannot be read or fails its schema
+    INTERRUPTED = "interrupted"              # the run was stopped (Ctrl-C, SIGTERM) before this notice was done
     TIME_LIMIT = "time_limit"
     MEMORY_LIMIT = "memory_limit"
     INTERNAL = "internal_error"

@@ -18,8 +18,11 @@ unreadable_pdf, unknown_text_encoding, unsupported_input) naming the file.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
+import os
 import re
+import stat
 from pathlib import Path
 
 from extract.config import PDF_SUFFIXES, TEXT_DUMP_SUFFIXES
@@ -34,6 +37,7 @@ from extract.geometry import (
     user_to_display,
 )
 from extract.model import DumpLine, ErrorItem, Glyph, Ruling, SourceDocument, SourcePage
+from extract.text import strip_controls
 
 STAGE = "load"
 CID_PATTERN = re.compile(r"\(cid:(\d+)\)")
@@ -74,13 +78,17 @@ def load_pdf(path: Path, name: str) -> SourceDocument:
     errors: list[ErrorItem] = []
     pages: list[SourcePage] = []
     try:
-        with pdfplumber.open(path) as pdf:
+        loop = reference_loop(data)
+        if loop:   # before pdfplumber, which reads the pages even to close the file
+            raise NoticeError(ErrorCode.UNREADABLE_PDF, "the PDF's objects refer to each other in a loop "
+                              f"({' -> '.join(map(str, loop))}): no value can be read from them", file=name, stage=STAGE)
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
                 source_page, page_errors = _read_pdf_page(page)
                 pages.append(source_page)
                 errors.extend(page_errors)
-    except NoticeError:
-        raise
+    except (NoticeError, MemoryError):
+        raise   # a memory error is the run's limit, whatever parser it stopped
     except Exception as exc:
         cause = exc.args[0] if isinstance(getattr(exc, "args", None), tuple) and exc.args else None
         if isinstance(exc, PDFPasswordIncorrect) or isinstance(cause, PDFPasswordIncorrect):
@@ -90,8 +98,40 @@ def load_pdf(path: Path, name: str) -> SourceDocument:
     if not pages:
         code = ErrorCode.TRUNCATED_PDF if truncated else ErrorCode.UNREADABLE_PDF
         raise NoticeError(code, "the PDF has no readable pages", file=name, stage=STAGE)
-    return SourceDocument(file=name, path=str(path.resolve()), sha256=sha256_of(data), media_type="application/pdf",
+    return SourceDocument(file=name, content=data, sha256=sha256_of(data), media_type="application/pdf",
                           page_count=len(pages), pages=tuple(pages), errors=tuple(errors))
+
+
+def reference_loop(data: bytes) -> list[int]:
+    """The object numbers of a loop of objects that are each only a reference to the next
+    (`6 0 obj 6 0 R endobj`), or []. pdfminer follows such chains without end. A file pdfminer
+    cannot open at all is not looked at here: opening it again reports why."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import PDFObjRef
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+    except Exception:
+        return []
+    next_of: dict[int, int] = {}
+    for xref in document.xrefs:
+        for objid in xref.get_objids():
+            try:
+                obj = document.getobj(objid)
+            except Exception:
+                continue   # an object that cannot be read is the parser's to report, if it is used
+            if isinstance(obj, PDFObjRef):
+                next_of[objid] = obj.objid
+    for start in next_of:
+        seen = [start]
+        current = next_of[start]
+        while current in next_of and current not in seen:
+            seen.append(current)
+            current = next_of[current]
+        if current in seen:
+            return seen[seen.index(current):] + [current]
+    return []
 
 
 def _read_pdf_page(page) -> tuple[SourcePage, list[ErrorItem]]:
@@ -105,7 +145,7 @@ def _read_pdf_page(page) -> tuple[SourcePage, list[ErrorItem]]:
     width, height = display_size(rotation, mediabox)
     glyphs: list[Glyph] = []
     errors: list[ErrorItem] = []
-    undecodable = 0
+    undecodable = controls = 0
     cid_unicode = _cid_unicode_maps(page)
     for char in page.dedupe_chars(tolerance=DEDUPE_TOLERANCE).chars:
         text = char["text"]
@@ -114,6 +154,8 @@ def _read_pdf_page(page) -> tuple[SourcePage, list[ErrorItem]]:
             if text is None:
                 undecodable += 1
                 continue
+        text, removed = strip_controls(text)
+        controls += removed
         if not text.strip():
             continue
         corners = [to_display(char["x0"], char["y0"]), to_display(char["x1"], char["y1"])]
@@ -128,6 +170,8 @@ def _read_pdf_page(page) -> tuple[SourcePage, list[ErrorItem]]:
         errors.append(ErrorItem(stage=STAGE, code=ErrorCode.UNDECODABLE_TEXT.value, page=page.page_number,
                                 message=f"{undecodable} characters use a font with no Unicode mapping and "
                                         f"no known CID collection; they are left out"))
+    if controls:
+        errors.append(_controls_error(controls, page.page_number))
     rulings = [Ruling(box=box_from_points([to_display(x0, y0), to_display(x1, y1)]).rounded())
                for x0, y0, x1, y1 in drawn_rulings(page)]
     images = [box_from_points([to_display(image["x0"], image["y0"]), to_display(image["x1"], image["y1"])]).rounded()
@@ -310,12 +354,20 @@ def _looks_like_text(text: str) -> bool:
     return controls <= len(text) // 100
 
 
+def _controls_error(count: int, page: int | None) -> ErrorItem:
+    return ErrorItem(stage=STAGE, code=ErrorCode.CONTROL_CHARACTERS.value, page=page,
+                     message=f"{count} control characters (terminal or text-direction controls) removed from the text")
+
+
 def load_text_dump(path: Path, name: str) -> SourceDocument:
     data = _read_bytes(path, name)
     text = decode_text_dump(data, name)
     pages: list[list[DumpLine]] = [[]]
     seen_content = False
+    controls = 0
     for number, raw in enumerate(text.splitlines(), start=1):
+        raw, removed = strip_controls(raw)
+        controls += removed
         if not raw.strip():
             continue
         if raw[0].isspace() and seen_content and pages[-1]:
@@ -324,15 +376,22 @@ def load_text_dump(path: Path, name: str) -> SourceDocument:
         pages[-1].append(DumpLine(number=number, text=raw.strip()))
     if not seen_content:
         raise NoticeError(ErrorCode.EMPTY_FILE, "the text dump has no text", file=name, stage=STAGE)
-    return SourceDocument(file=name, path=str(path.resolve()), sha256=sha256_of(data), media_type="text/plain",
+    return SourceDocument(file=name, content=data, sha256=sha256_of(data), media_type="text/plain",
                           page_count=None,
                           pages=tuple(SourcePage(number=i, lines=tuple(lines))
-                                      for i, lines in enumerate(pages, start=1)))
+                                      for i, lines in enumerate(pages, start=1)),
+                          errors=(_controls_error(controls, None),) if controls else ())
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
+    """The file's bytes, read once from one open handle: every stage works from these, and the
+    document's sha256 is theirs. Only a regular file is read (a FIFO would block the run)."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise NoticeError(ErrorCode.NOT_A_REGULAR_FILE, "not a regular file", file=name, stage=STAGE)
+            data = handle.read()
     except OSError as exc:
         raise NoticeError(ErrorCode.UNSUPPORTED_INPUT, f"cannot read the file: {exc.strerror}", file=name, stage=STAGE) from None
     if not data:

@@ -3,7 +3,9 @@
 `MIGRATIONS` maps a schema version to the next one and the function that rewrites a
 document from the one to the other; `migrate_document` follows the chain to the current
 version. `migrate_store` stores each notice's migrated latest version as a new version:
-stored versions are never rewritten in place.
+stored versions are never rewritten in place. A notice it cannot migrate (damaged, or of a
+schema version no migration leads from) is reported and left as it is; the others go on and
+the catalog is rebuilt.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from extract.catalog import add_version, stored_versions, write_catalog
+from extract.catalog import DamagedDocument, StoreProblem, add_version, is_reserved_id, read_stored, stored_versions, write_catalog
+from extract.errors import ErrorCode
 from extract.model import SCHEMA_VERSION, Notice, TableCell
 from extract.series import series_key
 from extract.store import to_json
@@ -83,19 +87,33 @@ def migrate_document(document: dict) -> dict:
     return json.loads(to_json(Notice.model_validate(document)))
 
 
-def migrate_store(root: Path) -> list[Path]:
+@dataclass(frozen=True)
+class MigrationResult:
+    added: list[Path]                 # the migrated versions stored
+    problems: list[StoreProblem]      # notices left as they were, and why; then the catalog's problems
+
+
+def migrate_store(root: Path) -> MigrationResult:
     """Add a migrated version for every notice whose latest version is not current."""
-    added = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+    added, problems = [], []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not is_reserved_id(p.name)) if root.is_dir() else []:
         versions = stored_versions(root, folder.name)
         if not versions:
             continue
-        latest = json.loads(versions[-1][1].read_text(encoding="utf-8"))
-        if latest.get("schema_version") == SCHEMA_VERSION:
+        try:
+            latest = read_stored(versions[-1][1], root)
+            if latest.get("schema_version") == SCHEMA_VERSION:
+                continue
+            migrated = migrate_document(latest)
+            path, was_added = add_version(root, folder.name, migrated, to_json(migrated))
+        except DamagedDocument as exc:
+            problems.append(exc.problem)
             continue
-        migrated = migrate_document(latest)
-        path, was_added = add_version(root, folder.name, migrated, to_json(migrated))
+        except (ValueError, KeyError, TypeError) as exc:
+            problems.append(StoreProblem(file=versions[-1][1].relative_to(root).as_posix(),
+                                         code=ErrorCode.SCHEMA_INVALID.value, message=f"cannot be migrated: {exc}"))
+            continue
         if was_added:
             added.append(path)
-    write_catalog(root)
-    return added
+    _, catalog_problems = write_catalog(root)
+    return MigrationResult(added=added, problems=[*problems, *catalog_problems])

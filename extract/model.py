@@ -157,10 +157,12 @@ class ErrorItem(Frozen):
 
 class SourceDocument(Frozen):
     """What the load stage read from one input file. `file` is the name to report (relative
-    to the repository when inside it); `path` the absolute path, for stages that render pages."""
+    to the repository when inside it); `content` the file's bytes as read once (`sha256` is
+    their hash), for stages that render pages: a file replaced during its extraction cannot
+    mix into the document."""
 
     file: str
-    path: str = ""
+    content: bytes = Field(default=b"", exclude=True, repr=False)
     sha256: str
     media_type: Literal["application/pdf", "text/plain"]
     page_count: int | None

@@ -46,7 +46,7 @@ from extract.model import (
     TableCell,
 )
 from extract.raster import RasterSettings, binarize, masks_to_rulings, render_page_gray, ruling_masks
-from extract.text import doc_number_brackets, join_lines, rare_ideograph_share, widen_cjk_punctuation
+from extract.text import chinese_share, doc_number_brackets, join_lines, rare_ideograph_share, widen_cjk_punctuation
 
 STAGE = "ocr"
 OCR_FONT = "ocr"  # the font name OCR glyphs carry: one font, so no heading is found by font
@@ -73,6 +73,7 @@ class OcrSettings:
     private_use_share: float = 0.05    # this share of private-use characters makes a text layer untrusted
     undecodable_share: float = 0.05    # ... and this share of characters that cannot be decoded
     rare_share: float = 0.25           # a text layer with this share of rare ideographs is no Chinese prose
+    min_chinese_share: float = 0.3     # a document with less of its text in CJK characters is no Chinese notice
     plausible_min_ideographs: int = 20  # ... judged on at least this many
     scan_area_share: float = 0.5       # a picture covering this share of the page may be a scan of it
     uncovered_ink_share: float = 0.5   # this share of such a picture's ink outside every glyph: the text layer is not the page
@@ -119,7 +120,7 @@ class OcrLine:
 # ---------------------------------------------------------------- which pages
 
 
-def text_layer_problem(page: SourcePage, path: Path | None,
+def text_layer_problem(page: SourcePage, pdf: bytes | Path | None,
                        settings: OcrSettings = DEFAULT_SETTINGS) -> str | None:
     """Why the page's text layer cannot be used (None when it can): no text, more than a few
     glyphs that could not be decoded, private-use characters, characters implausible as Chinese,
@@ -137,25 +138,25 @@ def text_layer_problem(page: SourcePage, path: Path | None,
     if count >= settings.plausible_min_ideographs and rare > settings.rare_share:
         return f"{rare:.0%} of the text layer's characters are rare ones: not plausible as Chinese (a wrong character map)"
     scans = [b for b in page.images if b.width * b.height >= settings.scan_area_share * page.width * page.height]
-    if path is not None and scans:
-        share = uncovered_ink_share(page, scans[0], path, settings)
+    if pdf and scans:
+        share = uncovered_ink_share(page, scans[0], pdf, settings)
         # ink outside the glyphs may be the picture's own (a chart, a photo, a background): when
         # the text lines the detector finds around the picture are the text layer's, the layer is
         # the page's text and the picture a figure; a picture with no text around it is a scan
         if share > settings.uncovered_ink_share:
-            around = text_lines_in_layer(page, path, scans, settings)
+            around = text_lines_in_layer(page, pdf, scans, settings)
             if around is None or around < settings.lines_in_layer:
                 return f"{share:.0%} of the ink of the page-size picture lies outside the text layer"
     return None
 
 
-def text_lines_in_layer(page: SourcePage, path: Path, pictures: list[Box],
+def text_lines_in_layer(page: SourcePage, pdf: bytes | Path, pictures: list[Box],
                         settings: OcrSettings = DEFAULT_SETTINGS) -> float | None:
     """The share of the text lines the detector finds on the rendered page outside `pictures`
     (display frame) that the text layer has glyphs in; None when it finds too few to say."""
     centres = [g.box.center for g in page.glyphs]
     lines = []
-    for quad in text_line_quads(render_page_gray(path, page.number, settings.scale), settings):
+    for quad in text_line_quads(render_page_gray(pdf, page.number, settings.scale), settings):
         box = Box(x0=float(quad[:, 0].min()) / settings.scale, top=float(quad[:, 1].min()) / settings.scale,
                   x1=float(quad[:, 0].max()) / settings.scale, bottom=float(quad[:, 1].max()) / settings.scale)
         if not any(p.contains_point(*box.center) for p in pictures):
@@ -165,13 +166,13 @@ def text_lines_in_layer(page: SourcePage, path: Path, pictures: list[Box],
     return sum(1 for box in lines if any(box.contains_point(x, y) for x, y in centres)) / len(lines)
 
 
-def uncovered_ink_share(page: SourcePage, region: Box, path: Path, settings: OcrSettings = DEFAULT_SETTINGS) -> float:
+def uncovered_ink_share(page: SourcePage, region: Box, pdf: bytes | Path, settings: OcrSettings = DEFAULT_SETTINGS) -> float:
     """Share of the rendered page's ink inside `region` (display frame), rulings left out,
     that lies outside every glyph's box."""
     import cv2
 
     scale = settings.check_scale
-    ink = binarize(render_page_gray(path, page.number, scale))
+    ink = binarize(render_page_gray(pdf, page.number, scale))
     outside = np.ones_like(ink, dtype=bool)
     outside[int(region.top * scale):int(region.bottom * scale) + 1, int(region.x0 * scale):int(region.x1 * scale) + 1] = False
     ink[outside] = 0
@@ -454,7 +455,7 @@ class UprightPage:
     quads: list[np.ndarray]    # text lines on `image`, 4x2 corners, first the top-left
 
 
-def upright_page(path: Path, page_number: int, settings: OcrSettings = DEFAULT_SETTINGS) -> UprightPage:
+def upright_page(pdf: bytes | Path, page_number: int, settings: OcrSettings = DEFAULT_SETTINGS) -> UprightPage:
     """The page rendered grey, its orientation read from the lines found on it, turned
     upright and straightened. Detection is the costliest step after recognition, so the
     lines found for the orientation are kept (turned and straightened with the page) when
@@ -462,7 +463,7 @@ def upright_page(path: Path, page_number: int, settings: OcrSettings = DEFAULT_S
     where the detector separates them best."""
     import cv2
 
-    gray = render_page_gray(path, page_number, settings.scale)
+    gray = render_page_gray(pdf, page_number, settings.scale)
     quads = text_line_quads(gray, settings)
     orientation = page_orientation(gray, quads, settings)
     upright = rotate_quarter(gray, orientation)
@@ -479,9 +480,9 @@ def upright_page(path: Path, page_number: int, settings: OcrSettings = DEFAULT_S
     return UprightPage(image=upright, orientation=orientation, skew=skew, quads=quads)
 
 
-def ocr_page(page: SourcePage, path: Path, reason: str, settings: OcrSettings = DEFAULT_SETTINGS) -> SourcePage:
+def ocr_page(page: SourcePage, pdf: bytes | Path, reason: str, settings: OcrSettings = DEFAULT_SETTINGS) -> SourcePage:
     """The page with glyphs and rulings read from its image instead of its text layer."""
-    upright = upright_page(path, page.number, settings)
+    upright = upright_page(pdf, page.number, settings)
     image, orientation = upright.image, upright.orientation
     ink = binarize(image)
     raster = RasterSettings(scale=settings.scale)
@@ -560,24 +561,27 @@ def ocr_document(source: SourceDocument, settings: OcrSettings = DEFAULT_SETTING
     if source.media_type != "application/pdf":
         pages = tuple(p.model_copy(update={"text": PageText(page=p.number, source="dump")}) for p in source.pages)
         errors = list(source.errors)
-        count, rare = rare_ideograph_share("".join(line.text for p in source.pages for line in p.lines))
+        text = "".join(line.text for p in source.pages for line in p.lines)
+        count, rare = rare_ideograph_share(text)
         if count >= settings.plausible_min_ideographs and rare > settings.rare_share:
             errors.append(ErrorItem(stage=STAGE, code=ErrorCode.IMPLAUSIBLE_TEXT.value,
                                     message=f"{rare:.0%} of the dump's {count} ideographs are rare ones: it does not "
                                             f"read as Chinese prose (another encoding, or no text)"))
+        else:
+            errors.extend(_not_chinese(text, "dump", settings))
         return source.model_copy(update={"pages": pages, "errors": tuple(errors)})
-    path = Path(source.path) if source.path else None
+    pdf = source.content or None
     pages, errors = [], list(source.errors)
     for page in source.pages:
-        reason = text_layer_problem(page, path, settings)
+        reason = text_layer_problem(page, pdf, settings)
         if reason is None:
             pages.append(page.model_copy(update={"text": PageText(page=page.number, source="pdf")}))
             continue
-        if path is None:  # a document built in memory: nothing to render
+        if pdf is None:  # a document built in memory: nothing to render
             pages.append(page.model_copy(update={"text": PageText(page=page.number, source="pdf", reason=reason)}))
             continue
         try:
-            pages.append(ocr_page(page, path, reason, settings))
+            pages.append(ocr_page(page, pdf, reason, settings))
         except NoticeError as exc:  # the engine's own errors do not know the file
             raise NoticeError(exc.code, exc.message, file=source.file, stage=STAGE, page=page.number) from None
         # the text layer's own complaints about this page are moot now
@@ -590,7 +594,20 @@ def ocr_document(source: SourceDocument, settings: OcrSettings = DEFAULT_SETTING
                               file=source.file, stage=STAGE)
         raise NoticeError(ErrorCode.NO_TEXT_LAYER, "no text layer, and OCR found no text on any page",
                           file=source.file, stage=STAGE)
+    errors.extend(_not_chinese("".join(g.text for p in pages for g in p.glyphs), "document", settings))
     return source.model_copy(update={"pages": tuple(pages), "errors": tuple(errors)})
+
+
+def _not_chinese(text: str, what: str, settings: OcrSettings) -> list[ErrorItem]:
+    """An implausible_text error when the text, as finally read, is hardly Chinese: a font
+    whose glyphs map to ASCII punctuation, bytes that are no text, a document in another
+    script. The notice goes on (as partial): whatever was read is kept and marked."""
+    count, share = chinese_share(text)
+    if count and share < settings.min_chinese_share:
+        return [ErrorItem(stage=STAGE, code=ErrorCode.IMPLAUSIBLE_TEXT.value,
+                          message=f"only {share:.0%} of the {what}'s {count} characters (digits aside) are Chinese: "
+                                  f"it does not read as a Chinese notice")]
+    return []
 
 
 class CellRereader:
@@ -609,10 +626,10 @@ class CellRereader:
 
         place = next((p for p in cell.provenance if p.page is not None and p.box is not None), None)
         page = next((p for p in self.source.pages if place is not None and p.number == place.page), None)
-        if page is None or page.text is None or page.text.source != "ocr" or not self.source.path:
+        if page is None or page.text is None or page.text.source != "ocr" or not self.source.content:
             return None
         if page.number not in self._pages:
-            self._pages[page.number] = upright_page(Path(self.source.path), page.number, self.settings)
+            self._pages[page.number] = upright_page(self.source.content, page.number, self.settings)
         upright = self._pages[page.number]
         if upright.orientation != table.orientation:
             return None  # the cell's box is in another frame than this page's upright image

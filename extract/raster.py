@@ -27,11 +27,12 @@ class RasterSettings:
 DEFAULT_SETTINGS = RasterSettings()
 
 
-def render_page_gray(path: Path, page_number: int, scale: float) -> np.ndarray:
-    """The page as displayed, 8-bit grey, `scale` pixels per point."""
+def render_page_gray(pdf: bytes | Path, page_number: int, scale: float) -> np.ndarray:
+    """The page as displayed, 8-bit grey, `scale` pixels per point. `pdf` is the file's bytes
+    (what the load stage read, so that every stage sees one and the same file) or its path."""
     import pypdfium2 as pdfium
 
-    document = pdfium.PdfDocument(str(path))
+    document = pdfium.PdfDocument(pdf if isinstance(pdf, bytes) else str(pdf))
     try:
         bitmap = document[page_number - 1].render(scale=scale, grayscale=True)
         return np.array(bitmap.to_numpy()).reshape(bitmap.height, bitmap.width, -1)[:, :, 0].copy()
@@ -83,9 +84,9 @@ def segments_to_rulings(segments, horizontal: bool, scale: float) -> list[Ruling
     return rulings
 
 
-def raster_rulings(path: Path, page_number: int, settings: RasterSettings = DEFAULT_SETTINGS) -> list[Ruling]:
+def raster_rulings(pdf: bytes | Path, page_number: int, settings: RasterSettings = DEFAULT_SETTINGS) -> list[Ruling]:
     """Horizontal and vertical rulings seen on the rendered page, in the display frame."""
-    return image_rulings(render_page_gray(path, page_number, settings.scale), settings.scale, settings)
+    return image_rulings(render_page_gray(pdf, page_number, settings.scale), settings.scale, settings)
 
 
 def image_rulings(gray: np.ndarray, scale: float, settings: RasterSettings = DEFAULT_SETTINGS) -> list[Ruling]:

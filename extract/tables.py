@@ -17,11 +17,12 @@ layout leaves their text alone, and errors).
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
+from extract.errors import ErrorCode
 from extract.geometry import reading_to_display_box, rotate_to_reading_frame
 from extract.layout import DEFAULT_SETTINGS as LAYOUT_SETTINGS
 from extract.layout import glyphs_to_lines
@@ -59,6 +60,10 @@ class TableSettings:
     running_band: float = 0.06     # share of the page height at its top where running headers stand
     min_filled_share: float = 0.3  # a grid with text in fewer of its cells, and under an empty first row, is a chart
     min_cell_share: float = 0.15   # a grid whose cells are fewer than this share of its slots is a plot area
+    max_rulings: int = 20_000      # a page drawn with more lines is a drawing (or a bomb): its tables are not looked for
+    bucket: float = 12.0           # side of the squares rulings are filed in to find the ones they touch
+    max_bucket: int = 96           # ... and a square crossed by more lines than this is hatching, not a grid (real pages: <= 37)
+    max_comparisons: int = 3_000_000  # ... and a page whose lines need more comparisons is a drawing, not a table
 
 
 DEFAULT_SETTINGS = TableSettings()
@@ -146,27 +151,32 @@ def find_tables(source: SourceDocument, settings: TableSettings = DEFAULT_SETTIN
 
         return find_dump_tables(source)
     page_tables: list[PageTable] = []
+    errors: list[ErrorItem] = []
     for page in source.pages:
-        page_tables.extend(find_page_tables(page, settings, source.path))
+        try:
+            page_tables.extend(find_page_tables(page, settings, source.content))
+        except TooManyRulings as exc:
+            errors.append(ErrorItem(stage=STAGE, code=ErrorCode.TABLE_UNREADABLE.value, page=page.number,
+                                    message=f"{exc}: no table on the page is read"))
     joined = join_continued_tables(page_tables, settings)
     tables = tuple(to_table(group, index, settings) for index, group in enumerate(joined, start=1))
     # the lines of a table's title (on its first page) are the table's: the text flow leaves them
     # to it; unit and preparer lines, and a later page's 续表, stay in the text
     captions = tuple(TableRegion(page=group[0].page, box=box) for group in joined for box in group[0].caption.boxes)
     regions = tuple(TableRegion(page=t.page, box=t.region) for t in page_tables)
-    return FoundTables(tables=tables, regions=regions + captions)
+    return FoundTables(tables=tables, regions=regions + captions, errors=tuple(errors))
 
 
-def find_page_tables(page: SourcePage, settings: TableSettings = DEFAULT_SETTINGS, path: str = "") -> list[PageTable]:
+def find_page_tables(page: SourcePage, settings: TableSettings = DEFAULT_SETTINGS, pdf: bytes = b"") -> list[PageTable]:
     """Tables on one page. When the vector rulings form no grid but the page has images or
     stray rulings (lines baked into a picture, broken strokes), the rulings are looked for on
     the rendered page instead."""
     components = rulings_to_components(list(page.rulings), settings)
     source = page.rulings_source
-    if not components and source == "vector" and path and page.glyphs and (page.images or len(page.rulings) >= settings.raster_min_rulings):
+    if not components and source == "vector" and pdf and page.glyphs and (page.images or len(page.rulings) >= settings.raster_min_rulings):
         from extract.raster import raster_rulings
 
-        components = rulings_to_components(raster_rulings(Path(path), page.number), settings)
+        components = rulings_to_components(raster_rulings(pdf, page.number), settings)
         source = "raster"
     found = []
     for component in components:
@@ -232,8 +242,16 @@ def looks_like_a_table(cells: list[GridCell], n_rows: int, n_cols: int, settings
     return len(rows) * 2 >= n_rows and len(cols) * 2 >= n_cols
 
 
+class TooManyRulings(ValueError):
+    """A page drawn too densely to look for tables in (hatching, a drawing, a bomb)."""
+
+
 def rulings_to_components(rulings: list[Ruling], settings: TableSettings) -> list[list[Ruling]]:
-    """Groups of rulings that touch each other: each group is a candidate table."""
+    """Groups of rulings that touch each other: each group is a candidate table. Raises
+    TooManyRulings past `max_rulings` lines, or `max_bucket` in one square, which bounds the cost."""
+    if len(rulings) > settings.max_rulings:
+        raise TooManyRulings(f"the page draws {len(rulings)} lines, more than the {settings.max_rulings} "
+                             f"tables are looked for among")
     parent = list(range(len(rulings)))
 
     def root(i: int) -> int:
@@ -242,13 +260,31 @@ def rulings_to_components(rulings: list[Ruling], settings: TableSettings) -> lis
             i = parent[i]
         return i
 
+    # Each ruling is filed in the squares (of side `bucket`) its box, grown by the touch
+    # distance, lies over; two rulings can touch only when they share a square, so each is
+    # compared with its neighbours only: near-linear, where comparing all pairs was quadratic.
     boxes = [r.box for r in rulings]
-    t = settings.touch
+    t, side = settings.touch, settings.bucket
+    buckets: dict[tuple[int, int], list[int]] = {}
+    comparisons = 0
     for i, a in enumerate(boxes):
-        for j in range(i + 1, len(boxes)):
-            b = boxes[j]
-            if a.x0 - t <= b.x1 and b.x0 - t <= a.x1 and a.top - t <= b.bottom and b.top - t <= a.bottom:
-                parent[root(i)] = root(j)
+        for column in range(math.floor((a.x0 - t) / side), math.floor((a.x1 + t) / side) + 1):
+            for row in range(math.floor((a.top - t) / side), math.floor((a.bottom + t) / side) + 1):
+                members = buckets.setdefault((column, row), [])
+                if len(members) >= settings.max_bucket:
+                    raise TooManyRulings(f"more than {settings.max_bucket} lines cross one {side:g}-point square "
+                                         f"of the page: hatching or a drawing, not a table's grid")
+                comparisons += len(members)
+                if comparisons > settings.max_comparisons:
+                    raise TooManyRulings(f"the page's {len(rulings)} lines cross each other too often for a table's "
+                                         f"grid (over {settings.max_comparisons} comparisons): a drawing")
+                for j in members:
+                    b = boxes[j]
+                    if a.x0 - t <= b.x1 and b.x0 - t <= a.x1 and a.top - t <= b.bottom and b.top - t <= a.bottom:
+                        ri, rj = root(i), root(j)
+                        if ri != rj:
+                            parent[ri] = rj
+                members.append(i)
     groups: dict[int, list[Ruling]] = {}
     for i, ruling in enumerate(rulings):
         groups.setdefault(root(i), []).append(ruling)

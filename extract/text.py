@@ -64,6 +64,58 @@ def rare_ideograph_share(text: str) -> tuple[int, float]:
     return len(ideographs), sum(1 for ch in ideographs if not is_frequent_ideograph(ch)) / len(ideographs)
 
 
+# Characters that steer a terminal or the direction of text rather than being text: C0 controls
+# but the tab, DEL, C1 controls, and the bidirectional marks and overrides (RLO and kin).
+# A PDF or a dump that holds them could clear the screen or retitle the terminal of whoever
+# prints what the pipeline read.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# ... and what is escaped before printing: those, the tab, and the lone surrogates that stand
+# for bytes of a file name that is not UTF-8
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def strip_controls(text: str) -> tuple[str, int]:
+    """`text` without control characters, and how many there were."""
+    return CONTROL_CHARACTERS.subn("", text)
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on one line and to encode as UTF-8: control characters as `\\x1b`,
+    bytes of a file name that is not UTF-8 (lone surrogates) as `\\xff`."""
+    def escape(match: re.Match) -> str:
+        code = ord(match.group(0))
+        if 0xDC80 <= code <= 0xDCFF:
+            return f"\\x{code - 0xDC00:02x}"
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return UNPRINTABLE.sub(escape, text)
+
+
+def safe_for_json(value):
+    """`value` (str, list, dict) with every string made `printable`, for output read by people."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [safe_for_json(v) for v in value]
+    if isinstance(value, dict):
+        return {printable(k) if isinstance(k, str) else k: safe_for_json(v) for k, v in value.items()}
+    return value
+
+
+# Characters that say nothing about the language: digits and the punctuation of figures.
+_NEUTRAL = set("0123456789.,%+-/:()×*=")
+
+
+def chinese_share(text: str) -> tuple[int, float]:
+    """(characters that tell a language, the share of them that are CJK: ideographs, CJK
+    punctuation, full-width forms). Digits, figure punctuation and spaces tell nothing. A
+    Chinese notice is mostly CJK even with English names and figure tables in it."""
+    telling = [ch for ch in text if not ch.isspace() and ch not in _NEUTRAL]
+    if not telling:
+        return 0, 0.0
+    return len(telling), sum(1 for ch in telling if _CJK_CHAR.fullmatch(ch)) / len(telling)
+
+
 def normalize_spaces(text: str) -> str:
     """Drop spaces next to CJK characters and punctuation; fold other runs of white space."""
     text = unicodedata.normalize("NFC", text)

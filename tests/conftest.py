@@ -18,6 +18,15 @@ TRUTH = REPO / "tests" / "truth"
 RAW = REPO / "data" / "raw"
 
 
+def snapshot(folder: Path, with_mtime: bool = False) -> dict[str, object]:
+    """Every file of a store by its relative path: its bytes (and modification time), leaving
+    out the run lock, which holds only the last runner's process id."""
+    from extract.store import LOCK_NAME
+
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) if with_mtime else p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != LOCK_NAME}
+
+
 def jiangxi_spec() -> NoticeSpec:
     return NoticeSpec(
         title_lines=["江西省农业农村厅关于印发《江西省高素", "质农民培育工作方案》的通知"],

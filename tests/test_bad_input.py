@@ -13,14 +13,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import RAW, REPO
+from conftest import RAW, REPO, snapshot
 from notice_gen import CJK_FONT, write_notice_dump, write_notice_pdf
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen import canvas
 
 import extract.pipeline as pipeline
-from extract.pipeline import RunLimits, run_batch
+from extract.batch import RunLimits, run_batch
 from extract.validate import validation_errors
 
 GOOD = ["henan-2025-digital-talent.pdf", "yunnan-2023-digital-engineer.pdf"]
@@ -172,10 +172,6 @@ def test_memory_limit_stops_one_notice_not_the_run(tmp_path, jiangxi, monkeypatc
     limits = RunLimits(seconds=60, memory_mb=512)
     report = run_batch(raw, out, None, progress=False, limits=limits)
     assert [(o.status, o.code) for o in report.outcomes] == [("failed", "memory_limit"), ("ok", None)]
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_killed_run_leaves_a_consistent_store_and_the_next_run_finishes(tmp_path):

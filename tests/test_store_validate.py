@@ -12,7 +12,8 @@ from notice_gen import write_notice_pdf
 
 from extract.cli import main
 from extract.model import SCHEMA_VERSION
-from extract.pipeline import extract_notice, notice_to_checked_json, run_batch
+from extract.batch import run_batch
+from extract.pipeline import extract_notice, notice_to_checked_json
 from extract.store import to_json, write_atomic
 from extract.validate import current_models, generate_schema, schema_path, schema_text, validation_errors
 
@@ -100,7 +101,8 @@ def test_batch_run_reports_each_notice(tmp_path, jiangxi):
                       "good notice 通知.pdf": ("ok", None)}
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json")) == ["good_notice_通知/v001.json", "index.json"]
     saved = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
-    assert saved["counts"] == {"ok": 1, "partial": 0, "failed": 2}
+    assert saved["state"] == "finished"
+    assert saved["counts"] == {"ok": 1, "partial": 0, "failed": 2, "not_run": 0}
 
 
 def test_cli_notice_and_validate(tmp_path, jiangxi, capsys):
@@ -110,8 +112,8 @@ def test_cli_notice_and_validate(tmp_path, jiangxi, capsys):
     assert main(["notice", str(path), "-o", str(out)]) == 0
     assert main(["validate", str(out)]) == 0
     bad = tmp_path / "bad.json"
-    bad.write_text("{}", encoding="utf-8")
-    assert main(["validate", str(out), str(bad)]) == 1
+    bad.write_text('{"schema_version": "1.4.0"}', encoding="utf-8")
+    assert main(["validate", str(out), str(bad)]) == 1   # a notice that fails its schema
     assert "bad.json" in capsys.readouterr().err
     assert main(["notice", str(tmp_path / "missing.pdf"), "-o", str(tmp_path / "m.json")]) == 1
 

@@ -6,7 +6,7 @@ import json
 import shutil
 
 import pytest
-from conftest import RAW, REPO, jiangxi_spec
+from conftest import RAW, REPO, jiangxi_spec, snapshot
 from notice_gen import notice_lines
 from table_gen import garbled_lines, grouped_spec, spaced_lines, subsidy_spec
 
@@ -16,16 +16,12 @@ from extract.diff import diff_notices
 from extract.diff_render import to_html, to_markdown
 from extract.migrate import migrate_document, migrate_store
 from extract.model import SCHEMA_VERSION
-from extract.pipeline import extract_notice, notice_to_checked_json, run_batch
+from extract.batch import run_batch
+from extract.pipeline import extract_notice, notice_to_checked_json
 from extract.series import series_key
 from extract.validate import generate_schema, released_versions, validation_errors, validation_errors_for
 
 FIXTURES = REPO / "tests" / "fixtures"
-
-
-def snapshot(folder):
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 # ---------------------------------------------------------------- store
@@ -36,11 +32,11 @@ def test_rerun_adds_nothing_and_a_changed_source_adds_a_version(tmp_path, jiangx
     raw.mkdir()
     shutil.copy(RAW / "000_4205ec53f062ffe8.txt", raw / "notice.txt")
     run_batch(raw, store, None, progress=False)
-    first = snapshot(store)
+    first = snapshot(store, with_mtime=True)
     assert sorted(first) == ["index.json", "notice/v001.json"]
     report = run_batch(raw, store, None, progress=False)
     assert report.outcomes[0].added is False
-    assert snapshot(store) == first, "re-running on unchanged inputs changes no byte"
+    assert snapshot(store, with_mtime=True) == first, "re-running on unchanged inputs changes no byte"
 
     (raw / "notice.txt").write_text((raw / "notice.txt").read_text(encoding="utf-8").replace("2023年 12月4日", "2023年 12月5日"),
                                     encoding="utf-8")
@@ -202,7 +198,7 @@ def test_history_lists_a_series(tmp_path, capsys):
                                      encoding="utf-8")
     shutil.copy(RAW / "000_4205ec53f062ffe8.txt", raw / "yunnan.txt")
     run_batch(raw, store, None, progress=False)
-    catalog = build_catalog(store)
+    catalog, _ = build_catalog(store)
     assert [e.id for e in series_of(catalog, "jx-2025")] == ["jx-2024", "jx-2025"]
     assert main(["history", "jx-2024", "--store", str(store)]) == 0
     out = capsys.readouterr().out
@@ -248,14 +244,16 @@ def test_migrate_adds_a_current_version_and_keeps_the_old(tmp_path):
     (store / old["id"]).mkdir(parents=True)
     original = (FIXTURES / "notice-1.0.0-yunnan.json").read_bytes()
     (store / old["id"] / "v001.json").write_bytes(original)
-    added = migrate_store(store)
+    result = migrate_store(store)
+    assert result.problems == []
+    added = result.added
     assert [p.name for p in added] == ["v002.json"]
     assert (store / old["id"] / "v001.json").read_bytes() == original
     migrated = json.loads(added[0].read_text(encoding="utf-8"))
     assert migrated["schema_version"] == SCHEMA_VERSION
     assert migrated["series"] == "云南省人力资源和社会保障厅|云南省人力资源和社会保障厅关于印发云南省数字技术工程师培育项目实施方案的通知"
     assert validation_errors(migrated) == []
-    assert migrate_store(store) == []  # idempotent
+    assert migrate_store(store).added == []  # idempotent
     assert migrate_document(migrated) == migrated
     with pytest.raises(ValueError):
         migrate_document({**old, "schema_version": "0.1.0"})
