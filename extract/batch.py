@@ -352,7 +352,9 @@ def _run_isolated(path: Path, name: str, out: Path, limits: RunLimits) -> Notice
         child.kill()
         child.join()
         raise
-    if over or outcome is None:
+    if outcome is None and not over:
+        child.join(5)   # it closed its end: let it finish dying, so that its own exit status is read
+    if over or child.is_alive():
         child.kill()
     child.join()
     if over or outcome is None:
@@ -364,7 +366,7 @@ def _run_isolated(path: Path, name: str, out: Path, limits: RunLimits) -> Notice
         return _memory_outcome(name, f" of {limits.memory_mb} MiB (resident {(peak_kib - baseline_kib) // 1024} MiB more "
                                      f"than the runner's when stopped)")
     if outcome is None:
-        if child.exitcode == -signal.SIGKILL:   # not killed by the runner: the kernel's out-of-memory killer
+        if child.exitcode == -signal.SIGKILL:   # not by the runner (it waited): the kernel's out-of-memory killer
             return _memory_outcome(name, " (the system killed the extraction process for want of memory)")
         return NoticeOutcome(file=name, status="failed", code=ErrorCode.INTERNAL.value,
                              message=f"the extraction process died (exit code {child.exitcode})")

@@ -7,7 +7,9 @@ Layout of the store (`data/structured/` by default):
 - `index.json`: the catalog, rebuilt from the stored versions after every run and validated
   by `schemas/catalog-<version>.json`: each notice's id, title, issuer, dates, series and
   versions (source sha256, schema version, pipeline version).
-- `.lock` and `.<name>.<random>.tmp`: a run's lock and its writes in progress.
+- `.lock` and `.<name>.<random>.tmp`: a run's lock and its writes in progress;
+  `.checked`: the versions that passed their schema, so that each is validated in full
+  once, not on every run.
 
 No notice id is one of these names (`is_reserved_id`). Version numbers are claimed by
 creating the file (`create_atomic`), so two writers never replace each other's version.
@@ -35,6 +37,7 @@ from extract.store import LOCK_NAME, create_atomic, storage_error_code, to_json,
 CATALOG_VERSION = "1.0.0"
 CATALOG_ID = f"urn:policy-notices:schema:catalog:{CATALOG_VERSION}"
 CATALOG_NAME = "index.json"
+CHECKED_NAME = ".checked"   # versions that passed their schema (hidden: no id can take it)
 VERSION_FILE = re.compile(r"^v(\d{3,})\.json$")
 
 
@@ -104,9 +107,11 @@ def version_key(document: dict) -> tuple:
     return (document["source"]["sha256"], document["schema_version"], document.get("pipeline_version"))
 
 
-def read_stored(path: Path, root: Path) -> dict:
-    """A stored version, read and checked against the schema it names; raises DamagedDocument
-    saying what is wrong (unreadable, not JSON, invalid)."""
+def read_stored(path: Path, root: Path, full: bool = True) -> dict:
+    """A stored version, read and checked; raises DamagedDocument saying what is wrong
+    (unreadable, not JSON, invalid). `full`: against the whole schema it names (what a
+    document is used for); otherwise only the fields the catalog lists of an older version,
+    since validating every version of every notice on every run costs ~20x reading it."""
     from extract.validate import validation_errors
 
     def damaged(message: str) -> DamagedDocument:
@@ -121,9 +126,15 @@ def read_stored(path: Path, root: Path) -> dict:
         raise damaged("is not UTF-8") from None
     except (json.JSONDecodeError, RecursionError) as exc:
         raise damaged(f"is not JSON (truncated?): {exc}") from None
-    problems = validation_errors(document)
-    if problems:
-        raise damaged(f"fails its schema: {'; '.join(problems[:3])}")
+    if full:
+        problems = validation_errors(document)
+        if problems:
+            raise damaged(f"fails its schema: {'; '.join(problems[:3])}")
+        return document
+    source = document.get("source") if isinstance(document, dict) else None
+    if not (isinstance(source, dict) and isinstance(source.get("file"), str)
+            and isinstance(source.get("sha256"), str) and isinstance(document.get("schema_version"), str)):
+        raise damaged("lacks its source file, source sha256 or schema_version")
     return document
 
 
@@ -160,16 +171,24 @@ def build_catalog(root: Path) -> tuple[Catalog, list[StoreProblem]]:
     from extract.series import series_key
 
     entries, problems = [], []
+    checked = _checked_versions(root)
+    still_good: dict[str, list[int]] = {}
     folders = sorted(p for p in root.iterdir() if p.is_dir() and not is_reserved_id(p.name)) if root.is_dir() else []
     for folder in folders:
         documents = []
-        for n, path in stored_versions(root, folder.name):
+        # newest first: the newest good version is always checked in full (the entry is taken
+        # from it); an older one when it changed since it last passed
+        for n, path in reversed(stored_versions(root, folder.name)):
+            name, stamp = path.relative_to(root).as_posix(), _stamp(path)
             try:
-                documents.append((n, path, read_stored(path, root)))
+                documents.append((n, path, read_stored(path, root, full=not documents or checked.get(name) != stamp)))
             except DamagedDocument as exc:
                 problems.append(exc.problem)
+                continue
+            still_good[name] = stamp
         if not documents:
             continue
+        documents.reverse()
         latest = documents[-1][2]
         doc = latest["document"]
         imprint = doc.get("imprint") or {}
@@ -186,7 +205,28 @@ def build_catalog(root: Path) -> tuple[Catalog, list[StoreProblem]]:
                                    schema_version=d["schema_version"], pipeline_version=d.get("pipeline_version"))
                       for n, path, d in documents],
         ))
+    if still_good != checked:
+        try:
+            write_atomic(root / CHECKED_NAME, json.dumps(still_good, indent=0, sort_keys=True) + "\n")
+        except OSError:
+            pass   # only a saving of time: the next build checks again
     return Catalog(catalog_version=CATALOG_VERSION, notices=entries), problems
+
+
+def _stamp(path: Path) -> list[int]:
+    status = path.stat()
+    return [status.st_size, status.st_mtime_ns]
+
+
+def _checked_versions(root: Path) -> dict[str, list[int]]:
+    """Versions that passed their schema in full, by path, with the size and modification time
+    they had then: stored versions are never rewritten, so one that still has them needs no
+    second full check (a hand edit changes them)."""
+    try:
+        checked = json.loads((root / CHECKED_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return checked if isinstance(checked, dict) else {}
 
 
 def write_catalog(root: Path) -> tuple[Path | None, list[StoreProblem]]:
