@@ -34,8 +34,8 @@ endef
 
 venv: $(STAMP) ## create the environment (.venv) if it is missing or stale
 
-extract: $(STAMP) ## extract every notice in data/raw/ into data/structured/
-	$(PY) -m extract run
+extract: $(STAMP) ## extract every notice in data/raw/ into data/structured/ [SETTINGS=file.json|.toml]
+	$(PY) -m extract run $(if $(SETTINGS),--settings "$(SETTINGS)")
 
 test: $(STAMP) ## run the test suite (unit, end-to-end, OCR on generated scans, notebook)
 	$(call debian_packages,$(TEST_PACKAGES))

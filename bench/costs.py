@@ -20,11 +20,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-import extract.diff as diff_module  # noqa: E402
-from extract.diff import text_changes  # noqa: E402
-from extract.model import Box, Ruling  # noqa: E402
-from extract.tables import DEFAULT_SETTINGS, TooManyRulings, rulings_to_components  # noqa: E402
 from test_reliability import _all_pairs_components, random_rulings  # noqa: E402
+
+import extract.review.diff as diff_module  # noqa: E402
+from extract.model import Box, Ruling  # noqa: E402
+from extract.review.diff import text_changes  # noqa: E402
+from extract.settings import TableSettings  # noqa: E402
+from extract.stages.tables import TooManyRulings, rulings_to_components  # noqa: E402
 
 ALL_PAIRS_UP_TO = 10_000
 DIFF_ALL_PAIRS_UP_TO = 1_000
@@ -61,11 +63,11 @@ def rulings_bench() -> None:
     for shape, make in (("random", lambda n: random_rulings(rng, n)), ("grid", grid_borders)):
         for count in (1_000, 10_000, 20_000, 40_000, 200_000):
             rulings = make(count)
-            ours, result = timed(rulings_to_components, rulings, DEFAULT_SETTINGS)
+            ours, result = timed(rulings_to_components, rulings, TableSettings())
             what = f"{len(result)} groups" if isinstance(result, list) else "refused: too many lines"
             line = f"rulings {shape:6} {len(rulings):7}: buckets {ours:7.2f} s ({what})"
             if len(rulings) <= ALL_PAIRS_UP_TO:
-                pairs, _ = timed(_all_pairs_components, rulings, DEFAULT_SETTINGS.touch)
+                pairs, _ = timed(_all_pairs_components, rulings, TableSettings().touch)
                 line += f"; all pairs {pairs:7.2f} s; ratio {pairs / max(ours, 1e-9):6.1f}x"
             print(line, flush=True)
 

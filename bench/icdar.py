@@ -82,11 +82,10 @@ def documents() -> list[tuple[Path, Path]]:
 
 
 def ours(pdf: Path) -> dict[int, list[Grid]]:
-    from extract.load import load_source
-    from extract.tables import find_tables
+    from extract.pipeline import run_pipeline
 
     out: dict[int, list[Grid]] = {}
-    for table in find_tables(load_source(pdf)).tables:
+    for table in run_pipeline(pdf).tables.tables:   # the pipeline's own stages, OCR included
         grid: Grid = [[""] * table.n_cols for _ in range(table.n_rows)]
         for cell in table.cells:
             grid[cell.row][cell.col] = cell.text or ""

@@ -40,11 +40,18 @@ from notice_gen import write_notice_pdf  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 from scan_gen import ScanSettings, write_scan  # noqa: E402
 
-from extract.layout import DEFAULT_SETTINGS as LAYOUT_SETTINGS  # noqa: E402
-from extract.layout import pdf_lines  # noqa: E402
-from extract.load import load_source  # noqa: E402
-from extract.ocr import DEFAULT_SETTINGS, OpenVinoSession, read_lines, text_line_quads, upright_page  # noqa: E402
-from extract.pipeline import extract_notice  # noqa: E402
+from extract.engines.ocr_engine import (  # noqa: E402
+    OpenVinoSession,
+    read_lines,
+    text_line_quads,
+    upright_page,
+)
+from extract.model import walk_sections  # noqa: E402
+from extract.pipeline import extract_notice, load_source  # noqa: E402
+from extract.settings import LayoutSettings, OcrSettings  # noqa: E402
+from extract.stages.layout import pdf_lines  # noqa: E402
+
+DEFAULT_SETTINGS = OcrSettings()
 
 THRESHOLDS = (0.5, 0.7, 0.8, 0.85, 0.9, 0.95)
 
@@ -58,9 +65,8 @@ def accuracy(got: str, want: str) -> float:
 
 
 def body_text(notice) -> str:
-    def walk(sections) -> list[str]:
-        return [t for s in sections for t in [*(p.text for p in s.paragraphs), *walk(s.children)]]
-    return "".join([p.text for p in notice.preamble] + walk(notice.sections) + [p.text for p in notice.closing])
+    sections = [p.text for s in walk_sections(notice.sections) for p in s.paragraphs]
+    return "".join([p.text for p in notice.preamble] + sections + [p.text for p in notice.closing])
 
 
 def tesseract_text(image) -> str:
@@ -134,7 +140,7 @@ def main() -> None:
         t["body"] = [Levenshtein.distance(norm(got_body), norm(want_body)), len(norm(want_body))]
 
         by_page: dict[int, str] = {}
-        for line in pdf_lines(layer, (), LAYOUT_SETTINGS):  # the text layer in reading order, top to bottom
+        for line in pdf_lines(layer, (), LayoutSettings()):  # the text layer in reading order, top to bottom
             by_page[line.page] = by_page.get(line.page, "") + line.text
         for page in layer.pages:
             want = norm(by_page.get(page.number, ""))

@@ -30,8 +30,7 @@ import icdar  # noqa: E402
 import pdfplumber  # noqa: E402
 from table_gen import grouped_spec, subsidy_spec, write_table_pdf  # noqa: E402
 
-from extract.load import load_source  # noqa: E402
-from extract.tables import find_tables  # noqa: E402
+from extract.pipeline import run_pipeline  # noqa: E402
 
 CAMELOT_FILES = REPO / "tests" / "external" / "camelot"
 
@@ -92,7 +91,7 @@ def generated_expected(folder: Path):
 
 
 def ours(path: Path, pages: list[int]) -> list[list[list[str]]]:
-    tables = find_tables(load_source(path)).tables
+    tables = run_pipeline(path).tables.tables   # the pipeline's own stages: load, text (OCR), tables
     return [[[c or "" for c in row] for row in t.header + t.body] for t in tables if set(t.pages) & set(pages)]
 
 

@@ -16,7 +16,6 @@ What a run guarantees, whatever happens to it:
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import stat
@@ -25,13 +24,20 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from extract.catalog import StoreProblem, is_reserved_id, write_catalog
-from extract.config import PDF_SUFFIXES, RUN_REPORT, TEXT_DUMP_SUFFIXES
+from extract.common.json_text import to_json
+from extract.common.text import printable
+from extract.config import RUN_REPORT
 from extract.errors import ErrorCode, NoticeError
-from extract.store import StoreLock, storage_error_code, write_atomic
-from extract.text import printable
-
-NOTICE_SUFFIXES = PDF_SUFFIXES + TEXT_DUMP_SUFFIXES
+from extract.pipeline import (
+    INPUT_SUFFIXES,
+    display_path,
+    extract_to_store,
+    notice_id,
+    remove_stale_temporaries,
+)
+from extract.settings import PipelineSettings
+from extract.store.catalog import StoreProblem, is_reserved_id, write_catalog
+from extract.store.files import StoreLock, storage_error_code, write_atomic
 
 
 @dataclass
@@ -54,6 +60,7 @@ class RunReport:
     error: dict | None = None                       # why a stopped run stopped: {"code", "message"}
     store_problems: list[StoreProblem] = field(default_factory=list)
     catalog: str | None = None                      # the catalog written (None: not written)
+    settings: dict | None = None                    # the settings the notices were extracted with
 
     @property
     def failed(self) -> list[NoticeOutcome]:
@@ -63,7 +70,8 @@ class RunReport:
         counts = {s: sum(1 for o in self.outcomes if o.status == s) for s in ("ok", "partial", "failed", "not_run")}
         return {"state": self.state, "error": self.error, "counts": counts,
                 "notices": [asdict(o) for o in self.outcomes],
-                "store_problems": [asdict(p) for p in self.store_problems], "catalog": self.catalog}
+                "store_problems": [asdict(p) for p in self.store_problems], "catalog": self.catalog,
+                "settings": self.settings}
 
 
 @dataclass(frozen=True)
@@ -106,8 +114,6 @@ class RunInput:
 def scan_inputs(raw_dir: Path, follow_symlinks: bool = False) -> list[RunInput]:
     """Every entry of `raw_dir`, sorted by name; hidden ones are left alone. Entries that are
     not regular files (or, with `follow_symlinks`, links to regular files) carry the reason."""
-    from extract.pipeline import display_path
-
     out = []
     for path in sorted(raw_dir.iterdir(), key=lambda p: os.fsencode(p.name)):
         if path.name.startswith("."):
@@ -143,11 +149,13 @@ def _not_an_input(path: Path, follow_symlinks: bool) -> str | None:
 
 
 def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPORT, progress: bool = True,
-              limits: RunLimits = DEFAULT_LIMITS, follow_symlinks: bool = False) -> RunReport:
-    """Extract every input of `raw_dir` into the store `out_dir`. Raises `StoreBusy` when another
-    run holds the store and OSError when the report cannot be written; everything else that
-    goes wrong is in the returned (and written) report."""
-    report = RunReport()
+              limits: RunLimits = DEFAULT_LIMITS, follow_symlinks: bool = False,
+              settings: PipelineSettings | None = None) -> RunReport:
+    """Extract every input of `raw_dir` into the store `out_dir` with `settings` (the defaults
+    when None). Raises `StoreBusy` when another run holds the store and OSError when the report
+    cannot be written; everything else that goes wrong is in the returned (and written) report."""
+    settings = PipelineSettings.resolve(settings)
+    report = RunReport(settings=settings.to_dict())
     try:
         lock = StoreLock(out_dir).__enter__()   # StoreBusy: the other run's report stays as it is
     except OSError as exc:
@@ -164,7 +172,7 @@ def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPOR
         raise
     try:
         with _interrupts_as_keyboard_interrupt():
-            _run_inputs(raw_dir, out_dir, report, progress, limits, follow_symlinks)
+            _run_inputs(raw_dir, out_dir, report, progress, limits, follow_symlinks, settings)
             report.state = "finished"
     except KeyboardInterrupt:
         report.state = "interrupted"
@@ -182,10 +190,8 @@ def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPOR
 
 
 def _run_inputs(raw_dir: Path, out_dir: Path, report: RunReport, progress: bool, limits: RunLimits,
-                follow_symlinks: bool) -> None:
+                follow_symlinks: bool, settings: PipelineSettings) -> None:
     from tqdm import tqdm
-
-    from extract.pipeline import remove_stale_temporaries
 
     inputs = scan_inputs(raw_dir, follow_symlinks)
     remove_stale_temporaries(out_dir)
@@ -193,7 +199,7 @@ def _run_inputs(raw_dir: Path, out_dir: Path, report: RunReport, progress: bool,
     bar = tqdm(inputs, desc="extract", unit="notice", file=sys.stderr, disable=not progress)
     for item in bar:
         bar.set_postfix_str(printable(item.path.name)[:40])
-        outcome = _run_one(item, out_dir, ids, limits)
+        outcome = _run_one(item, out_dir, ids, limits, settings)
         report.outcomes.append(outcome)
         line = f"{outcome.status:7} {outcome.file}"
         if outcome.output:
@@ -213,7 +219,7 @@ def _mark_not_run(raw_dir: Path, report: RunReport, follow_symlinks: bool) -> No
 
 def _write_report(path: Path | None, report: RunReport) -> None:
     if path is not None:
-        write_atomic(path, json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        write_atomic(path, to_json(report.to_dict()))
 
 
 class _interrupts_as_keyboard_interrupt:
@@ -231,16 +237,15 @@ class _interrupts_as_keyboard_interrupt:
         signal.signal(signal.SIGTERM, self._previous)
 
 
-def _run_one(item: RunInput, out_dir: Path, ids: dict[str, str], limits: RunLimits) -> NoticeOutcome:
-    from extract.pipeline import notice_id
-
+def _run_one(item: RunInput, out_dir: Path, ids: dict[str, str], limits: RunLimits,
+             settings: PipelineSettings) -> NoticeOutcome:
     def failed(code: ErrorCode, message: str) -> NoticeOutcome:
         return NoticeOutcome(file=item.name, status="failed", code=code.value, message=message)
 
     if item.problem:
         return failed(ErrorCode.NOT_A_REGULAR_FILE, item.problem)
-    if item.path.suffix.lower() not in NOTICE_SUFFIXES:
-        return failed(ErrorCode.UNSUPPORTED_INPUT, f"not a notice input (expected {', '.join(NOTICE_SUFFIXES)})")
+    if item.path.suffix.lower() not in INPUT_SUFFIXES:
+        return failed(ErrorCode.UNSUPPORTED_INPUT, f"not a notice input (expected {', '.join(INPUT_SUFFIXES)})")
     nid = notice_id(item.path)
     if is_reserved_id(nid):
         return failed(ErrorCode.RESERVED_ID, f"its id {nid!r} is a name the store keeps for itself; rename the file")
@@ -248,16 +253,14 @@ def _run_one(item: RunInput, out_dir: Path, ids: dict[str, str], limits: RunLimi
         return failed(ErrorCode.DUPLICATE_ID, f"id {nid!r} is already taken by {ids[nid]}")
     ids[nid] = item.name
     if limits.seconds is None and limits.memory_mb is None:
-        return extract_outcome(item.path, item.name, out_dir)
-    return _run_isolated(item.path, item.name, out_dir, limits)
+        return extract_outcome(item.path, item.name, out_dir, settings)
+    return _run_isolated(item.path, item.name, out_dir, limits, settings)
 
 
-def extract_outcome(path: Path, name: str, out_dir: Path) -> NoticeOutcome:
+def extract_outcome(path: Path, name: str, out_dir: Path, settings: PipelineSettings | None = None) -> NoticeOutcome:
     """Extract one input into the store; every failure is an outcome, never an exception."""
-    from extract.pipeline import display_path, extract_to_store
-
     try:
-        notice, stored, added = extract_to_store(path, out_dir)
+        notice, stored, added = extract_to_store(path, out_dir, settings)
     except NoticeError as exc:
         return NoticeOutcome(file=name, status="failed", code=exc.code.value, message=exc.message)
     except MemoryError:
@@ -301,7 +304,8 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _child(path: Path, name: str, out: Path, memory_mb: int | None, parent: int, conn) -> None:
+def _child(path: Path, name: str, out: Path, memory_mb: int | None, parent: int, conn,
+           settings: PipelineSettings) -> None:
     _die_with_parent(parent)
     # Ctrl-C reaches the whole process group: the runner decides, and kills this child
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -312,21 +316,20 @@ def _child(path: Path, name: str, out: Path, memory_mb: int | None, parent: int,
         mapped = (_proc_status_kib("self", "VmSize") or 0) * 1024
         backstop = mapped + max(ADDRESS_SPACE_MIN_BYTES, ADDRESS_SPACE_FACTOR * memory_mb * 1024 * 1024)
         resource.setrlimit(resource.RLIMIT_AS, (backstop, backstop))
-    conn.send(extract_outcome(path, name, out))
+    conn.send(extract_outcome(path, name, out, settings))
     conn.close()
 
 
-def _run_isolated(path: Path, name: str, out: Path, limits: RunLimits) -> NoticeOutcome:
+def _run_isolated(path: Path, name: str, out: Path, limits: RunLimits, settings: PipelineSettings) -> NoticeOutcome:
     """Extract in a child process under the time and memory limits. The runner watches the
     child's resident memory (what it uses, not what it maps) and its time; a child over either
     is killed, and since documents are written atomically it leaves nothing behind."""
     import multiprocessing
 
-    from extract.pipeline import remove_stale_temporaries
-
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(path, name, out, limits.memory_mb, os.getpid(), send), daemon=True)
+    child = context.Process(target=_child, args=(path, name, out, limits.memory_mb, os.getpid(), send, settings),
+                              daemon=True)
     child.start()
     send.close()
     started = time.monotonic()

@@ -14,11 +14,13 @@ import sys
 from pathlib import Path
 
 from extract.batch import DEFAULT_LIMITS
+from extract.common.text import printable
 from extract.config import RAW_DIR, RUN_REPORT, SCHEMA_DIR, STRUCTURED_DIR
 from extract.errors import NoticeError
-from extract.text import printable
 
 INTERRUPTED_EXIT = 130   # what a shell reports for a command stopped by Ctrl-C
+SETTINGS_HELP = ("a JSON or TOML file of the pipeline settings that differ from the defaults, by part: "
+                 '{"ocr": {"dpi": 300}} (see extract/settings.py)')
 
 
 def _limit(kind):
@@ -46,12 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     one = commands.add_parser("notice", help="extract one notice (PDF or text dump) to a JSON file")
     one.add_argument("input", type=Path)
     one.add_argument("-o", "--out", type=Path, required=True, help="the JSON file to write")
+    one.add_argument("--settings", type=Path, help=SETTINGS_HELP)
 
     run = commands.add_parser("run", help="extract every input in a folder (what `make extract` runs)")
     run.add_argument("--raw", type=Path, default=RAW_DIR, help=f"input folder (default: {RAW_DIR})")
     run.add_argument("--out", type=Path, default=STRUCTURED_DIR, help=f"output folder (default: {STRUCTURED_DIR})")
     run.add_argument("--report", type=Path, default=RUN_REPORT, help=f"run report (default: {RUN_REPORT})")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument("--settings", type=Path, help=SETTINGS_HELP)
     run.add_argument("--follow-symlinks", action="store_true",
                      help="read inputs that are symbolic links to regular files (default: report and skip them)")
     run.add_argument("--timeout", type=_limit(float), default=DEFAULT_LIMITS.seconds,
@@ -85,11 +89,24 @@ def main(argv: list[str] | None = None) -> int:
     return handlers[args.command](args)
 
 
+def _settings(args):
+    """The settings the command names, or None for the defaults; SettingsError says why not."""
+    from extract.settings import PipelineSettings
+
+    return PipelineSettings.resolve(args.settings) if args.settings else None
+
+
 def _notice(args) -> int:
     from extract.pipeline import extract_to_file
+    from extract.settings import SettingsError
 
     try:
-        notice = extract_to_file(args.input, args.out)
+        settings = _settings(args)
+    except SettingsError as exc:
+        say(f"error: {exc}")
+        return 2
+    try:
+        notice = extract_to_file(args.input, args.out, settings)
     except NoticeError as exc:
         say(f"failed  {exc}")
         return 1
@@ -101,15 +118,21 @@ def _notice(args) -> int:
 
 def _run(args) -> int:
     from extract.batch import RunLimits, run_batch
-    from extract.store import StoreBusy
+    from extract.settings import SettingsError
+    from extract.store.files import StoreBusy
 
     if not args.raw.is_dir():
         say(f"error: input folder {args.raw} does not exist")
         return 2
+    try:
+        settings = _settings(args)
+    except SettingsError as exc:
+        say(f"error: {exc}")
+        return 2
     limits = RunLimits(seconds=args.timeout or None, memory_mb=args.memory_mb or None)
     try:
         report = run_batch(args.raw, args.out, args.report, progress=not args.no_progress, limits=limits,
-                           follow_symlinks=args.follow_symlinks)
+                           follow_symlinks=args.follow_symlinks, settings=settings)
     except StoreBusy as exc:
         say(f"error: {exc}")
         return 2
@@ -144,7 +167,7 @@ def _read_json(path: Path):
 
 
 def _validate(args) -> int:
-    from extract.validate import validation_errors
+    from extract.store.validate import validation_errors
 
     bad = unreadable = 0
     for path in args.files:
@@ -171,9 +194,9 @@ def _validate(args) -> int:
 
 
 def _diff(args) -> int:
-    from extract.catalog import resolve_document
-    from extract.diff import diff_notices
-    from extract.diff_render import RENDERERS
+    from extract.review.diff import diff_notices
+    from extract.review.render import RENDERERS
+    from extract.store.catalog import resolve_document
 
     try:
         old_label, old = resolve_document(args.old, args.store)
@@ -184,7 +207,7 @@ def _diff(args) -> int:
         return 2
     text = RENDERERS[args.format](diff)
     if args.out:
-        from extract.store import write_atomic
+        from extract.store.files import write_atomic
 
         write_atomic(args.out, text)
     else:
@@ -195,7 +218,7 @@ def _diff(args) -> int:
 
 
 def _history(args) -> int:
-    from extract.catalog import read_catalog, series_of
+    from extract.store.catalog import read_catalog, series_of
 
     try:
         members = series_of(read_catalog(args.store), args.id)
@@ -216,7 +239,7 @@ def _history(args) -> int:
 
 
 def _migrate(args) -> int:
-    from extract.migrate import migrate_store
+    from extract.store.migrate import migrate_store
 
     result = migrate_store(args.store)
     for path in result.added:
@@ -228,8 +251,13 @@ def _migrate(args) -> int:
 
 
 def _schema(args) -> int:
-    from extract.store import write_atomic
-    from extract.validate import current_models, generate_schema, schema_path, schema_text
+    from extract.store.files import write_atomic
+    from extract.store.validate import (
+        current_models,
+        generate_schema,
+        schema_path,
+        schema_text,
+    )
 
     stale = 0
     for kind, (_, version, _) in current_models().items():

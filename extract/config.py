@@ -8,7 +8,3 @@ STRUCTURED_DIR = REPO_ROOT / "data" / "structured"
 SCHEMA_DIR = REPO_ROOT / "schemas"
 # The last batch run's report: which notices failed and why (not an input, not committed).
 RUN_REPORT = REPO_ROOT / "build" / "run-report.json"
-
-# File endings the batch run reads; anything else in data/raw/ is reported and skipped.
-PDF_SUFFIXES = (".pdf",)
-TEXT_DUMP_SUFFIXES = (".txt",)

@@ -5,10 +5,10 @@ A stage raises `NoticeError` when it cannot go on with a notice; problems it can
 marked `partial`.
 """
 
-from enum import Enum
+from enum import StrEnum
 
 
-class ErrorCode(str, Enum):
+class ErrorCode(StrEnum):
     # load
     EMPTY_FILE = "empty_file"
     NOT_A_PDF = "not_a_pdf"
@@ -56,3 +56,16 @@ class NoticeError(Exception):
         self.stage = stage
         self.page = page
         super().__init__(f"{file}: {code.value}: {message}" if file else f"{code.value}: {message}")
+
+
+class StoreError(ValueError):
+    """The store cannot do what was asked of it: an id it keeps for itself, a catalog or a
+    document it cannot read, a schema version no migration leads from. `code` says why in a
+    stable way, `file` names what it was about. (A ValueError, so that callers that catch
+    bad values catch it.)"""
+
+    def __init__(self, code: ErrorCode, message: str, *, file: str = ""):
+        self.code = code
+        self.message = message
+        self.file = file
+        super().__init__(message)

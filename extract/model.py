@@ -16,10 +16,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from extract.errors import ErrorCode
+
 # Semantic versioning: a minor version may add optional fields, never drop, rename or tighten
 # one (tests/test_versions.py checks that stored documents of the same major version still
 # validate); anything else is a new major version with a migration in extract/migrate.py.
-SCHEMA_VERSION = "1.4.0"
+SCHEMA_VERSION = "1.5.0"
 SCHEMA_ID = f"urn:policy-notices:schema:notice:{SCHEMA_VERSION}"
 
 Degrees = Literal[0, 90, 180, 270]
@@ -73,12 +75,18 @@ class LineRange(Frozen):
 
 
 class Provenance(Frozen):
-    """Where an item came from: page and box (reading frame of that page region) in a PDF,
-    or line numbers (and the page the dump's conventions give) in a text dump."""
+    """Where an item came from: page and box in a PDF, or line numbers (and the page the dump's
+    conventions give) in a text dump. `frame` says which frame `box` is in (since 1.5.0)."""
 
     page: int | None = Field(default=None, ge=1)
     box: Box | None = None
     lines: LineRange | None = None
+    frame: Degrees | None = Field(
+        default=None, exclude_if=lambda v: v is None,
+        description="the frame of `box`: the page as displayed (`pages[].width` x `height`, after /Rotate), "
+                    "turned by this many degrees so that the item's text runs left to right: 0 is the "
+                    "displayed page; 90 text that runs down the page (the page turned anticlockwise); "
+                    "270 text that runs up it; absent when there is no box (since 1.5.0)")
 
 
 # ---------------------------------------------------------------- load stage
@@ -124,6 +132,10 @@ class PageText(Frozen):
 
     page: int = Field(ge=1)
     source: TextSource
+    width: float | None = Field(default=None, description="the page as displayed (after /Rotate), in points; "
+                                                          "null for a text dump (since 1.5.0)")
+    height: float | None = Field(default=None, description="(since 1.5.0)")
+    rotation: Degrees | None = Field(default=None, description="the page's /Rotate, clockwise (since 1.5.0)")
     reason: str | None = None
     orientation: Degrees | None = Field(default=None, description="how the page's text was printed: degrees clockwise from upright")
     skew_degrees: float | None = None
@@ -148,9 +160,15 @@ class SourcePage(Frozen):
     text: PageText | None = None
 
 
+Stage = Literal["load", "ocr", "tables", "layout", "structure", "records", "validate", "store", "run"]
+
+
 class ErrorItem(Frozen):
-    stage: str
-    code: str
+    """A problem met with one notice: the stage that met it, a stable code (the enum of
+    `extract.errors.ErrorCode`, since 1.5.0), what happened, and the page when there is one."""
+
+    stage: Stage
+    code: ErrorCode
     message: str
     page: int | None = None
 
@@ -193,6 +211,7 @@ class TextLine(Frozen):
     font: str | None = None
     confidence: float | None = None
     column: tuple[float, float] | None = None   # left and right edge of its column, when the page has columns
+    direction: Degrees = 0                      # the way its text runs on the page: its box's frame
 
 
 class Block(Frozen):
@@ -218,14 +237,13 @@ class PageFurniture(Frozen):
     page: int = Field(ge=1)
     kind: Literal["page_number", "running_header", "running_footer", "repeated_title"]
     text: str
-    box: Box | None = Field(default=None, description="display frame of the page, points, top-left origin")
+    box: Box | None = Field(default=None, description="the page as displayed (frame 0), points, top-left origin")
 
 
 class LaidOutDocument(Frozen):
     blocks: tuple[Block, ...]
     furniture: tuple[PageFurniture, ...] = ()
     body_size: float | None = None
-    errors: tuple[ErrorItem, ...] = ()
 
 
 # ---------------------------------------------------------------- output document
@@ -290,6 +308,13 @@ class Section(Frozen):
     children: list[Section]
 
 
+def walk_sections(sections: list[Section]):
+    """Every section of a tree, each before its children (reading order)."""
+    for section in sections:
+        yield section
+        yield from walk_sections(section.children)
+
+
 class ContentsEntry(Frozen):
     """A line of the table of contents (目录): the heading it names, and the page number it
     gives (as printed) when it gives one."""
@@ -348,6 +373,15 @@ class Table(Frozen):
     header: list[list[str | None]]
     body: list[list[str | None]]
     cells: list[TableCell]
+
+
+class FoundTables(Frozen):
+    """What a tables stage (PDF or dump) found: the tables, the regions they occupy (so that
+    layout leaves their text alone, and a table's caption lines), and the errors met."""
+
+    tables: tuple[Table, ...] = ()
+    regions: tuple[TableRegion, ...] = ()
+    errors: tuple[ErrorItem, ...] = ()
 
 
 class RecordSource(Frozen):
@@ -414,3 +448,39 @@ class Notice(Frozen):
     furniture: list[PageFurniture] = Field(default=[], description="page numbers, running headers and footers, "
                                                                    "left out of the body (since 1.3.0)")
     records: Records
+
+
+# ---------------------------------------------------------------- the store's catalog
+
+CATALOG_VERSION = "1.0.0"
+CATALOG_ID = f"urn:policy-notices:schema:catalog:{CATALOG_VERSION}"
+
+
+class VersionEntry(Frozen):
+    version: int = Field(ge=1)
+    file: str = Field(description="path of the document, relative to the store")
+    source_file: str
+    source_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    schema_version: str
+    pipeline_version: str | None
+
+
+class CatalogEntry(Frozen):
+    id: str
+    title: str
+    issuer: str | None
+    doc_number: str | None
+    signed_date: dt.date | None
+    imprint_date: dt.date | None
+    series: str
+    versions: list[VersionEntry]
+
+
+# The store's `index.json`: the root of `schemas/catalog-<version>.json` (no docstring: it would
+# become the released schema's description).
+class Catalog(Frozen):
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={
+        "$id": CATALOG_ID, "$schema": "https://json-schema.org/draft/2020-12/schema"})
+
+    catalog_version: Literal["1.0.0"]
+    notices: list[CatalogEntry]

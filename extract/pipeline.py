@@ -1,32 +1,110 @@
 """The pipeline: composes the stages for one notice.
 
-One notice: load -> ocr -> tables -> layout -> structure -> records -> validate -> store. A notice
-that fails at any stage raises NoticeError with its file, error code and reason and is not
-written. `extract.batch` runs the pipeline over a folder.
+One notice: load -> text -> tables -> layout -> structure -> records -> confidence -> validate
+-> store. A PDF and a text dump differ up to layout: the route (`ROUTES`, chosen once, by the
+input's ending) names the sibling stages each takes; structure, records and the rest are
+shared. Each stage gets its own part of one `PipelineSettings`. `run_pipeline` returns every
+stage's output (`PipelineRun`), for the notebook and the benches; `extract_notice` only the
+notice. A notice that fails at any stage raises NoticeError with its file, error code and
+reason and is not written. `extract.batch` runs the pipeline over a folder.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from extract import __version__
-from extract.catalog import add_version
+from extract.common.json_text import to_json
+from extract.common.text import UNPRINTABLE, printable
 from extract.config import REPO_ROOT
 from extract.errors import ErrorCode, NoticeError
-from extract.layout import layout_document
-from extract.load import load_source
-from extract.model import SCHEMA_VERSION, Notice, Source
-from extract.ocr import DEFAULT_SETTINGS as OCR_SETTINGS
-from extract.ocr import CellRereader, OcrSettings, low_confidence_errors, ocr_document
-from extract.records import build_records
-from extract.series import series_key
-from extract.store import storage_error_code, to_json, write_atomic
-from extract.structure import blocks_to_structure
-from extract.text import UNPRINTABLE, printable
-from extract.tables import find_tables
-from extract.validate import validation_errors
+from extract.model import (
+    SCHEMA_VERSION,
+    FoundTables,
+    LaidOutDocument,
+    Notice,
+    Source,
+    SourceDocument,
+    TableRegion,
+)
+from extract.settings import PipelineSettings
+from extract.stages.confidence import low_confidence_errors
+from extract.stages.dump_layout import layout_dump
+from extract.stages.dump_tables import find_dump_tables
+from extract.stages.dump_text import check_dump_text
+from extract.stages.layout import layout_pdf
+from extract.stages.load import load_pdf
+from extract.stages.load_dump import load_text_dump
+from extract.stages.ocr import CellRereader, ocr_document
+from extract.stages.records import FoundRecords, build_records
+from extract.stages.structure import NoticeStructure, blocks_to_structure
+from extract.stages.tables import find_tables
+from extract.store.catalog import add_version
+from extract.store.files import storage_error_code, write_atomic
+from extract.store.series import issuer_of, series_key
+from extract.store.validate import validation_errors
+
+
+@dataclass(frozen=True)
+class Route:
+    """The stages one kind of input takes up to layout. Each is called with the whole settings
+    and hands its stage the part it owns."""
+
+    media_type: str
+    suffixes: tuple[str, ...]
+    load: Callable[[Path, str], SourceDocument]
+    read_text: Callable[[SourceDocument, PipelineSettings], SourceDocument]
+    find_tables: Callable[[SourceDocument, PipelineSettings], FoundTables]
+    lay_out: Callable[[SourceDocument, tuple[TableRegion, ...], PipelineSettings], LaidOutDocument]
+
+
+# The names are looked up when a route runs (not bound here), so that a test can stand in for a stage.
+ROUTES: tuple[Route, ...] = (
+    Route(media_type="application/pdf", suffixes=(".pdf",),
+          load=lambda path, name: load_pdf(path, name),
+          read_text=lambda source, s: ocr_document(source, s.ocr, s.raster),
+          find_tables=lambda source, s: find_tables(source, s.tables, s.lines, s.raster),
+          lay_out=lambda source, regions, s: layout_pdf(source, regions, s.layout, s.lines)),
+    Route(media_type="text/plain", suffixes=(".txt",),
+          load=lambda path, name: load_text_dump(path, name),
+          read_text=lambda source, s: check_dump_text(source, s.ocr),
+          find_tables=lambda source, s: find_dump_tables(source, s.dump_tables),
+          lay_out=lambda source, regions, s: layout_dump(source, regions, s.layout)),
+)
+INPUT_SUFFIXES = tuple(suffix for route in ROUTES for suffix in route.suffixes)
+
+
+def route_for(path: Path, name: str | None = None) -> Route:
+    """The route of an input, by its ending; NoticeError (unsupported_input) for any other."""
+    suffix = path.suffix.lower()
+    for route in ROUTES:
+        if suffix in route.suffixes:
+            return route
+    raise NoticeError(ErrorCode.UNSUPPORTED_INPUT, f"unsupported file type {suffix or '(none)'}; "
+                      f"expected one of {', '.join(INPUT_SUFFIXES)}", file=name or str(path), stage="load")
+
+
+def load_source(path: Path, display_name: str | None = None) -> SourceDocument:
+    """The load stage of the input's route: a PDF or a text dump, as read."""
+    return route_for(path, display_name).load(path, display_name or str(path))
+
+
+@dataclass(frozen=True)
+class PipelineRun:
+    """Every stage's output for one notice, in order: what the notebook and the benches look at."""
+
+    route: Route
+    loaded: SourceDocument          # load
+    source: SourceDocument          # text: OCR'd pages (PDF), or the dump judged
+    tables: FoundTables
+    laid_out: LaidOutDocument
+    structure: NoticeStructure
+    records: FoundRecords
+    notice: Notice
 
 
 def notice_id(path: Path) -> str:
@@ -43,7 +121,7 @@ def notice_id(path: Path) -> str:
 
 def display_path(path: Path) -> str:
     """The input's path relative to the repository root when it is inside it, printable
-    (`extract.text.printable`): this is the name reports and documents carry."""
+    (`extract.common.text.printable`): this is the name reports and documents carry."""
     absolute = path.absolute()
     try:
         shown = absolute.relative_to(REPO_ROOT).as_posix()
@@ -52,25 +130,26 @@ def display_path(path: Path) -> str:
     return printable(shown)
 
 
-def extract_notice(path: Path, ocr_settings: OcrSettings = OCR_SETTINGS) -> Notice:
+def run_pipeline(path: Path, settings: PipelineSettings | dict | str | Path | None = None) -> PipelineRun:
     """Run every stage on one input; raises NoticeError naming the file when it cannot."""
+    settings = PipelineSettings.resolve(settings)
     name = display_path(path)
-    source = ocr_document(load_source(path, name), ocr_settings)
-    found = find_tables(source)
-    laid = layout_document(source, found.regions)
+    route = route_for(path, name)
+    loaded = route.load(path, name)
+    source = route.read_text(loaded, settings)
+    found = route.find_tables(source, settings)
+    laid = route.lay_out(source, found.regions, settings)
     structure = blocks_to_structure(laid, file=name)
-    found_records = build_records(found.tables, structure, min_confidence=ocr_settings.low_confidence,
-                                  reread=CellRereader(source, ocr_settings))
-    paragraphs = [*structure.preamble, *_section_paragraphs(structure.sections), *structure.closing,
-                  *(p for a in structure.attachments for p in a.paragraphs)]
-    unsure = low_confidence_errors(paragraphs, list(found.tables), ocr_settings)
-    errors = [*source.errors, *laid.errors, *found.errors, *structure.errors, *unsure, *found_records.errors]
+    threshold = settings.ocr.low_confidence
+    found_records = build_records(found.tables, structure, min_confidence=threshold,
+                                  reread=CellRereader(source, settings.ocr))
+    unsure = low_confidence_errors(structure.paragraphs(), list(found.tables), threshold)
+    errors = [*source.errors, *found.errors, *structure.errors, *unsure, *found_records.errors]
     document = structure.document
-    return Notice(
+    notice = Notice(
         schema_version=SCHEMA_VERSION,
         id=notice_id(path),
-        series=series_key(document.issuer or (document.imprint.issuer if document.imprint else None), document.title)
-        if document.title else None,
+        series=series_key(issuer_of(document.model_dump(mode="json")), document.title) if document.title else None,
         pipeline_version=__version__,
         status="partial" if errors else "ok",
         errors=errors,
@@ -86,10 +165,13 @@ def extract_notice(path: Path, ocr_settings: OcrSettings = OCR_SETTINGS) -> Noti
         furniture=[*laid.furniture, *structure.furniture],
         records=found_records.records(),
     )
+    return PipelineRun(route=route, loaded=loaded, source=source, tables=found, laid_out=laid, structure=structure,
+                       records=found_records, notice=notice)
 
 
-def _section_paragraphs(sections) -> list:
-    return [p for s in sections for p in [*s.paragraphs, *_section_paragraphs(s.children)]]
+def extract_notice(path: Path, settings: PipelineSettings | dict | str | Path | None = None) -> Notice:
+    """The notice rebuilt from one input; raises NoticeError naming the file when it cannot."""
+    return run_pipeline(path, settings).notice
 
 
 def notice_to_checked_json(notice: Notice) -> str:
@@ -97,20 +179,20 @@ def notice_to_checked_json(notice: Notice) -> str:
     text = to_json(notice)
     problems = validation_errors(json.loads(text))
     if problems:
-        raise NoticeError(ErrorCode.SCHEMA_INVALID, "; ".join(problems[:5]), file=notice.source.file, stage="validate")
+        raise NoticeError(ErrorCode.SCHEMA_INVALID, "; ".join(map(str, problems[:5])), file=notice.source.file, stage="validate")
     return text
 
 
-def extract_to_file(path: Path, out: Path) -> Notice:
-    notice = extract_notice(path)
+def extract_to_file(path: Path, out: Path, settings: PipelineSettings | None = None) -> Notice:
+    notice = extract_notice(path, settings)
     write_atomic(out, notice_to_checked_json(notice))
     return notice
 
 
-def extract_to_store(path: Path, root: Path) -> tuple[Notice, Path, bool]:
+def extract_to_store(path: Path, root: Path, settings: PipelineSettings | None = None) -> tuple[Notice, Path, bool]:
     """Extract and store as the notice's next version (unless unchanged); returns the notice,
     the version's path and whether a version was added."""
-    notice = extract_notice(path)
+    notice = extract_notice(path, settings)
     text = notice_to_checked_json(notice)
     try:
         stored, added = add_version(root, notice.id, json.loads(text), text)

@@ -1,7 +1,7 @@
 """Record kinds, declared as data: which columns identify a table of each kind, how each value
 is read, which fields are required, the natural key, and what comes from the text around it.
 
-`extract.records` is the one engine that reads every kind from these declarations. To add a
+`extract.stages.records` is the one engine that reads every kind from these declarations. To add a
 kind: a model in `extract.model` (and its field in `Records`), and a `RecordSpec` appended to
 `RECORD_SPECS` here. Nothing else changes: the engine, the diff and its renderers read the
 kinds, keys and titles from this registry.
@@ -20,8 +20,8 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel
 
-from extract.model import SubsidyStandard, Table, TrainingInstitution
-from extract.text import CHINESE_DATE, normalize_spaces, parse_chinese_date
+from extract.common.text import CHINESE_DATE, normalize_spaces, parse_chinese_date
+from extract.model import SubsidyStandard, Table, TrainingInstitution, walk_sections
 
 # ---------------------------------------------------------------- values
 
@@ -190,13 +190,7 @@ def citing_sentences(number: int, only_attachment: bool, structure) -> list[str]
     """Sentences of the notice's text that cite attachment `number` (`见附件2`, and a bare
     `见附件` when the notice has only that one attachment)."""
     texts = [p.text for p in structure.preamble]
-
-    def walk(sections) -> None:
-        for s in sections:
-            texts.extend(p.text for p in s.paragraphs)
-            walk(s.children)
-
-    walk(structure.sections)
+    texts += [p.text for s in walk_sections(structure.sections) for p in s.paragraphs]
     cite = re.compile(rf"附件\s*{number}(?!\d)" + (r"|附件(?![\d\s]*\d)" if only_attachment else ""))
     return [sentence for text in texts for sentence in re.split(r"(?<=[。；;])", text) if cite.search(sentence)]
 

@@ -22,8 +22,8 @@ def snapshot(folder: Path, with_mtime: bool = False) -> dict[str, object]:
     """Every file of a store by its relative path: its bytes (and modification time), leaving
     out the store's bookkeeping: the run lock (the last runner's process id) and the record of
     versions already checked against their schema."""
-    from extract.catalog import CHECKED_NAME
-    from extract.store import LOCK_NAME
+    from extract.store.catalog import CHECKED_NAME
+    from extract.store.files import LOCK_NAME
 
     return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) if with_mtime else p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file() and p.name not in (LOCK_NAME, CHECKED_NAME)}

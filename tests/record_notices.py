@@ -5,7 +5,13 @@ tests/test_records.py and bench/records.py; the generators know nothing of the p
 from __future__ import annotations
 
 from notice_gen import NoticeSpec, PlacedTable, write_notice_dump, write_notice_pdf
-from table_gen import TableSpec, garbled_lines, long_subsidy_spec, spaced_lines, subsidy_spec
+from table_gen import (
+    TableSpec,
+    garbled_lines,
+    long_subsidy_spec,
+    spaced_lines,
+    subsidy_spec,
+)
 
 # ---------------------------------------------------------------- notice A: long format, doc number above
 

@@ -2,7 +2,7 @@
 or without a /Rotate key, split over pages with the header repeated; and the same tables as
 crawlers' text dumps (spaced, or vertically garbled).
 
-Coordinates are derived here independently of `extract.geometry`, so that a mistake there
+Coordinates are derived here independently of `extract.common.geometry`, so that a mistake there
 is not mirrored by the generator.
 """
 

@@ -21,7 +21,7 @@ from reportlab.pdfgen import canvas
 
 import extract.pipeline as pipeline
 from extract.batch import RunLimits, run_batch
-from extract.validate import validation_errors
+from extract.store.validate import SchemaViolation, validation_errors
 
 GOOD = ["henan-2025-digital-talent.pdf", "yunnan-2023-digital-engineer.pdf"]
 
@@ -136,7 +136,7 @@ def test_schema_failure_is_reported_not_written(tmp_path, jiangxi, monkeypatch):
     real = pipeline.validation_errors
 
     def reject_b(document):  # the checked-in schema rejecting b's document, whatever the reason
-        return ["/document/title: rejected"] if document["id"] == "b" else real(document)
+        return [SchemaViolation("/document/title", "rejected")] if document["id"] == "b" else real(document)
 
     monkeypatch.setattr(pipeline, "validation_errors", reject_b)
     report = run_batch(raw, out, None, progress=False)
@@ -161,12 +161,12 @@ def test_memory_limit_stops_one_notice_not_the_run(tmp_path, jiangxi, monkeypatc
     write_notice_dump(raw / "b.txt", jiangxi)
     real = pipeline.extract_notice
 
-    def hungry(path):  # a pathological input that makes a stage allocate without end
+    def hungry(path, *args):  # a pathological input that makes a stage allocate without end
         if path.name == "a.txt":
             hoard = []
             while True:
                 hoard.append(bytearray(64 * 1024 * 1024))
-        return real(path)
+        return real(path, *args)
 
     monkeypatch.setattr(pipeline, "extract_notice", hungry)
     limits = RunLimits(seconds=60, memory_mb=512)

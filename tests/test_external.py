@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.load import load_source
-from extract.pipeline import extract_notice, notice_to_checked_json
-from extract.tables import find_tables
+from extract.pipeline import extract_notice, load_source, notice_to_checked_json
+from extract.stages.tables import find_tables
 
 EXTERNAL = Path(__file__).parent / "external"
 

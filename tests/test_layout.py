@@ -7,15 +7,18 @@ from __future__ import annotations
 from notice_gen import write_notice_dump, write_notice_pdf
 from table_gen import subsidy_spec, write_table_pdf
 
-from extract.layout import DEFAULT_SETTINGS, layout_document, pdf_lines
-from extract.load import load_source
-from extract.model import Glyph, SourceDocument, SourcePage
+from extract.common.text import join_lines, normalize_spaces
 from extract.model import Box as B
-from extract.text import join_lines, normalize_spaces
+from extract.model import Glyph, SourceDocument, SourcePage
+from extract.pipeline import load_source, route_for
+from extract.settings import LayoutSettings, PipelineSettings
+from extract.stages.layout import layout_pdf, pdf_lines
 
 
 def blocks_of(path):
-    return layout_document(load_source(path)).blocks
+    """The blocks of a PDF or a dump, laid out by its route's layout (no tables taken out)."""
+    route = route_for(path)
+    return route.lay_out(route.load(path, str(path)), (), PipelineSettings()).blocks
 
 
 def test_paragraphs_headings_and_running_lines(tmp_path, jiangxi):
@@ -54,7 +57,7 @@ def test_heading_by_font_and_lines_by_overlap():
             for row in range(3) for k, ch in enumerate("正文内容足够长足够长足够长足够长足够长足够")]
     heading = [_glyph(ch, 100 + 10 * k, 170, font="Sans-Bold") for k, ch in enumerate("二、关于资金保障的具体要求和工作安排。说明")]
     page = SourcePage(number=1, width=600, height=800, glyphs=tuple(heading + body))
-    laid = layout_document(SourceDocument(file="x.pdf", sha256="0" * 64, media_type="application/pdf",
+    laid = layout_pdf(SourceDocument(file="x.pdf", sha256="0" * 64, media_type="application/pdf",
                                           page_count=1, pages=(page,)))
     assert [b.kind for b in laid.blocks] == ["heading", "paragraph"]
 
@@ -78,7 +81,7 @@ def test_running_lines_are_named_as_page_furniture(tmp_path, jiangxi):
     jiangxi.body.insert(1, (1, "四", "长段落", "各地要结合实际制定细则，" * 40 + "确保落实。"))
     path = tmp_path / "n.pdf"
     pages = write_notice_pdf(path, jiangxi, running_header="内部资料注意保存")
-    furniture = layout_document(load_source(path)).furniture
+    furniture = layout_pdf(load_source(path)).furniture
     assert {(f.page, f.kind, f.text) for f in furniture if f.kind == "running_header"} == \
         {(p, "running_header", "内部资料注意保存") for p in range(1, pages + 1)}
     assert sorted(f.text.replace(" ", "") for f in furniture if f.kind == "page_number") == \
@@ -120,4 +123,4 @@ def test_a_two_column_page_is_read_column_by_column(tmp_path):
 def test_a_page_in_one_column_with_a_signature_at_the_right_is_one_column(tmp_path, jiangxi):
     path = tmp_path / "n.pdf"
     write_notice_pdf(path, jiangxi)
-    assert all(line.column is None for line in pdf_lines(load_source(path), (), DEFAULT_SETTINGS))
+    assert all(line.column is None for line in pdf_lines(load_source(path), (), LayoutSettings()))

@@ -10,9 +10,9 @@ from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen import canvas
 from table_gen import subsidy_spec, write_table_pdf
 
-import extract.load as load
+import extract.stages.load as load
 from extract.errors import NoticeError
-from extract.load import load_source
+from extract.pipeline import load_source
 
 SPEC = subsidy_spec([("焊工", "6-18-02-04", [120, 980])], ["一级"], title="补贴标准表")
 

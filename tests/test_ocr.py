@@ -15,26 +15,23 @@ from scan_gen import ScanSettings, write_scan
 from table_gen import write_table_pdf
 from test_tables import INSTITUTIONS, SUBSIDY
 
-from extract.errors import ErrorCode
-from extract.load import load_source
-from extract.model import Box, Glyph, Paragraph, Provenance, SourcePage
-from extract.ocr import (
-    DEFAULT_SETTINGS,
-    CellRereader,
+from extract.common.text import widen_cjk_punctuation
+from extract.engines.ocr_engine import (
     deskew,
     deskew_quad,
-    low_confidence_errors,
-    ocr_document,
     rotate_quad,
     rotate_quarter,
     skew_angle,
-    text_layer_problem,
 )
-from extract.pipeline import extract_notice, notice_to_checked_json
-from extract.records import build_records
-from extract.structure import canonical_doc_number
-from extract.tables import find_tables
-from extract.text import widen_cjk_punctuation
+from extract.errors import ErrorCode
+from extract.model import Box, Glyph, Paragraph, Provenance, SourcePage
+from extract.pipeline import extract_notice, load_source, notice_to_checked_json
+from extract.settings import OcrSettings
+from extract.stages.confidence import low_confidence_errors
+from extract.stages.ocr import CellRereader, ocr_document, text_layer_problem
+from extract.stages.records import build_records
+from extract.stages.structure import canonical_doc_number
+from extract.stages.tables import find_tables
 
 
 def _glyph(text: str, x: float = 100, y: float = 100) -> Glyph:
@@ -59,8 +56,7 @@ def test_text_layer_problems(tmp_path):
 def test_a_text_layer_that_cannot_be_decoded_is_read_by_ocr(tmp_path, monkeypatch):
     from test_load import _encrypted_owner_only
 
-    from extract import load
-
+    from extract.stages import load
     path = tmp_path / "owner.pdf"
     _encrypted_owner_only(path)
     monkeypatch.setattr(load, "_cid_unicode_maps", lambda page: {})  # as if the font had no CID collection
@@ -134,7 +130,7 @@ def test_low_confidence_text_is_reported():
     sure = Paragraph(text="清楚", confidence=0.99, provenance=[Provenance(page=1)])
     unsure = Paragraph(text="模糊的字", confidence=0.42, provenance=[Provenance(page=3)])
     layer = Paragraph(text="文字层", provenance=[Provenance(page=1)])
-    errors = low_confidence_errors([sure, unsure, layer], [])
+    errors = low_confidence_errors([sure, unsure, layer], [], OcrSettings().low_confidence)
     assert [(e.code, e.page) for e in errors] == [("low_confidence", 3)]
     assert "模糊的字" in errors[0].message and "0.42" in errors[0].message
 
@@ -184,7 +180,7 @@ def test_both_runtimes_read_alike_and_output_repeats_byte_for_byte(tmp_path):
     printed, scan = tmp_path / "t.pdf", tmp_path / "scan.pdf"
     write_table_pdf(printed, SUBSIDY)
     write_scan(printed, scan, ScanSettings(seed=11))
-    read = {runtime: "".join(g.text for g in ocr_document(load_source(scan), replace(DEFAULT_SETTINGS, runtime=runtime)).pages[0].glyphs)
+    read = {runtime: "".join(g.text for g in ocr_document(load_source(scan), replace(OcrSettings(), runtime=runtime)).pages[0].glyphs)
             for runtime in ("openvino", "onnxruntime")}
     assert read["openvino"] == read["onnxruntime"] and "补贴" in read["openvino"]
     script = ("import sys; from pathlib import Path; from extract.pipeline import extract_notice, notice_to_checked_json; "
@@ -193,7 +189,7 @@ def test_both_runtimes_read_alike_and_output_repeats_byte_for_byte(tmp_path):
             for _ in range(2)]
     assert runs[0] == runs[1] and json.loads(runs[0])["pages"][0]["source"] == "ocr"
     with pytest.raises(ValueError, match="unknown OCR runtime"):
-        replace(DEFAULT_SETTINGS, runtime="tensorflow")
+        replace(OcrSettings(), runtime="tensorflow")
 
 
 def test_scanned_table_split_over_pages_keeps_cut_merged_cells(tmp_path):
@@ -304,7 +300,7 @@ def test_a_value_that_fails_its_type_is_read_again_from_the_page_image(tmp_path,
 
 
 def test_a_missing_engine_is_reported_with_the_file(tmp_path, monkeypatch):
-    from extract import ocr
+    from extract.engines import ocr_engine as engine
     from extract.errors import NoticeError
 
     printed, scan = tmp_path / "t.pdf", tmp_path / "scan.pdf"
@@ -314,7 +310,7 @@ def test_a_missing_engine_is_reported_with_the_file(tmp_path, monkeypatch):
     def missing(threads=0, runtime="openvino"):
         raise NoticeError(ErrorCode.OCR_UNAVAILABLE, "the OCR engine is not installed", stage="ocr")
 
-    monkeypatch.setattr(ocr, "ocr_engine", missing)
+    monkeypatch.setattr(engine, "ocr_engine", missing)
     with pytest.raises(NoticeError) as raised:
         ocr_document(load_source(scan, "data/raw/scan.pdf"))
     assert (raised.value.code, raised.value.file, raised.value.page) == (ErrorCode.OCR_UNAVAILABLE, "data/raw/scan.pdf", 1)
@@ -347,11 +343,10 @@ def test_random_bytes_as_a_dump_are_reported(tmp_path):
 def test_a_born_digital_page_with_a_large_figure_keeps_its_text_layer(tmp_path):
     """A chart pasted as a picture over most of the page, its labels in the picture, with the
     page's text in the text layer around it: the text layer is the page's text, not read again."""
+    from notice_gen import CJK_FONT
     from PIL import Image, ImageDraw
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
-
-    from notice_gen import CJK_FONT
 
     picture = Image.new("L", (900, 1000), 255)
     draw = ImageDraw.Draw(picture)

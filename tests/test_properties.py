@@ -11,8 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extract.errors import NoticeError
-from extract.load import load_source
-from extract.pipeline import extract_notice, notice_to_checked_json
+from extract.pipeline import extract_notice, load_source, notice_to_checked_json
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -24,11 +24,8 @@ from record_notices import (
 )
 from table_gen import SpecCell, TableSpec, write_table_pdf
 
-from extract.diff import diff_notices
-from extract.diff_render import to_markdown
-from extract.load import load_source
 from extract.model import Frozen, RecordSource
-from extract.pipeline import extract_notice, notice_to_checked_json
+from extract.pipeline import extract_notice, load_source, notice_to_checked_json
 from extract.record_specs import (
     RECORD_SPECS,
     ColumnSpec,
@@ -37,8 +34,11 @@ from extract.record_specs import (
     read_text,
     validity_context,
 )
-from extract.records import build_records
-from extract.tables import find_tables
+from extract.review.diff import diff_notices
+from extract.review.render import to_markdown
+from extract.stages.records import build_records
+from extract.stages.tables import find_tables
+
 
 @pytest.fixture(scope="module")
 def notices(tmp_path_factory):
@@ -220,7 +220,7 @@ def test_a_tie_between_kinds_is_reported(tmp_path):
 ])
 def test_validity_phrasings(sentence, until, since):
     from extract.model import Attachment, Paragraph, Provenance
-    from extract.structure import NoticeStructure
+    from extract.stages.structure import NoticeStructure
 
     structure = NoticeStructure(document=None, contents=[], sections=[], closing=[],
                                 preamble=[Paragraph(text=sentence, provenance=[Provenance(page=1)])],

@@ -24,15 +24,15 @@ import pytest
 from conftest import RAW, REPO
 
 import extract.batch as batch
-import extract.catalog as catalog
+import extract.store.catalog as catalog
 from extract.batch import RunLimits, run_batch
-from extract.catalog import add_version, stored_versions
 from extract.cli import main
 from extract.model import Box, Ruling, SourceDocument, SourcePage
 from extract.pipeline import extract_notice, notice_to_checked_json
-from extract.tables import DEFAULT_SETTINGS as TABLE_SETTINGS
-from extract.tables import TooManyRulings, find_tables, rulings_to_components
-from extract.validate import validation_errors
+from extract.settings import TableSettings
+from extract.stages.tables import TooManyRulings, find_tables, rulings_to_components
+from extract.store.catalog import add_version, stored_versions
+from extract.store.validate import validation_errors
 
 DUMP = RAW / "000_4205ec53f062ffe8.txt"   # a corpus dump: a real notice, extracted in a second
 
@@ -181,14 +181,14 @@ def test_memory_limit_counts_resident_memory_not_mapped(tmp_path, monkeypatch):
     raw = raw_with(tmp_path, ["maps.txt", "touches.txt"])
     real = pipeline.extract_notice
 
-    def greedy(path):
+    def greedy(path, *args):
         if path.name == "maps.txt":
             reserved = mmap.mmap(-1, 6 * 1024 ** 3)   # mapped, never touched
-            notice = real(path)
+            notice = real(path, *args)
             reserved.close()
             return notice
         hoard = [b"x" * (64 * 1024 * 1024) for _ in range(16)]   # 1 GiB, every page written
-        return hoard and real(path)
+        return hoard and real(path, *args)
 
     monkeypatch.setattr(pipeline, "extract_notice", greedy)
     report = run_batch(raw, tmp_path / "out", None, progress=False, limits=RunLimits(seconds=120, memory_mb=256))
@@ -200,7 +200,7 @@ def test_a_quick_death_is_no_time_limit(tmp_path, monkeypatch):
     import extract.pipeline as pipeline
 
     raw = raw_with(tmp_path, ["dies.txt"])
-    monkeypatch.setattr(pipeline, "extract_notice", lambda path: os._exit(3))
+    monkeypatch.setattr(pipeline, "extract_notice", lambda path, *args: os._exit(3))
     started = time.monotonic()
     report = run_batch(raw, tmp_path / "out", None, progress=False, limits=RunLimits(seconds=300, memory_mb=None))
     assert time.monotonic() - started < 30
@@ -259,8 +259,8 @@ def test_damage_in_the_store_is_reported_and_the_next_extraction_adds_a_version(
     (out / "b" / "v001.json").write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
     missing = {k: v for k, v in good.items() if k != "document"}   # a missing key
     (out / "c" / "v001.json").write_text(json.dumps(missing, ensure_ascii=False), encoding="utf-8")
-    text = (out / "d" / "v001.json").read_bytes()
-    (out / "d" / "v001.json").write_bytes(text[: len(text) // 2])   # truncated
+    text = (out / "d" / "v001.json").read_text(encoding="utf-8")   # cut between characters, not inside one
+    (out / "d" / "v001.json").write_text(text[: len(text) // 2], encoding="utf-8")   # truncated
     report = run_batch(raw, out, None, progress=False)
     assert sorted((p.file, p.code) for p in report.store_problems) == [
         ("b/v001.json", "store_damaged"), ("c/v001.json", "store_damaged"), ("d/v001.json", "store_damaged")]
@@ -474,24 +474,25 @@ def test_the_input_is_read_once(tmp_path, monkeypatch):
     the page (OCR here: a scan) work from the bytes the load stage read and hashed."""
     import hashlib
 
-    import extract.pipeline as pipeline
-    from scan_gen import write_scan
-    from notice_gen import write_notice_pdf
     from conftest import jiangxi_spec
+    from notice_gen import write_notice_pdf
+    from scan_gen import write_scan
+
+    import extract.pipeline as pipeline
 
     born = tmp_path / "born.pdf"
     write_notice_pdf(born, jiangxi_spec())
     scan = tmp_path / "scan.pdf"
     write_scan(born, scan)
     original = scan.read_bytes()
-    real_load = pipeline.load_source
+    real_load = pipeline.load_pdf
 
     def load_then_replace(path, name):
         source = real_load(path, name)
         path.write_bytes(b"%PDF-1.4 replaced")   # what a crawler writing over the file does
         return source
 
-    monkeypatch.setattr(pipeline, "load_source", load_then_replace)
+    monkeypatch.setattr(pipeline, "load_pdf", load_then_replace)
     notice = extract_notice(scan)
     assert notice.source.sha256 == hashlib.sha256(original).hexdigest()
     assert notice.pages[0].source == "ocr" and notice.document.title
@@ -539,7 +540,7 @@ def random_rulings(rng: random.Random, count: int, width: float = 595, height: f
 def test_ruling_groups_are_those_of_comparing_every_pair(seed, count):
     rulings = random_rulings(random.Random(seed), count)
     index = {id(r): k for k, r in enumerate(rulings)}
-    settings = TABLE_SETTINGS
+    settings = TableSettings()
     expected = [g for g in _all_pairs_components(rulings, settings.touch)
                 if sum(rulings[k].is_horizontal for k in g) >= 2 and sum(not rulings[k].is_horizontal for k in g) >= 2]
     found = [{index[id(r)] for r in group} for group in rulings_to_components(rulings, settings)]
@@ -550,12 +551,12 @@ def test_ruling_groups_are_those_of_comparing_every_pair(seed, count):
 def test_a_page_drawn_too_densely_is_reported_not_searched(shape):
     rng = random.Random(11)
     if shape == "count":
-        rulings = random_rulings(rng, TABLE_SETTINGS.max_rulings + 1)
+        rulings = random_rulings(rng, TableSettings().max_rulings + 1)
     else:   # a few hundred lines through one spot: a hatch, a seal, a bomb
         rulings = [Ruling(box=Box(x0=100 + k * 0.01, top=100, x1=100.5 + k * 0.01, bottom=110)) for k in range(300)]
     page = SourcePage(number=1, width=595, height=842, rulings=tuple(rulings))
     with pytest.raises(TooManyRulings):
-        rulings_to_components(rulings, TABLE_SETTINGS)
+        rulings_to_components(rulings, TableSettings())
     found = find_tables(SourceDocument(file="x.pdf", sha256="0" * 64, media_type="application/pdf", page_count=1,
                                        pages=(page,)))
     assert found.tables == () and [e.code for e in found.errors] == ["table_unreadable"]

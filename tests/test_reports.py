@@ -8,10 +8,10 @@ import pytest
 from report_gen import ReportSpec, company_note, write_report_pdf
 from test_coverage import MIN_COVERAGE, coverage
 
+from extract.common.text import numeral_value
 from extract.model import Block, LaidOutDocument, Provenance
 from extract.pipeline import extract_notice
-from extract.structure import blocks_to_structure
-from extract.text import numeral_value
+from extract.stages.structure import blocks_to_structure
 
 NOTE_TITLE = "某某股份（600000.SH）：扩产金刚线，强化硅片切割三元布局"
 NOTE_HEADINGS = ["投资要点", "盈利预测与估值", "风险提示", "法律声明"]

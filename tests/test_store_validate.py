@@ -10,12 +10,19 @@ import pytest
 from conftest import REPO
 from notice_gen import write_notice_pdf
 
-from extract.cli import main
-from extract.model import SCHEMA_VERSION
 from extract.batch import run_batch
+from extract.cli import main
+from extract.common.json_text import to_json
+from extract.model import SCHEMA_VERSION
 from extract.pipeline import extract_notice, notice_to_checked_json
-from extract.store import to_json, write_atomic
-from extract.validate import current_models, generate_schema, schema_path, schema_text, validation_errors
+from extract.store.files import write_atomic
+from extract.store.validate import (
+    current_models,
+    generate_schema,
+    schema_path,
+    schema_text,
+    validation_errors,
+)
 
 
 @pytest.mark.parametrize("kind", ["notice", "catalog"])
@@ -50,11 +57,14 @@ def test_valid_document_passes(notice_json):
     (lambda d: d.update(extra_field=1), "extra_field"),
     (lambda d: d.update(schema_version="9.9.9"), "no notice schema for version"),
     (lambda d: d["source"].update(sha256="xyz"), "sha256"),
+    (lambda d: d["errors"].append({"stage": "ocr", "code": "made_up", "message": "m", "page": None}), "made_up"),
+    (lambda d: d["errors"].append({"stage": "guessing", "code": "no_title", "message": "m", "page": None}), "guessing"),
+    (lambda d: d["pages"][0].update(rotation=45), "rotation"),
 ])
 def test_invalid_document_is_reported(notice_json, mutate, expected):
     mutate(notice_json)
     problems = validation_errors(notice_json)
-    assert problems and any(expected in p for p in problems)
+    assert problems and any(expected in str(p) for p in problems)
 
 
 def test_output_is_deterministic(tmp_path, jiangxi):
@@ -121,3 +131,16 @@ def test_cli_notice_and_validate(tmp_path, jiangxi, capsys):
 def test_cli_schema_check_passes_on_repo():
     assert main(["schema", "--check"]) == 0
     assert (REPO / "schemas").is_dir()
+
+
+def test_schema_problems_are_typed_and_store_refusals_carry_a_code(tmp_path, notice_json):
+    from extract.errors import StoreError
+    from extract.store.catalog import add_version
+    from extract.store.validate import SchemaViolation
+
+    notice_json["document"].pop("title")
+    [problem] = validation_errors(notice_json)
+    assert isinstance(problem, SchemaViolation) and problem.path == "/document" and "title" in problem.message
+    with pytest.raises(StoreError) as refused:
+        add_version(tmp_path, "index.json", notice_json, "{}")
+    assert refused.value.code == "reserved_id" and refused.value.file == "index.json"

@@ -8,21 +8,23 @@ import pytest
 from conftest import JIANGXI_EXPECTED
 from notice_gen import NoticeSpec, write_notice_dump, write_notice_pdf
 
-from extract.layout import layout_document
-from extract.load import load_source
+from extract.common.text import parse_chinese_date
 from extract.model import Block, LaidOutDocument, Provenance
-from extract.structure import (
+from extract.pipeline import route_for
+from extract.settings import PipelineSettings
+from extract.stages.structure import (
     blocks_to_structure,
     dedupe_repeated,
     find_references,
     split_addressees,
     split_lead_in,
 )
-from extract.text import parse_chinese_date
 
 
 def structure_of(path):
-    return blocks_to_structure(layout_document(load_source(path)))
+    """Load and layout by the input's route (no tables taken out), then structure."""
+    route = route_for(path)
+    return blocks_to_structure(route.lay_out(route.load(path, str(path)), (), PipelineSettings()))
 
 
 def structure_of_spec(tmp_path, spec, kind: str):
@@ -162,7 +164,7 @@ def test_single_attachment_and_bare_marker(listed, marker, expected_page):
 
 
 def _block(text: str, page: int = 1) -> Block:
-    from extract.text import section_number
+    from extract.common.text import section_number
 
     numbered = section_number(text)
     heading = numbered is not None and numbered[0] == 1 and "。" not in text
@@ -263,7 +265,7 @@ def test_a_budget_with_contents_and_parts(tmp_path, kind):
     ("第二部分 决算表", ("part", "第二部分")),
 ])
 def test_divisions_as_printed(text, want):
-    from extract.text import division_of
+    from extract.common.text import division_of
 
     got = division_of(text)
     assert (got[:2] if got else None) == want
@@ -278,3 +280,16 @@ def test_a_doc_number_printed_as_a_running_header_is_the_documents(tmp_path, jia
     doc = structure_of(path).document
     assert doc.doc_number == "党委〔2026〕012号"
     assert "党委〔2026〕012号" not in [r.doc_number for r in doc.references]
+
+
+@pytest.mark.parametrize("kind", ["pdf", "dump"])
+@pytest.mark.parametrize("own_phone", [True, False])
+def test_a_phone_number_in_an_attachment_is_not_the_notices_contact(tmp_path, jiangxi, kind, own_phone):
+    """The contact number is the notice's own (附注, under the date); a number an attachment
+    prints (a form's 联系电话) is not it, with or without the notice's own."""
+    from dataclasses import replace
+
+    spec = replace(jiangxi, contact_line=jiangxi.contact_line if own_phone else None,
+                   attachment_pages=[("附件1", "报名回执（联系电话：010-66668888）"), *jiangxi.attachment_pages[1:]])
+    doc = structure_of_spec(tmp_path, spec, kind).document
+    assert doc.contact_phone == (JIANGXI_EXPECTED["contact_phone"] if own_phone else None)

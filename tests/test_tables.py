@@ -19,14 +19,12 @@ from table_gen import (
     write_tables_pdf,
 )
 
-from extract.dump_tables import DEFAULT_SETTINGS as DUMP_SETTINGS
-from extract.dump_tables import segment_numbers, split_at_terminals
-from extract.load import load_source
 from extract.model import Box
-from extract.pipeline import extract_notice
-from extract.records import build_records
-from extract.tables import DEFAULT_SETTINGS as TABLE_SETTINGS
-from extract.tables import GridCell, find_tables, grid_to_cells, header_row_count
+from extract.pipeline import extract_notice, load_source, route_for
+from extract.settings import DumpTableSettings, PipelineSettings, TableSettings
+from extract.stages.dump_tables import segment_numbers, split_at_terminals
+from extract.stages.records import build_records
+from extract.stages.tables import GridCell, grid_to_cells, header_row_count
 
 SUBSIDY = subsidy_spec(
     [("数控车工", "6-18-01-01", [40, 1200, 56, 1650]),
@@ -42,8 +40,14 @@ INSTITUTIONS = grouped_spec(
     title="培训机构目录")
 
 
+def tables_of(path):
+    """The tables stage of the input's route (PDF or dump) on the loaded input, no OCR."""
+    route = route_for(path)
+    return route.find_tables(route.load(path, str(path)), PipelineSettings())
+
+
 def only_table(path):
-    found = find_tables(load_source(path))
+    found = tables_of(path)
     assert len(found.tables) == 1, found.tables
     return found.tables[0]
 
@@ -84,7 +88,7 @@ def test_table_split_over_pages_with_cut_merged_cells(tmp_path, orientation, rot
 def test_tables_on_consecutive_pages_with_other_columns_stay_apart(tmp_path):
     path = tmp_path / "t.pdf"
     write_tables_pdf(path, [INSTITUTIONS, SUBSIDY])
-    tables = find_tables(load_source(path)).tables
+    tables = tables_of(path).tables
     assert [t.pages for t in tables] == [[1], [2]]
     assert [t.header + t.body for t in tables] == [INSTITUTIONS.grid(), SUBSIDY.grid()]
 
@@ -140,7 +144,7 @@ def test_missing_ruling_merges_cells():
     xs, ys = [0.0, 10.0, 20.0], [0.0, 10.0, 20.0]
     horizontals = [(0.0, 0.0, 20.0), (20.0, 0.0, 20.0), (10.0, 10.0, 20.0)]  # no line under the left top cell
     verticals = [(0.0, 0.0, 20.0), (10.0, 0.0, 20.0), (20.0, 0.0, 20.0)]
-    cells = grid_to_cells(xs, ys, horizontals, verticals, TABLE_SETTINGS)
+    cells = grid_to_cells(xs, ys, horizontals, verticals, TableSettings())
     assert [(c.row, c.col, c.rowspan, c.colspan) for c in cells] == [(0, 0, 2, 1), (0, 1, 1, 1), (1, 1, 1, 1)]
 
 
@@ -178,13 +182,13 @@ def test_garbled_dump_table_equals_pdf_table(tmp_path, encoding):
 
 def test_ambiguous_garbled_numbers_are_left_unread():
     # one row, pieces 12 34 56 under (hours, amount): 12|3456 and 1234|56 are equally consistent
-    values, _ = segment_numbers([["12", "34", "56"]], [0, 1], DUMP_SETTINGS)
+    values, _ = segment_numbers([["12", "34", "56"]], [0, 1], DumpTableSettings())
     assert values == [None]
 
 
 def test_garbled_rows_resolve_by_column_kinds():
     rows = [["64", "20", "40"], ["12", "8", "22", "52"], ["90", "18", "80"]]
-    values, _ = segment_numbers(rows, [0, 1], DUMP_SETTINGS)
+    values, _ = segment_numbers(rows, [0, 1], DumpTableSettings())
     assert values == [["64", "2040"], ["128", "2252"], ["90", "1880"]]
 
 
@@ -252,7 +256,7 @@ def test_same_column_tables_on_consecutive_pages(tmp_path, orientation, second, 
                         BUDGET_ROWS[3:], caption_lines=[("续表", "")] if second == "continued" else [])
     path = tmp_path / "t.pdf"
     write_tables_pdf(path, [first, other], orientation=orientation)
-    tables = find_tables(load_source(path)).tables
+    tables = tables_of(path).tables
     if joined:
         assert len(tables) == 1 and tables[0].pages == [1, 2]
         assert tables[0].body == [list(r) for r in BUDGET_ROWS], "the repeated header is dropped"
@@ -268,11 +272,11 @@ def test_text_between_pages_starts_a_new_table(tmp_path):
     other = budget_spec(None, BUDGET_ROWS[3:])
     path = tmp_path / "t.pdf"
     write_tables_pdf(path, [first, other])
-    assert len(find_tables(load_source(path)).tables) == 1  # without text between, it continues
+    assert len(tables_of(path).tables) == 1  # without text between, it continues
     # a paragraph above the second table: a reader sees a new table
     path2 = tmp_path / "t2.pdf"
     write_tables_pdf(path2, [first, replace(other, caption_lines=[("以下为基金预算支出情况，请对照。", "")])])
-    assert len(find_tables(load_source(path2)).tables) == 2
+    assert len(tables_of(path2).tables) == 2
 
 
 @pytest.mark.parametrize("orientation", [0, 90, 270])
@@ -280,7 +284,7 @@ def test_a_total_row_alone_on_the_next_page_stays_with_its_table(tmp_path, orien
     spec = budget_spec("2026年部门支出预算总表", BUDGET_ROWS, total="10,124,000", repeat_header=False)
     path = tmp_path / "t.pdf"
     write_table_pdf(path, spec, orientation=orientation, rows_per_page=len(BUDGET_ROWS))
-    tables = find_tables(load_source(path)).tables
+    tables = tables_of(path).tables
     assert len(tables) == 1
     table = tables[0]
     assert table.pages == [1, 2]
@@ -351,9 +355,8 @@ def test_curves_and_charts_on_a_page(tmp_path):
     """A vector chart beside a table: bars (filled), grid lines and axes with tick labels, a
     line chart drawn with Bézier curves and with a diagonal polyline, a pie wedge. The PDF
     extracts; the table is the only table."""
-    from reportlab.pdfgen import canvas
-
     from notice_gen import CJK_FONT
+    from reportlab.pdfgen import canvas
 
     path = tmp_path / "chart.pdf"
     pdf = canvas.Canvas(str(path), pagesize=(595, 842))

@@ -10,16 +10,21 @@ from conftest import RAW, REPO, jiangxi_spec, snapshot
 from notice_gen import notice_lines
 from table_gen import garbled_lines, grouped_spec, spaced_lines, subsidy_spec
 
-from extract.catalog import build_catalog, series_of, stored_versions
-from extract.cli import main
-from extract.diff import diff_notices
-from extract.diff_render import to_html, to_markdown
-from extract.migrate import migrate_document, migrate_store
-from extract.model import SCHEMA_VERSION
 from extract.batch import run_batch
+from extract.cli import main
+from extract.model import SCHEMA_VERSION
 from extract.pipeline import extract_notice, notice_to_checked_json
-from extract.series import series_key
-from extract.validate import generate_schema, released_versions, validation_errors, validation_errors_for
+from extract.review.diff import diff_notices
+from extract.review.render import to_html, to_markdown
+from extract.store.catalog import build_catalog, series_of, stored_versions
+from extract.store.migrate import migrate_document, migrate_store
+from extract.store.series import series_key
+from extract.store.validate import (
+    generate_schema,
+    released_versions,
+    validation_errors,
+    validation_errors_for,
+)
 
 FIXTURES = REPO / "tests" / "fixtures"
 

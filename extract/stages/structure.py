@@ -14,6 +14,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extract.common.text import (
+    ATTACHMENT_LIST,
+    ATTACHMENT_MARKER,
+    CONTENTS_HEADING,
+    DIVISIONS,
+    DOC_NUMBER_PATTERN,
+    canonical_doc_number,
+    division_of,
+    numeral_value,
+    parse_chinese_date,
+    section_number,
+)
 from extract.errors import ErrorCode
 from extract.model import (
     Attachment,
@@ -27,16 +39,7 @@ from extract.model import (
     Paragraph,
     Reference,
     Section,
-)
-from extract.text import (
-    CONTENTS_HEADING,
-    DIVISIONS,
-    DOC_NUMBER_PATTERN,
-    canonical_doc_number,
-    division_of,
-    numeral_value,
-    parse_chinese_date,
-    section_number,
+    walk_sections,
 )
 
 STAGE = "structure"
@@ -49,10 +52,7 @@ DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 IMPRINT_LINE = re.compile(r"(?P<issuer>[^。：:；;]*?)\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印发$")
 COPY_TO = re.compile(r"^抄\s*送\s*[:：]\s*(?P<bodies>[^。]+)。?")
 PHONE = re.compile(r"(?:联系电话|联系方式|咨询电话|电话)[:：]\s*(?P<phone>[0-9][0-9\-－—–() （）]{5,}[0-9])")
-ATTACHMENT_LIST = re.compile(r"^附\s*件\s*[:：]\s*")
 ATTACHMENT_ITEM = re.compile(r"(?:附\s*件\s*)?(?P<number>\d{1,2})\s*[.．:：、]\s*")
-# An attachment's first page opens with 附件N, or a bare 附件 when there is only one.
-ATTACHMENT_MARKER = re.compile(r"^附\s*件\s*(?P<number>\d{1,2})?$")
 # Connectives that run into a cited doc number when no bracket separates them (和财社〔2020〕5号).
 CITATION_LEAD_WORDS = re.compile(r"^(?:根据|依据|按照|参照|依照|详见|见|和|及|与|或|并|以及)+")
 FILE_EXTENSION = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|et|ofd|zip|rar|txt)$", re.IGNORECASE)
@@ -75,6 +75,11 @@ class NoticeStructure:
     attachments: list[Attachment]
     errors: list[ErrorItem] = field(default_factory=list)
     furniture: list[PageFurniture] = field(default_factory=list)
+
+    def paragraphs(self) -> list[Paragraph]:
+        """Every paragraph of the body, in reading order: preamble, sections, closing, attachments."""
+        return [*self.preamble, *(p for s in walk_sections(self.sections) for p in s.paragraphs), *self.closing,
+                *(p for a in self.attachments for p in a.paragraphs)]
 
 
 def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructure:
@@ -110,8 +115,10 @@ def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructur
     # a page heading that repeats the title (a web print view) is not body text: it is named as such
     repeats = [i for i in front if i not in used and dedupe_repeated(blocks[i].text) == title]
     used.update(repeats)
+    # (furniture boxes are in the displayed page's frame: a title set sideways keeps none)
     furniture = [PageFurniture(page=blocks[i].page, kind="repeated_title", text=blocks[i].text,
-                               box=blocks[i].provenance[0].box if blocks[i].provenance else None) for i in repeats]
+                               box=blocks[i].provenance[0].box if blocks[i].provenance
+                               and blocks[i].provenance[0].frame in (0, None) else None) for i in repeats]
     doc_number = number_above if number_above is not None else \
         _first(front, blocks, used, lambda b: DOC_NUMBER_LINE.match(b.text) is not None)
     issuer_mark = None
@@ -125,7 +132,10 @@ def blocks_to_structure(laid: LaidOutDocument, file: str = "") -> NoticeStructur
     addressees = split_addressees(blocks[addressee_index].text) if addressee_index is not None else []
     issuer, signed_date = _signature(blocks, used, range(max(title_indexes, default=-1) + 1, len(blocks)))
     plan_title = _plan_title(title, blocks, used)
-    contact_phone = _contact_phone(blocks)
+    # the notice's own contact (附注, under the date): not a number an attachment gives
+    first_attachment = next((i for i, b in enumerate(blocks) if list_index is not None and i > list_index
+                             and ATTACHMENT_MARKER.match(b.text)), len(blocks))
+    contact_phone = _contact_phone(blocks[:first_attachment])
     imprint = _imprint(blocks, used)
     copy_to = _copy_to(blocks, used)
 
@@ -291,7 +301,7 @@ def _plan_title(title: str, blocks: list[Block], used: set[int]) -> str | None:
 
 
 def _contact_phone(blocks: list[Block]) -> str | None:
-    """The first contact number given; its line stays in the text where it stands."""
+    """The first contact number `blocks` give; its line stays in the text where it stands."""
     for block in blocks:
         match = PHONE.search(block.text)
         if match:

@@ -1,33 +1,26 @@
-"""Load stage: one input file into a `SourceDocument` of pages.
+"""Load stage of a PDF: the file into a `SourceDocument` of pages (`extract.stages.load_dump`
+is its sibling for text dumps).
 
 PDFs are read with pdfplumber: every character with its font, size and box, every ruling
 (line or rectangle edge), image counts and the page's /Rotate. Boxes are converted to the
 page's *display frame* here, by undoing pdfminer's device transform ourselves, because
 pdfminer's device space for /Rotate 90/270 pages depends on how the MediaBox was written.
 
-Text dumps (what a crawler saved) are decoded as UTF-8 or GB18030; by their convention a
-line starting with a space opens a new page and blank lines carry nothing.
-
 Pages without text, or with characters that cannot be decoded, are loaded as they are
 (undecodable characters left out and reported); the OCR stage decides what to do with them.
 
 Errors: raises `NoticeError` (codes empty_file, not_a_pdf, truncated_pdf, encrypted_pdf,
-unreadable_pdf, unknown_text_encoding, unsupported_input) naming the file.
+unreadable_pdf, unsupported_input) naming the file.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
-import os
 import re
-import stat
 from pathlib import Path
 
-from extract.config import PDF_SUFFIXES, TEXT_DUMP_SUFFIXES
-from extract.errors import ErrorCode, NoticeError
-from extract.geometry import (
+from extract.common.geometry import (
     apply_matrix,
     box_from_points,
     direction_of,
@@ -36,32 +29,17 @@ from extract.geometry import (
     pdfminer_page_ctm,
     user_to_display,
 )
-from extract.model import DumpLine, ErrorItem, Glyph, Ruling, SourceDocument, SourcePage
-from extract.text import strip_controls
+from extract.common.text import strip_controls
+from extract.errors import ErrorCode, NoticeError
+from extract.model import ErrorItem, Glyph, Ruling, SourceDocument, SourcePage
+from extract.stages.input_file import STAGE, controls_error, read_input, sha256_of
 
-STAGE = "load"
 CID_PATTERN = re.compile(r"\(cid:(\d+)\)")
 # Printed-twice characters (fake bold) sit within this many points of each other.
 DEDUPE_TOLERANCE = 1.0
 
 # pdfminer logs every odd object at WARNING; the pipeline reports what matters itself.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def load_source(path: Path, display_name: str | None = None) -> SourceDocument:
-    """Load a PDF or a text dump, chosen by the file's ending."""
-    name = display_name or str(path)
-    suffix = path.suffix.lower()
-    if suffix in PDF_SUFFIXES:
-        return load_pdf(path, name)
-    if suffix in TEXT_DUMP_SUFFIXES:
-        return load_text_dump(path, name)
-    raise NoticeError(ErrorCode.UNSUPPORTED_INPUT, f"unsupported file type {suffix or '(none)'}; "
-                      f"expected one of {', '.join(PDF_SUFFIXES + TEXT_DUMP_SUFFIXES)}", file=name, stage=STAGE)
 
 
 # ---------------------------------------------------------------- PDF
@@ -71,7 +49,7 @@ def load_pdf(path: Path, name: str) -> SourceDocument:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-    data = _read_bytes(path, name)
+    data = read_input(path, name)
     if not data.lstrip()[:5] == b"%PDF-":
         raise NoticeError(ErrorCode.NOT_A_PDF, "the file does not start with a PDF header (%PDF-)", file=name, stage=STAGE)
     truncated = b"%%EOF" not in data[-2048:]
@@ -171,7 +149,7 @@ def _read_pdf_page(page) -> tuple[SourcePage, list[ErrorItem]]:
                                 message=f"{undecodable} characters use a font with no Unicode mapping and "
                                         f"no known CID collection; they are left out"))
     if controls:
-        errors.append(_controls_error(controls, page.page_number))
+        errors.append(controls_error(controls, page.page_number))
     rulings = [Ruling(box=box_from_points([to_display(x0, y0), to_display(x1, y1)]).rounded())
                for x0, y0, x1, y1 in drawn_rulings(page)]
     images = [box_from_points([to_display(image["x0"], image["y0"]), to_display(image["x1"], image["y1"])]).rounded()
@@ -326,74 +304,3 @@ def _decode_cids(text: str, unicode_map) -> str | None:
         pos = match.end()
     out.append(text[pos:])
     return "".join(out)
-
-
-# ---------------------------------------------------------------- text dumps
-
-
-def decode_text_dump(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM) or GB18030; anything else is an error naming the file."""
-    if b"\x00" in data:
-        raise NoticeError(ErrorCode.UNKNOWN_TEXT_ENCODING, "the file contains NUL bytes: not a text dump",
-                          file=name, stage=STAGE)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text
-    raise NoticeError(ErrorCode.UNKNOWN_TEXT_ENCODING, "the text is neither UTF-8 nor GB18030",
-                      file=name, stage=STAGE)
-
-
-def _looks_like_text(text: str) -> bool:
-    if not text:
-        return False
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
-    return controls <= len(text) // 100
-
-
-def _controls_error(count: int, page: int | None) -> ErrorItem:
-    return ErrorItem(stage=STAGE, code=ErrorCode.CONTROL_CHARACTERS.value, page=page,
-                     message=f"{count} control characters (terminal or text-direction controls) removed from the text")
-
-
-def load_text_dump(path: Path, name: str) -> SourceDocument:
-    data = _read_bytes(path, name)
-    text = decode_text_dump(data, name)
-    pages: list[list[DumpLine]] = [[]]
-    seen_content = False
-    controls = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
-        raw, removed = strip_controls(raw)
-        controls += removed
-        if not raw.strip():
-            continue
-        if raw[0].isspace() and seen_content and pages[-1]:
-            pages.append([])
-        seen_content = True
-        pages[-1].append(DumpLine(number=number, text=raw.strip()))
-    if not seen_content:
-        raise NoticeError(ErrorCode.EMPTY_FILE, "the text dump has no text", file=name, stage=STAGE)
-    return SourceDocument(file=name, content=data, sha256=sha256_of(data), media_type="text/plain",
-                          page_count=None,
-                          pages=tuple(SourcePage(number=i, lines=tuple(lines))
-                                      for i, lines in enumerate(pages, start=1)),
-                          errors=(_controls_error(controls, None),) if controls else ())
-
-
-def _read_bytes(path: Path, name: str) -> bytes:
-    """The file's bytes, read once from one open handle: every stage works from these, and the
-    document's sha256 is theirs. Only a regular file is read (a FIFO would block the run)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise NoticeError(ErrorCode.NOT_A_REGULAR_FILE, "not a regular file", file=name, stage=STAGE)
-            data = handle.read()
-    except OSError as exc:
-        raise NoticeError(ErrorCode.UNSUPPORTED_INPUT, f"cannot read the file: {exc.strerror}", file=name, stage=STAGE) from None
-    if not data:
-        raise NoticeError(ErrorCode.EMPTY_FILE, "the file is empty (0 bytes)", file=name, stage=STAGE)
-    return data

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from extract.common.text import normalize_spaces
 from extract.errors import ErrorCode
 from extract.model import ErrorItem, Records, RecordSource, Table, TableCell
 from extract.record_specs import (
@@ -37,10 +38,9 @@ from extract.record_specs import (
     money_factor,
     not_offered,
 )
-from extract.text import normalize_spaces
+from extract.settings import DEFAULT_LOW_CONFIDENCE
 
 STAGE = "records"
-DEFAULT_MIN_CONFIDENCE = 0.90   # a cell OCR read with less confidence is not taken on trust
 # Weights of a spec's columns in a match's score: identifying, required, other.
 WEIGHTS = (3.0, 2.0, 1.0)
 TOTAL_ROW = re.compile(r"^(?:合\s*计|小\s*计|总\s*计)$")
@@ -106,7 +106,7 @@ class FoundRecords:
 
 
 def build_records(tables, structure, specs: tuple[RecordSpec, ...] = RECORD_SPECS,
-                  min_confidence: float = DEFAULT_MIN_CONFIDENCE, reread: Rereader | None = None) -> FoundRecords:
+                  min_confidence: float = DEFAULT_LOW_CONFIDENCE, reread: Rereader | None = None) -> FoundRecords:
     found = FoundRecords(by_kind={spec.kind: [] for spec in specs})
     for table in tables:
         match, problem = best_match(table, specs)

@@ -11,12 +11,34 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from extract.common.json_text import to_json
 from extract.config import SCHEMA_DIR
+from extract.model import (
+    CATALOG_ID,
+    CATALOG_VERSION,
+    SCHEMA_ID,
+    SCHEMA_VERSION,
+    Catalog,
+    Notice,
+)
+
+
+@dataclass(frozen=True)
+class SchemaViolation:
+    """One way a document breaks its schema: where (a JSON pointer) and how."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
 
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -24,9 +46,6 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 def current_models() -> dict[str, tuple[type, str, str]]:
     """kind -> (model, version, $id) of the schemas this code writes."""
-    from extract.catalog import CATALOG_ID, CATALOG_VERSION, Catalog
-    from extract.model import SCHEMA_ID, SCHEMA_VERSION, Notice
-
     return {"notice": (Notice, SCHEMA_VERSION, SCHEMA_ID), "catalog": (Catalog, CATALOG_VERSION, CATALOG_ID)}
 
 
@@ -44,7 +63,7 @@ def schema_path(version: str, kind: str = "notice", schema_dir: Path = SCHEMA_DI
 
 
 def schema_text(schema: dict) -> str:
-    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    return to_json(schema)
 
 
 def released_versions(kind: str = "notice", schema_dir: Path = SCHEMA_DIR) -> list[str]:
@@ -67,21 +86,21 @@ def _validator(kind: str, version: str, schema_dir: Path) -> Draft202012Validato
     return Draft202012Validator(schema, format_checker=FormatChecker())
 
 
-def validation_errors_for(document, kind: str, version: str, schema_dir: Path = SCHEMA_DIR) -> list[str]:
-    """Messages for every way `document` breaks the `kind` schema of `version`; [] when valid."""
+def validation_errors_for(document, kind: str, version: str, schema_dir: Path = SCHEMA_DIR) -> list[SchemaViolation]:
+    """Every way `document` breaks the `kind` schema of `version`; [] when valid."""
     try:
         validator = _validator(kind, version, schema_dir)
     except FileNotFoundError as exc:
-        return [str(exc)]
+        return [SchemaViolation(path="/", message=str(exc))]
     errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
-    return [f"/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors]
+    return [SchemaViolation(path=f"/{'/'.join(map(str, e.absolute_path))}", message=e.message) for e in errors]
 
 
-def validation_errors(document, schema_dir: Path = SCHEMA_DIR) -> list[str]:
+def validation_errors(document, schema_dir: Path = SCHEMA_DIR) -> list[SchemaViolation]:
     """A stored notice (or the catalog) against the schema version it names."""
     if isinstance(document, dict) and isinstance(document.get("catalog_version"), str):
         return validation_errors_for(document, "catalog", document["catalog_version"], schema_dir)
     version = document.get("schema_version") if isinstance(document, dict) else None
     if not isinstance(version, str):
-        return ["the document names no schema_version"]
+        return [SchemaViolation(path="/schema_version", message="the document names no schema_version")]
     return validation_errors_for(document, "notice", version, schema_dir)

@@ -19,12 +19,15 @@ Two forms occur in crawlers' dumps:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from extract.common.grid import assemble_table
+from extract.common.text import ATTACHMENT_NUMBERED, CHINESE_DATE, normalize_spaces
 from extract.errors import ErrorCode
 from extract.model import (
     DumpLine,
     ErrorItem,
+    FoundTables,
     LineRange,
     Provenance,
     SourceDocument,
@@ -32,13 +35,12 @@ from extract.model import (
     TableCell,
     TableRegion,
 )
-from extract.text import CHINESE_DATE, normalize_spaces
+from extract.settings import DumpTableSettings
 
 STAGE = "tables"
 
 # A comma in a figure (1,280) separates thousands; elsewhere it, like these, marks a sentence.
 SENTENCE_PUNCTUATION = re.compile(r"[。，；;：:！？]|,(?!\d{3}(?!\d))")
-ATTACHMENT_MARKER = re.compile(r"^附\s*件\s*(\d{1,2})")
 INTEGER = re.compile(r"^\d+$")
 IMPRINT = re.compile(CHINESE_DATE.pattern + r"\s*印发")
 DIGITS = re.compile(r"^\d+$")
@@ -51,20 +53,7 @@ HEADER_OPENERS = ("学时", "课时", "等级", "级别")
 TITLE_ENDINGS = HEADER_TERMINALS + ("表", "名单", "目录", "清单", "汇总")
 
 
-@dataclass(frozen=True)
-class DumpTableSettings:
-    min_garbled_lines: int = 30      # a run of this many one- or two-character lines is a garbled table
-    garbled_piece_chars: int = 2     # pieces in a garbled run have at most this many characters
-    min_spaced_columns: int = 3      # a spaced header has at least this many columns
-    max_digit_spread: int = 2        # numbers of one kind differ in length by at most this many digits
-
-
-DEFAULT_SETTINGS = DumpTableSettings()
-
-
-def find_dump_tables(source: SourceDocument, settings: DumpTableSettings = DEFAULT_SETTINGS):
-    from extract.tables import FoundTables
-
+def find_dump_tables(source: SourceDocument, settings: DumpTableSettings = DumpTableSettings()) -> FoundTables:
     lines = [(page.number, line) for page in source.pages for line in page.lines]
     page_starts = {page.lines[0].number for page in source.pages if page.lines}
     tables: list[Table] = []
@@ -109,7 +98,7 @@ def _title_before(lines, i: int) -> str | None:
     if i == 0:
         return None
     text = lines[i - 1][1].text
-    return None if SENTENCE_PUNCTUATION.search(text) or ATTACHMENT_MARKER.match(text) else normalize_spaces(text)
+    return None if SENTENCE_PUNCTUATION.search(text) or ATTACHMENT_NUMBERED.match(text) else normalize_spaces(text)
 
 
 # ---------------------------------------------------------------- spaced tables
@@ -146,7 +135,7 @@ def _spaced_run_end(lines, i: int, page_starts: set[int], settings: DumpTableSet
     j = i + 1
     while j < len(lines):
         text = lines[j][1].text
-        if SENTENCE_PUNCTUATION.search(text) or ATTACHMENT_MARKER.match(text) or IMPRINT.search(text):
+        if SENTENCE_PUNCTUATION.search(text) or ATTACHMENT_NUMBERED.match(text) or IMPRINT.search(text):
             break
         if lines[j][1].number in page_starts and text != header and len(_tokens(text)) < 2:
             break  # a new page that neither repeats the header nor carries a row
@@ -154,52 +143,78 @@ def _spaced_run_end(lines, i: int, page_starts: set[int], settings: DumpTableSet
     return j
 
 
+@dataclass
+class _MergedGroup:
+    """The left columns of a spaced table's full row, merged over the rows that follow it."""
+
+    values: list[str]
+    first_row: int
+    provenance: list[Provenance]
+    end_row: int = 0
+
+
+@dataclass
+class _SpacedBody:
+    cells: list[TableCell] = field(default_factory=list)
+    groups: list[_MergedGroup] = field(default_factory=list)
+    rows: int = 0
+    errors: list[ErrorItem] = field(default_factory=list)
+
+
 def spaced_table(run: list[tuple[int, DumpLine]], table_id: str, title: str | None):
+    """A spaced table's run of lines (header first) as a table, and the errors met; the
+    table is None when its header does not name every column."""
     header_text = run[0][1].text
     header = _tokens(header_text)
-    rows_lines = [(page, line) for page, line in run[1:] if line.text != header_text]
-    token_rows = [(page, line, _tokens(line.text)) for page, line in rows_lines]
+    token_rows = [(page, line, _tokens(line.text)) for page, line in run[1:] if line.text != header_text]
     n_cols = max([len(header)] + [len(t) for _, _, t in token_rows])
-    errors: list[ErrorItem] = []
     if len(header) != n_cols:
-        errors.append(ErrorItem(stage=STAGE, code=ErrorCode.TABLE_UNREADABLE.value, page=run[0][0],
-                                message=f"table {table_id}: header has {len(header)} names for {n_cols} columns"))
-        return None, errors
+        return None, [ErrorItem(stage=STAGE, code=ErrorCode.TABLE_UNREADABLE.value, page=run[0][0],
+                                message=f"table {table_id}: header has {len(header)} names for {n_cols} columns")]
     # How many trailing columns change on every row: the commonest width of lines that do not open a group.
     widths = [len(t) for _, _, t in token_rows if len(t) >= 2 and not INTEGER.match(t[0])]
     right = max(set(widths), key=widths.count) if widths else n_cols
-    left = n_cols - right
+    body = _spaced_body(token_rows, table_id, n_cols, n_cols - right)
+    cells = [TableCell(row=0, col=k, text=name, provenance=_line_provenance(run[:1])) for k, name in enumerate(header)]
+    cells += body.cells
+    for group in body.groups:
+        if group.end_row > group.first_row:
+            cells += [TableCell(row=1 + group.first_row, col=k, rowspan=group.end_row - group.first_row, text=value,
+                                provenance=group.provenance) for k, value in enumerate(group.values)]
+    pages = sorted({p for p, _ in run})
+    table = assemble_table(id=table_id, title=title, cells=cells, n_rows=1 + body.rows, n_cols=n_cols, header_rows=1,
+                           pages=pages, orientation=0, page_rotation=[0] * len(pages), rulings="text")
+    return table, body.errors
 
-    @dataclass
-    class Group:
-        values: list[str]
-        first_row: int
-        provenance: list[Provenance]
 
-    body: list[list[str | None]] = []
-    cells: list[TableCell] = []
-    groups: list[tuple[Group, int]] = []
-    group: Group | None = None
+def _spaced_body(token_rows, table_id: str, n_cols: int, left: int) -> _SpacedBody:
+    """The rows under a spaced header: a line with every column, or opening with a number and
+    no more than the `left` columns, opens a group (its left columns merged over the rows that
+    follow); a line with the other columns is a row of the group; a shorter line continues a
+    merged cell's wrapped text. A line that fits nowhere is reported and left out."""
+    right = n_cols - left
+    body = _SpacedBody()
+    group: _MergedGroup | None = None
+
+    def add_row(tokens: list[str], prov: list[Provenance]) -> None:
+        body.rows += 1
+        body.cells.extend(TableCell(row=body.rows, col=left + k, text=t, provenance=prov) for k, t in enumerate(tokens))
+
     for page, line, tokens in token_rows:
         prov = [Provenance(page=page, lines=LineRange(first=line.number, last=line.number))]
         if len(tokens) == n_cols or (tokens and INTEGER.match(tokens[0]) and len(tokens) <= left):
             if group is not None:
-                groups.append((group, len(body)))
-            group = Group(values=tokens[:left], first_row=len(body), provenance=prov)
+                group.end_row = body.rows
+            group = _MergedGroup(values=tokens[:left], first_row=body.rows, provenance=prov)
+            body.groups.append(group)
             if len(tokens) == n_cols:
-                body.append(tokens[left:])
-                cells.extend(TableCell(row=1 + len(body) - 1, col=left + k, text=t, provenance=prov)
-                             for k, t in enumerate(tokens[left:]))
-            continue
-        if group is None:
-            errors.append(ErrorItem(stage=STAGE, code=ErrorCode.CELL_UNREADABLE.value, page=page,
-                                    message=f"table {table_id}: line {line.number} precedes any row; left out"))
-            continue
-        if len(tokens) == right and len(group.values) == left:
-            body.append(tokens)
-            cells.extend(TableCell(row=1 + len(body) - 1, col=left + k, text=t, provenance=prov)
-                         for k, t in enumerate(tokens))
-        elif len(group.values) < left or (len(tokens) < right and group.first_row == len(body)):
+                add_row(tokens[left:], prov)
+        elif group is None:
+            body.errors.append(ErrorItem(stage=STAGE, code=ErrorCode.CELL_UNREADABLE.value, page=page,
+                                         message=f"table {table_id}: line {line.number} precedes any row; left out"))
+        elif len(tokens) == right and len(group.values) == left:
+            add_row(tokens, prov)
+        elif len(group.values) < left or (len(tokens) < right and group.first_row == body.rows):
             # a merged cell's text wrapped over several lines
             if len(group.values) < left:
                 group.values.append("".join(tokens))
@@ -208,27 +223,11 @@ def spaced_table(run: list[tuple[int, DumpLine]], table_id: str, title: str | No
             group.provenance = [Provenance(page=group.provenance[0].page,
                                            lines=LineRange(first=group.provenance[0].lines.first, last=line.number))]
         else:
-            errors.append(ErrorItem(stage=STAGE, code=ErrorCode.CELL_UNREADABLE.value, page=page,
-                                    message=f"table {table_id}: line {line.number} {line.text!r} fits no column; left out"))
+            body.errors.append(ErrorItem(stage=STAGE, code=ErrorCode.CELL_UNREADABLE.value, page=page,
+                                         message=f"table {table_id}: line {line.number} {line.text!r} fits no column; left out"))
     if group is not None:
-        groups.append((group, len(body)))
-    grid: list[list[str | None]] = [[None] * left + row for row in body]
-    for group, end in groups:
-        span = end - group.first_row
-        if span <= 0:
-            continue
-        for k, value in enumerate(group.values):
-            grid[group.first_row][k] = value
-            cells.append(TableCell(row=1 + group.first_row, col=k, rowspan=span, text=value,
-                                   provenance=group.provenance))
-    header_cells = [TableCell(row=0, col=k, text=name, provenance=_line_provenance(run[:1]))
-                    for k, name in enumerate(header)]
-    table = Table(id=table_id, title=title, pages=sorted({p for p, _ in run}), orientation=0,
-                  page_rotation=[0] * len({p for p, _ in run}), rulings="text", n_rows=1 + len(grid), n_cols=n_cols,
-                  header_rows=1, column_paths=list(header), column_headers=[[name] for name in header],
-                  header=[list(header)], body=grid,
-                  cells=sorted(header_cells + cells, key=lambda c: (c.row, c.col)))
-    return table, errors
+        group.end_row = body.rows
+    return body
 
 
 # ---------------------------------------------------------------- garbled tables
@@ -312,94 +311,93 @@ def level_labels(text: str, count: int) -> list[str] | None:
     return None
 
 
-def garbled_table(run: list[tuple[int, DumpLine]], table_id: str, settings: DumpTableSettings = DEFAULT_SETTINGS):
+@dataclass(frozen=True)
+class _GarbledHeader:
+    """What a garbled table's head says: its title, the names of its leading text columns, the
+    level labels (一级 二级) and the sub-header repeated under each (学时 补贴标准)."""
+
+    title: str | None
+    lead_names: list[str]
+    labels: list[str]
+    leaves: list[str]
+    last_piece: int       # index of the head's last piece
+    body_start: int       # index of the piece the first row starts at
+
+
+def garbled_table(run: list[tuple[int, DumpLine]], table_id: str, settings: DumpTableSettings = DumpTableSettings()):
+    """A vertically garbled run of pieces as a table, and the errors met; None when its
+    columns cannot be learned. Numbers are cut by `segment_numbers`, never guessed."""
     pieces = [(page, line.number, line.text.replace(" ", "")) for page, line in run]
     errors: list[ErrorItem] = []
-
-    def fail(message: str):
-        errors.append(ErrorItem(stage=STAGE, code=ErrorCode.TABLE_UNREADABLE.value, page=run[0][0],
-                                message=f"table {table_id} (lines {run[0][1].number}-{run[-1][1].number}): {message}"))
-        return None, errors
-
-    # An attachment marker (附 / 件 / 3, or 附 / 件 alone) may open the run; the title and header follow.
-    skip = 0
-    if len(pieces) > 2 and pieces[0][2] + pieces[1][2] == "附件":
-        skip = 3 if _kind(pieces[2][2]) == "digit" else 2
-    first_digit = next((k for k in range(skip, len(pieces)) if _kind(pieces[k][2]) == "digit"), None)
-    # The text before the first number: title, column names, first row's first cell.
-    head_pieces = pieces[skip:first_digit] if first_digit is not None else pieces[skip:]
-    head = "".join(p[2] for p in head_pieces)
-    found = repeated_unit(head)
-    if found is None:
-        return fail("no repeated sub-header: columns cannot be learned")
-    start, unit_len, groups = found
-    unit = head[start:start + unit_len]
-    leaves = None
-    for parts in range(2, 5):
-        split = split_at_terminals(unit, parts, whole=True)
-        if split is not None:
-            leaves = split[1:]
-            break
-    if leaves is None:
-        leaves = [unit]
-    labels = level_labels(head[:start], groups)
-    if labels is None:
-        return fail("no level labels over the repeated sub-header")
-    before = head[:start - sum(len(x) for x in labels)]
-    first_cell = head[start + unit_len * groups:]
-
-    # the first row's first cell is the tail of the head: find the piece where it starts
-    consumed, k = 0, skip
-    while k < len(pieces) and consumed < len(head) - len(first_cell):
-        consumed += len(pieces[k][2])
-        k += 1
-    rows = _garbled_rows(pieces[k:])
-    if not rows:
-        return fail("no rows after the header")
-    lead_kinds = rows[0][1]
-    lead_count = len(lead_kinds)
-    split = split_at_terminals(before, lead_count)
-    if split is None:
-        return fail(f"cannot cut {before!r} into {lead_count} column names")
-    title, lead_names = split[0] or None, split[1:]
-    n_numbers = groups * len(leaves)
-    kinds = [k for _ in labels for k in range(len(leaves))]
+    where = f"table {table_id} (lines {run[0][1].number}-{run[-1][1].number})"
+    header = _garbled_header(pieces)
+    rows = _garbled_rows(pieces[header.body_start:]) if isinstance(header, _GarbledHeader) else []
+    if isinstance(header, _GarbledHeader) and rows:
+        split = split_at_terminals(header.lead_names[0], len(rows[0][1]))
+        header = _GarbledHeader(split[0] or None, split[1:], header.labels, header.leaves, header.last_piece,
+                                header.body_start) if split is not None else \
+            f"cannot cut {header.lead_names[0]!r} into {len(rows[0][1])} column names"
+    elif isinstance(header, _GarbledHeader):
+        header = "no rows after the header"
+    if not isinstance(header, _GarbledHeader):
+        return None, [ErrorItem(stage=STAGE, code=ErrorCode.TABLE_UNREADABLE.value, page=run[0][0],
+                                message=f"{where}: {header}")]
+    lead_count, width = len(header.lead_names), len(header.leaves)
+    kinds = [k for _ in header.labels for k in range(width)]
     values, row_errors = segment_numbers([r[2] for r in rows], kinds, settings)
-    n_cols = lead_count + n_numbers
-    header = [lead_names + [x for label in labels for x in [label] + [None] * (len(leaves) - 1)],
-              [None] * lead_count + leaves * groups]
-    headers = [[name] for name in lead_names] + [[label, leaf] for label in labels for leaf in leaves]
-    cells: list[TableCell] = []
-    head_prov = [Provenance(page=run[0][0], lines=LineRange(first=pieces[0][1], last=head_pieces[-1][1]))]
-    for k, name in enumerate(lead_names):
-        cells.append(TableCell(row=0, col=k, rowspan=2, text=name, provenance=head_prov))
-    for g, label in enumerate(labels):
-        cells.append(TableCell(row=0, col=lead_count + g * len(leaves), colspan=len(leaves), text=label,
-                               provenance=head_prov))
-        for k, leaf in enumerate(leaves):
-            cells.append(TableCell(row=1, col=lead_count + g * len(leaves) + k, text=leaf, provenance=head_prov))
-    body: list[list[str | None]] = []
-    for r, (row_pieces, kinds, _numbers) in enumerate(rows):
+    head_prov = [Provenance(page=run[0][0], lines=LineRange(first=pieces[0][1], last=pieces[header.last_piece][1]))]
+    cells = [TableCell(row=0, col=k, rowspan=2, text=name, provenance=head_prov) for k, name in enumerate(header.lead_names)]
+    for g, label in enumerate(header.labels):
+        cells.append(TableCell(row=0, col=lead_count + g * width, colspan=width, text=label, provenance=head_prov))
+        cells += [TableCell(row=1, col=lead_count + g * width + k, text=leaf, provenance=head_prov)
+                  for k, leaf in enumerate(header.leaves)]
+    for r, (row_pieces, lead, _numbers) in enumerate(rows):
         prov = [Provenance(page=row_pieces[0][0], lines=LineRange(first=row_pieces[0][1], last=row_pieces[-1][1]))]
-        lead_values = [kinds.get(c) for c in range(lead_count)]
         numbers = values[r]
         if numbers is None:
             errors.append(ErrorItem(stage=STAGE, code=ErrorCode.CELL_UNREADABLE.value, page=prov[0].page,
                                     message=f"table {table_id} row {r}: its number pieces can be cut more than one "
                                             f"consistent way (lines {prov[0].lines.first}-{prov[0].lines.last}); "
                                             f"numbers left unread"))
-            numbers = [None] * n_numbers
-        row_values = lead_values + numbers
-        body.append(row_values)
-        for c, text in enumerate(row_values):
-            cells.append(TableCell(row=2 + r, col=c, text=text, provenance=prov))
+            numbers = [None] * len(kinds)
+        cells += [TableCell(row=2 + r, col=c, text=text, provenance=prov)
+                  for c, text in enumerate([lead.get(c) for c in range(lead_count)] + numbers)]
     errors.extend(row_errors)
-    table = Table(id=table_id, title=title, pages=sorted({p for p, _, _ in pieces}), orientation=0,
-                  page_rotation=[0] * len({p for p, _, _ in pieces}), rulings="text", n_rows=2 + len(body), n_cols=n_cols,
-                  header_rows=2, column_paths=[" / ".join(h) for h in headers], column_headers=headers,
-                  header=header, body=body,
-                  cells=sorted(cells, key=lambda c: (c.row, c.col)))
+    pages = sorted({p for p, _, _ in pieces})
+    table = assemble_table(id=table_id, title=header.title, cells=cells, n_rows=2 + len(rows),
+                           n_cols=lead_count + len(kinds), header_rows=2, pages=pages, orientation=0,
+                           page_rotation=[0] * len(pages), rulings="text")
     return table, errors
+
+
+def _garbled_header(pieces) -> _GarbledHeader | str:
+    """The head of a garbled run (an attachment marker 附 / 件 / 3 may open it; the title and
+    column names follow, then the first row's first cell), or why it cannot be read. The
+    leading columns' names are left run together as `lead_names[0]` until the rows say how
+    many there are."""
+    skip = 0
+    if len(pieces) > 2 and pieces[0][2] + pieces[1][2] == "附件":
+        skip = 3 if _kind(pieces[2][2]) == "digit" else 2
+    first_digit = next((k for k in range(skip, len(pieces)) if _kind(pieces[k][2]) == "digit"), None)
+    head_pieces = pieces[skip:first_digit] if first_digit is not None else pieces[skip:]
+    head = "".join(p[2] for p in head_pieces)
+    found = repeated_unit(head)
+    if found is None:
+        return "no repeated sub-header: columns cannot be learned"
+    start, unit_len, groups = found
+    unit = head[start:start + unit_len]
+    leaves = next((split[1:] for parts in range(2, 5) if (split := split_at_terminals(unit, parts, whole=True))), [unit])
+    labels = level_labels(head[:start], groups)
+    if labels is None:
+        return "no level labels over the repeated sub-header"
+    first_cell = head[start + unit_len * groups:]
+    # the first row's first cell is the tail of the head: find the piece where it starts
+    consumed, k = 0, skip
+    while k < len(pieces) and consumed < len(head) - len(first_cell):
+        consumed += len(pieces[k][2])
+        k += 1
+    return _GarbledHeader(title=None, lead_names=[head[:start - sum(len(x) for x in labels)]], labels=labels,
+                          leaves=leaves, last_piece=skip + len(head_pieces) - 1, body_start=k)
 
 
 def _garbled_rows(pieces):

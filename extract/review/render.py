@@ -1,16 +1,16 @@
 """A `NoticeDiff` for machines (JSON) and for people (markdown, and HTML as one self-contained
 file a reviewer opens in a browser). Control characters a stored document may hold (from a
 hand edit, or a version written before the load stage removed them) are escaped in all three
-(`extract.text.printable`): a diff printed to a terminal cannot steer it."""
+(`extract.common.text.printable`): a diff printed to a terminal cannot steer it."""
 
 from __future__ import annotations
 
 import html
-import json
 
-from extract.diff import Change, NoticeDiff
+from extract.common.json_text import to_json
+from extract.common.text import printable, safe_for_json
 from extract.record_specs import RECORD_SPECS, RecordSpec
-from extract.text import printable, safe_for_json
+from extract.review.diff import Change, NoticeDiff
 
 
 def groups(specs: tuple[RecordSpec, ...] = RECORD_SPECS) -> tuple[tuple[str, str], ...]:
@@ -32,7 +32,7 @@ def grouped(diff: NoticeDiff, specs: tuple[RecordSpec, ...] = RECORD_SPECS) -> l
 
 
 def to_json_text(diff: NoticeDiff, specs: tuple[RecordSpec, ...] = RECORD_SPECS) -> str:
-    return json.dumps(safe_for_json(diff.model_dump(mode="json")), ensure_ascii=False, indent=2) + "\n"
+    return to_json(safe_for_json(diff.model_dump(mode="json")))
 
 
 def _value(value) -> str:

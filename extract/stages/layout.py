@@ -11,7 +11,9 @@
 - A block opening with section numbering (一、 （一） 1. （1）) gets its level; a level-1 line
   that is short or set in a font other than the body's is a heading.
 
-Input: a `SourceDocument` and the `TableRegion`s found by the tables stage. Output: a new
+Text dumps take `extract.stages.dump_layout` instead.
+
+Input: a PDF's `SourceDocument` and the `TableRegion`s found by the tables stage. Output: a new
 `LaidOutDocument`. Raises nothing for odd input: an empty document lays out as no blocks.
 """
 
@@ -20,15 +22,16 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
 
-from extract.geometry import rotate_to_reading_frame
+from extract.common.blocks import make_block, opens_block, percentile
+from extract.common.geometry import reading_to_display_box, rotate_to_reading_frame
+from extract.common.lines import glyphs_to_lines, rows_of
+from extract.common.text import normalize_spaces
 from extract.model import (
     Block,
     Box,
     Glyph,
     LaidOutDocument,
-    LineRange,
     PageFurniture,
     Provenance,
     SourceDocument,
@@ -36,43 +39,7 @@ from extract.model import (
     TableRegion,
     TextLine,
 )
-from extract.text import (
-    CONTENTS_HEADING,
-    display_width,
-    division_of,
-    join_lines,
-    normalize_spaces,
-    section_number,
-)
-
-
-@dataclass(frozen=True)
-class LayoutSettings:
-    """Tolerances, in units of the body font size unless said otherwise."""
-
-    line_overlap: float = 0.5          # glyphs share a line when their heights overlap this much
-    word_gap: float = 0.25             # a gap this wide between Latin characters is a space
-    phrase_gap: float = 1.5            # a gap this wide between any characters is a space
-    indent: float = 0.8                # a line starting this far right of the margin is indented
-    short_line: float = 1.0            # a line ending this far left of the right margin ends a paragraph
-    paragraph_gap: float = 1.2         # extra vertical space beyond normal leading that breaks a paragraph
-    heading_max_chars: int = 30        # a numbered level-1 line longer than this is body text
-    heading_size_ratio: float = 1.15   # an unnumbered line set this much larger than the body is a heading
-    repeated_min_pages: int = 3        # a line repeated on this many pages at one place is a running header
-    margin_band: float = 0.1           # share of the page height at top and bottom where running lines live
-    dump_short_cells: int = 3          # text dumps: a line this many half-width cells short ends a paragraph
-    dump_indent_cells: int = 4         # text dumps: a paragraph's first line lost its indent (two CJK cells)
-    columns_min_glyphs: int = 200      # a page with fewer characters is read as one column
-    columns_gutter: float = 1.0        # the blank strip between two columns is at least this wide
-    columns_max_crossing: float = 0.05  # share of a page's characters that may cross its gutter (full-width lines)
-    columns_min_rows_share: float = 0.3  # share of rows with text on both sides of the gutter for two columns
-    columns_min_share: float = 0.2      # ... each column with this share of the characters at least
-    columns_sidebar: float = 0.6        # a sidebar is narrower than this share of the main column; read first
-    sidebar_min_lines: int = 5          # a sidebar has this many lines at least
-    sidebar_min_chars: float = 5.0      # ... of this many characters on average (hanging numbers are shorter)
-
-
-DEFAULT_SETTINGS = LayoutSettings()
+from extract.settings import LayoutSettings, LineSettings
 
 # A page number between dashes is never content, wherever it is; a bare number only in the margins.
 # (OCR reads a short dash as 一 at times: a line of nothing but a number between them is no text.)
@@ -80,46 +47,37 @@ DASHED_PAGE_NUMBER = re.compile(r"^[—－\-–一]+\s*\d{1,4}\s*[—－\-–一
 BARE_PAGE_NUMBER = re.compile(r"^\d{1,4}(\s*/\s*\d{1,4})?$")
 # a page number run together with a running line (2/4请务必阅读…) is no part of what repeats
 PAGE_NUMBER_AT_END = re.compile(r"^\d{1,4}\s*/\s*\d{1,4}|\d{1,4}\s*/\s*\d{1,4}$")
-SIGNATURE_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
-# GB/T 9704: an attachment's first page opens with a line "附件 N"; it never continues a paragraph.
-# and the attachment list (附件：1. …) opens a block of its own.
-ATTACHMENT_MARKER = re.compile(r"^附\s*件\s*(\d{1,2}|[:：].*)?$")
 
 
-def layout_document(source: SourceDocument, regions: tuple[TableRegion, ...] = (),
-                    settings: LayoutSettings = DEFAULT_SETTINGS) -> LaidOutDocument:
-    if source.media_type == "application/pdf":
-        lines = pdf_lines(source, regions, settings)
-        body_size = _body_size(lines)
-        lines, furniture = drop_running_lines(lines, source, settings)
-        blocks = pdf_lines_to_blocks(lines, body_size, settings)
-    else:
-        lines = dump_lines(source, regions)
-        body_size = None
-        furniture = []
-        blocks = dump_lines_to_blocks(lines, settings)
+def layout_pdf(source: SourceDocument, regions: tuple[TableRegion, ...] = (),
+               settings: LayoutSettings = LayoutSettings(), lines: LineSettings = LineSettings()) -> LaidOutDocument:
+    text_lines = pdf_lines(source, regions, settings, lines)
+    body_size = _body_size(text_lines)
+    text_lines, furniture = drop_running_lines(text_lines, source, settings)
+    blocks = pdf_lines_to_blocks(text_lines, body_size, settings)
     return LaidOutDocument(blocks=tuple(blocks), body_size=body_size, furniture=tuple(furniture))
 
 
 # ---------------------------------------------------------------- PDF: glyphs to lines
 
 
-def pdf_lines(source: SourceDocument, regions: tuple[TableRegion, ...], settings: LayoutSettings) -> list[TextLine]:
-    lines: list[TextLine] = []
+def pdf_lines(source: SourceDocument, regions: tuple[TableRegion, ...], settings: LayoutSettings,
+              lines: LineSettings = LineSettings()) -> list[TextLine]:
+    out: list[TextLine] = []
     for page in source.pages:
         page_regions = [r.box for r in regions if r.page == page.number and r.box is not None]
         glyphs = [g for g in page.glyphs if not any(b.contains_point(*g.box.center, tolerance=1) for b in page_regions)]
         by_direction = Counter(g.direction for g in glyphs)
         for direction, _ in by_direction.most_common():
             group = [g for g in glyphs if g.direction == direction]
-            for part, column in reading_columns(group, page, direction, settings):
-                lines.extend(line.model_copy(update={"column": column}) if column else line
-                             for line in glyphs_to_lines(part, page, direction, settings))
-    return lines
+            for part, column in reading_columns(group, page, direction, settings, lines):
+                out.extend(line.model_copy(update={"column": column}) if column else line
+                           for line in glyphs_to_lines(part, page, direction, lines))
+    return out
 
 
-def reading_columns(glyphs: list[Glyph], page: SourcePage, direction: int,
-                    settings: LayoutSettings) -> list[tuple[list[Glyph], tuple[float, float] | None]]:
+def reading_columns(glyphs: list[Glyph], page: SourcePage, direction: int, settings: LayoutSettings,
+                    lines: LineSettings = LineSettings()) -> list[tuple[list[Glyph], tuple[float, float] | None]]:
     """The page's glyphs in reading order of its columns: on a page set in two columns (a
     gutter few characters cross, with text on both sides of it in most rows), each band between
     full-width rows (a title, a heading across both columns) is read left column first, then
@@ -148,7 +106,7 @@ def reading_columns(glyphs: list[Glyph], page: SourcePage, direction: int,
     # the gutter (a character on it, or two neighbours closer than a gutter is wide on either
     # side of it: a character merely near it is a column's edge)
     boxes = [b for b, _ in turned]
-    row_of = {i: k for k, members in enumerate(_rows(boxes, settings.line_overlap)) for i in members}
+    row_of = {i: k for k, members in enumerate(rows_of(boxes, lines.line_overlap)) for i in members}
     by_row: dict[int, list[Box]] = {}
     for i, b in enumerate(boxes):
         by_row.setdefault(row_of[i], []).append(b)
@@ -162,7 +120,7 @@ def reading_columns(glyphs: list[Glyph], page: SourcePage, direction: int,
     both = sum(1 for members in by_row.values() if any(b.x1 <= gutter for b in members)
                and any(b.x1 > gutter for b in members))
     balanced = settings.columns_min_share <= len(column["left"]) / len(boxes) <= 1 - settings.columns_min_share
-    sidebar = _sidebar(column, len(full_rows) / len(by_row), settings)
+    sidebar = _sidebar(column, len(full_rows) / len(by_row), settings, lines)
     if not ((both >= settings.columns_min_rows_share * len(by_row) and balanced) or sidebar):
         return [(glyphs, None)]
     # bands: the full-width rows cut the page; in each band the left column, then the right one,
@@ -180,7 +138,7 @@ def reading_columns(glyphs: list[Glyph], page: SourcePage, direction: int,
             own = [(b, g) for i, b, g in band if row_of[i] not in full_rows
                    and ((b.x1 <= gutter) if side == "left" else (b.x1 > gutter))]
             if own:
-                parts.append(([g for _, g in own], _column_edges([b for b, _ in own], settings)))
+                parts.append(([g for _, g in own], _column_edges([b for b, _ in own], lines)))
     return parts
 
 
@@ -204,12 +162,12 @@ def _gutter_line(turned: list[tuple[Box, Glyph]], strip_middle: float, half: flo
     return min(middles, key=lambda m: abs(m - strip_middle))
 
 
-def _column_edges(boxes: list[Box], settings: LayoutSettings) -> tuple[float, float]:
+def _column_edges(boxes: list[Box], lines: LineSettings) -> tuple[float, float]:
     """A column's left edge, and the right margin its lines reach: the end of its widest line
     when several lines end there (justified text). In a column of short lines (a sidebar: a
     rating, a name, a phone number) the widest line is alone: no line reaches a margin, and
     each ends its paragraph."""
-    ends = [max(boxes[i].x1 for i in row) for row in _rows(boxes, settings.line_overlap)]
+    ends = [max(boxes[i].x1 for i in row) for row in rows_of(boxes, lines.line_overlap)]
     size = statistics.median(b.height for b in boxes)
     widest = max(ends)
     reaching = sum(1 for end in ends if widest - end <= size)
@@ -217,24 +175,8 @@ def _column_edges(boxes: list[Box], settings: LayoutSettings) -> tuple[float, fl
     return min(b.x0 for b in boxes), right
 
 
-def _rows(boxes: list[Box], overlap: float) -> list[list[int]]:
-    """Indexes of `boxes` grouped in rows, top to bottom: a box joins one of the last rows when
-    its height overlaps that row's first box by `overlap` of the smaller one (how a line is set)."""
-    order = sorted(range(len(boxes)), key=lambda i: (boxes[i].top, boxes[i].x0))
-    rows: list[list[int]] = []
-    for i in order:
-        box = boxes[i]
-        for row in reversed(rows[-3:]):
-            ref = boxes[row[0]]
-            if min(ref.bottom, box.bottom) - max(ref.top, box.top) >= overlap * min(ref.height, box.height):
-                row.append(i)
-                break
-        else:
-            rows.append([i])
-    return rows
-
-
-def _sidebar(column: dict[str, list[Box]], full_share: float, settings: LayoutSettings) -> str | None:
+def _sidebar(column: dict[str, list[Box]], full_share: float, settings: LayoutSettings,
+             lines: LineSettings) -> str | None:
     """The side of a sidebar beside the main text (a rating, the analysts, related research),
     or None: the narrower column, much narrower, lines of text of its own (not hanging numbers
     such as (一) or 第十四条 before the lines they number), most of them level with main text,
@@ -243,10 +185,10 @@ def _sidebar(column: dict[str, list[Box]], full_share: float, settings: LayoutSe
     narrow, main = sorted(column, key=lambda side: width[side])
     if width[narrow] > settings.columns_sidebar * width[main] or full_share > 0.5:
         return None
-    lines = [[column[narrow][i] for i in members] for members in _rows(column[narrow], settings.line_overlap)]
-    beside = sum(1 for line in lines if _level_with(line, column[main]))
-    if (len(lines) >= settings.sidebar_min_lines and beside >= 0.5 * len(lines)
-            and len(column[narrow]) / len(lines) >= settings.sidebar_min_chars):
+    rows = [[column[narrow][i] for i in members] for members in rows_of(column[narrow], lines.line_overlap)]
+    beside = sum(1 for row in rows if _level_with(row, column[main]))
+    if (len(rows) >= settings.sidebar_min_lines and beside >= 0.5 * len(rows)
+            and len(column[narrow]) / len(rows) >= settings.sidebar_min_chars):
         return narrow
     return None
 
@@ -265,35 +207,6 @@ def _runs_across(boxes: list[Box], x: float, gap: float) -> bool:
     return any(a.x1 <= x <= b.x0 and b.x0 - a.x1 < gap for a, b in zip(boxes, boxes[1:]))
 
 
-def glyphs_to_lines(glyphs: list[Glyph], page: SourcePage, direction: int, settings: LayoutSettings) -> list[TextLine]:
-    """Glyphs of one direction into lines in that direction's reading frame, top to bottom."""
-    turned = [(rotate_to_reading_frame(g.box, direction, page.width, page.height), g) for g in glyphs]
-    rows = [[turned[i] for i in members] for members in _rows([b for b, _ in turned], settings.line_overlap)]
-    lines = []
-    for row in rows:
-        row.sort(key=lambda bg: bg[0].x0)
-        text = ""
-        prev: Box | None = None
-        for box, glyph in row:
-            if prev is not None:
-                gap = box.x0 - prev.x1
-                size = max(glyph.size, 1.0)
-                latin = text[-1:].isascii() and text[-1:].isalnum() and glyph.text[:1].isascii() and glyph.text[:1].isalnum()
-                if gap > settings.phrase_gap * size or (latin and gap > settings.word_gap * size):
-                    text += " "
-            text += glyph.text
-            prev = box
-        box = row[0][0]
-        for b, _ in row[1:]:
-            box = box.union(b)
-        sizes = Counter(g.size for _, g in row)
-        fonts = Counter(g.font for _, g in row)
-        confidence = min((g.confidence for _, g in row if g.confidence is not None), default=None)
-        lines.append(TextLine(text=text, page=page.number, box=box.rounded(), size=sizes.most_common(1)[0][0],
-                              font=fonts.most_common(1)[0][0], confidence=confidence))
-    return lines
-
-
 def _body_size(lines: list[TextLine]) -> float | None:
     weights: Counter[float] = Counter()
     for line in lines:
@@ -307,6 +220,7 @@ def drop_running_lines(lines: list[TextLine], source: SourceDocument,
     """Take out page numbers and headers/footers that repeat at one place on many pages; they
     are returned as page furniture (named, not lost)."""
     heights = {p.number: p.height for p in source.pages}
+    pages = {p.number: p for p in source.pages}
 
     def in_margin(line: TextLine) -> bool:
         height = heights.get(line.page) or 0
@@ -333,7 +247,9 @@ def drop_running_lines(lines: list[TextLine], source: SourceDocument,
         else:
             kept.append(line)
             continue
-        furniture.append(PageFurniture(page=line.page, kind=kind, text=text, box=line.box))
+        page = pages[line.page]
+        box = reading_to_display_box(line.box, line.direction, page.width, page.height).rounded()
+        furniture.append(PageFurniture(page=line.page, kind=kind, text=text, box=box))
     return kept, furniture
 
 
@@ -349,7 +265,7 @@ def pdf_lines_to_blocks(lines: list[TextLine], body_size: float | None, settings
     body_font = Counter(font for line in body for font in [line.font] * len(line.text)).most_common(1)[0][0] \
         if body else None
     left = _mode([round(line.box.x0) for line in body]) if body else 0
-    right = _percentile([line.box.x1 for line in body], 0.9) if body else 0
+    right = percentile([line.box.x1 for line in body], 0.9) if body else 0
     leading = _mode([round(b.box.top - a.box.top, 1) for a, b in zip(body, body[1:])
                      if a.page == b.page and 0 < b.box.top - a.box.top < 3 * size]) or size * 1.5
 
@@ -371,8 +287,8 @@ def pdf_lines_to_blocks(lines: list[TextLine], body_size: float | None, settings
     for group in groups:
         starts_page = group[0].page not in first_on_page
         first_on_page.add(group[0].page)
-        blocks.append(_make_block(group, body_size, body_font, settings, starts_page,
-                                  [Provenance(page=line.page, box=line.box) for line in group]))
+        blocks.append(make_block(group, body_size, body_font, settings, starts_page,
+                                  [Provenance(page=line.page, box=line.box, frame=line.direction) for line in group]))
     return blocks
 
 
@@ -380,8 +296,7 @@ def _continues(prev: TextLine, line: TextLine, left: float, right: float, leadin
                settings: LayoutSettings) -> bool:
     if prev.size != line.size or prev.box is None or line.box is None:
         return False
-    if section_number(normalize_spaces(line.text)) or _opens_division(line.text) \
-            or ATTACHMENT_MARKER.match(line.text.strip()):
+    if opens_block(line.text):
         return False
     unit = line.size or size
     if line.size == size:
@@ -401,99 +316,7 @@ def _continues(prev: TextLine, line: TextLine, left: float, right: float, leadin
             and 0 < line.box.top - prev.box.top < 2.0 * unit)
 
 
-def _opens_division(text: str) -> bool:
-    """A line opening a part, chapter, section or article never continues a paragraph; a clause
-    number (1.4.1) at the head of a wrapped line may be a reference, so it does not decide."""
-    division = division_of(normalize_spaces(text))
-    return (division is not None and division[0] != "clause") or bool(CONTENTS_HEADING.match(text.strip()))
-
-
-def _make_block(texts: list[TextLine], body_size: float | None, body_font: str | None, settings: LayoutSettings,
-                starts_page: bool, provenance: list[Provenance]) -> Block:
-    text = join_lines([t.text for t in texts])
-    first = texts[0]
-    numbered = section_number(text)
-    kind = "paragraph"
-    level = number = None
-    if numbered:
-        level, number, rest = numbered
-        # a numbered line set in another font than the body's (黑体 headings over 仿宋 text)
-        other_font = (body_font is not None and first.font is not None and first.size == body_size
-                      and first.font != body_font)
-        if level == 1 and (("。" not in rest and len(text) <= settings.heading_max_chars) or other_font):
-            kind = "heading"
-    elif _set_apart(texts, body_size, settings):
-        kind = "heading"  # a heading printed without a number (名词解释, 投资要点)
-    confidence = min((t.confidence for t in texts if t.confidence is not None), default=None)
-    return Block(kind=kind, text=text, page=first.page, level=level, number=number, size=first.size,
-                 font=first.font, starts_page=starts_page, confidence=confidence, provenance=tuple(provenance))
-
-
-def _set_apart(texts: list[TextLine], body_size: float | None, settings: LayoutSettings) -> bool:
-    """An unnumbered heading: one short line set larger than the body text, no sentence in it
-    (no 。，；： — a line that runs into text or leads into a list is body text)."""
-    text = texts[0].text.strip()
-    return (len(texts) == 1 and body_size is not None and texts[0].size is not None
-            and texts[0].size >= body_size * settings.heading_size_ratio
-            and 2 <= len(text) <= settings.heading_max_chars and not re.search(r"[。，,；;：:]", text)
-            and division_of(text) is None and not CONTENTS_HEADING.match(text))
-
-
-# ---------------------------------------------------------------- text dumps
-
-
-def dump_lines(source: SourceDocument, regions: tuple[TableRegion, ...]) -> list[TextLine]:
-    taken = [r.lines for r in regions if r.lines is not None]
-    lines = []
-    for page in source.pages:
-        for line in page.lines:
-            if any(r.first <= line.number <= r.last for r in taken):
-                continue
-            lines.append(TextLine(text=line.text, page=page.number,
-                                  lines=LineRange(first=line.number, last=line.number)))
-    return lines
-
-
-def dump_lines_to_blocks(lines: list[TextLine], settings: LayoutSettings) -> list[Block]:
-    """A dump has no geometry: a line that is as wide as the dump's full lines continues
-    into the next, unless the next opens with numbering or is the signature above a date."""
-    if not lines:
-        return []
-    widths = [display_width(line.text) for line in lines if len(line.text) > 4]
-    full = _percentile(widths, 0.75) if widths else 0
-    groups: list[list[TextLine]] = []
-    for k, line in enumerate(lines):
-        if groups:
-            prev = groups[-1][-1]
-            # a paragraph's first line lost its indent; the document's first line (the title) had none
-            indented = len(groups[-1]) == 1 and len(groups) > 1
-            shortfall = settings.dump_short_cells + (settings.dump_indent_cells if indented else 0)
-            # a line ending with a colon (主送机关, 通知如下：) ends its paragraph however wide it is
-            prev_full = display_width(prev.text) >= full - shortfall and not prev.text.endswith(("：", ":"))
-            opens = section_number(normalize_spaces(line.text)) or _opens_division(line.text) \
-                or ATTACHMENT_MARKER.match(line.text.strip())
-            # the 发文机关署名 stands alone right above the 成文日期 (GB/T 9704-2012 7.3.5)
-            signature = k + 1 < len(lines) and SIGNATURE_DATE.match(lines[k + 1].text.strip()) \
-                and not re.search(r"[。，,；;：:]", line.text)
-            if prev_full and not opens and not signature:
-                groups[-1].append(line)
-                continue
-        groups.append([line])
-    blocks = []
-    seen_pages: set[int] = set()
-    for group in groups:
-        starts_page = group[0].page not in seen_pages
-        seen_pages.add(group[0].page)
-        provenance = [Provenance(page=group[0].page,
-                                 lines=LineRange(first=group[0].lines.first, last=group[-1].lines.last))]
-        blocks.append(_make_block(group, None, None, settings, starts_page, provenance))
-    return blocks
-
-
 def _mode(values: list[float]) -> float:
     return Counter(values).most_common(1)[0][0] if values else 0
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0

@@ -9,35 +9,13 @@ page's display frame in points (pdfium renders the page as displayed, /Rotate ap
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from extract.engines.render import render_page_gray
 from extract.model import Box, Ruling
-
-
-@dataclass(frozen=True)
-class RasterSettings:
-    scale: float = 2.0              # pixels per point when rendering (144 dpi)
-    min_line_share: float = 0.04    # a line is at least this share of the page width (or height) long
-    max_thickness_px: int = 8       # thicker marks are blocks, not lines
-
-
-DEFAULT_SETTINGS = RasterSettings()
-
-
-def render_page_gray(pdf: bytes | Path, page_number: int, scale: float) -> np.ndarray:
-    """The page as displayed, 8-bit grey, `scale` pixels per point. `pdf` is the file's bytes
-    (what the load stage read, so that every stage sees one and the same file) or its path."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(pdf if isinstance(pdf, bytes) else str(pdf))
-    try:
-        bitmap = document[page_number - 1].render(scale=scale, grayscale=True)
-        return np.array(bitmap.to_numpy()).reshape(bitmap.height, bitmap.width, -1)[:, :, 0].copy()
-    finally:
-        document.close()
+from extract.settings import RasterSettings
 
 
 def binarize(gray: np.ndarray) -> np.ndarray:
@@ -84,25 +62,25 @@ def segments_to_rulings(segments, horizontal: bool, scale: float) -> list[Ruling
     return rulings
 
 
-def raster_rulings(pdf: bytes | Path, page_number: int, settings: RasterSettings = DEFAULT_SETTINGS) -> list[Ruling]:
+def raster_rulings(pdf: bytes | Path, page_number: int, settings: RasterSettings = RasterSettings()) -> list[Ruling]:
     """Horizontal and vertical rulings seen on the rendered page, in the display frame."""
     return image_rulings(render_page_gray(pdf, page_number, settings.scale), settings.scale, settings)
 
 
-def image_rulings(gray: np.ndarray, scale: float, settings: RasterSettings = DEFAULT_SETTINGS) -> list[Ruling]:
+def image_rulings(gray: np.ndarray, scale: float, settings: RasterSettings = RasterSettings()) -> list[Ruling]:
     """Horizontal and vertical rulings on a grey page image of `scale` pixels per point, in
     points of the image's own frame."""
     return masks_to_rulings(*ruling_masks(binarize(gray), settings), scale, settings)
 
 
 def masks_to_rulings(across: np.ndarray, down: np.ndarray, scale: float,
-                     settings: RasterSettings = DEFAULT_SETTINGS) -> list[Ruling]:
+                     settings: RasterSettings = RasterSettings()) -> list[Ruling]:
     """The rulings in `ruling_masks`' two masks, in points of the image's frame."""
     return [*segments_to_rulings(mask_to_segments(across, settings.max_thickness_px), True, scale),
             *segments_to_rulings(mask_to_segments(down, settings.max_thickness_px), False, scale)]
 
 
-def ruling_masks(binary: np.ndarray, settings: RasterSettings = DEFAULT_SETTINGS) -> tuple[np.ndarray, np.ndarray]:
+def ruling_masks(binary: np.ndarray, settings: RasterSettings = RasterSettings()) -> tuple[np.ndarray, np.ndarray]:
     """The ink of a binarized page that belongs to horizontal and to vertical lines."""
     height, width = binary.shape
     return (line_mask(binary, True, max(10, int(width * settings.min_line_share))),

@@ -26,47 +26,22 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from pydantic import ConfigDict, Field
+from extract.common.json_text import to_json
+from extract.errors import ErrorCode, StoreError
+from extract.model import CATALOG_VERSION, Catalog, CatalogEntry, VersionEntry
+from extract.store.files import (
+    LOCK_NAME,
+    create_atomic,
+    storage_error_code,
+    write_atomic,
+)
+from extract.store.series import issuer_of, series_key
+from extract.store.validate import validation_errors, validation_errors_for
 
-from extract.errors import ErrorCode
-from extract.model import Frozen
-from extract.store import LOCK_NAME, create_atomic, storage_error_code, to_json, write_atomic
-
-CATALOG_VERSION = "1.0.0"
-CATALOG_ID = f"urn:policy-notices:schema:catalog:{CATALOG_VERSION}"
 CATALOG_NAME = "index.json"
 CHECKED_NAME = ".checked"   # versions that passed their schema (hidden: no id can take it)
 VERSION_FILE = re.compile(r"^v(\d{3,})\.json$")
-
-
-class VersionEntry(Frozen):
-    version: int = Field(ge=1)
-    file: str = Field(description="path of the document, relative to the store")
-    source_file: str
-    source_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    schema_version: str
-    pipeline_version: str | None
-
-
-class CatalogEntry(Frozen):
-    id: str
-    title: str
-    issuer: str | None
-    doc_number: str | None
-    signed_date: dt.date | None
-    imprint_date: dt.date | None
-    series: str
-    versions: list[VersionEntry]
-
-
-class Catalog(Frozen):
-    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra={
-        "$id": CATALOG_ID, "$schema": "https://json-schema.org/draft/2020-12/schema"})
-
-    catalog_version: Literal["1.0.0"]
-    notices: list[CatalogEntry]
 
 
 @dataclass(frozen=True)
@@ -112,8 +87,6 @@ def read_stored(path: Path, root: Path, full: bool = True) -> dict:
     (unreadable, not JSON, invalid). `full`: against the whole schema it names (what a
     document is used for); otherwise only the fields the catalog lists of an older version,
     since validating every version of every notice on every run costs ~20x reading it."""
-    from extract.validate import validation_errors
-
     def damaged(message: str) -> DamagedDocument:
         return DamagedDocument(StoreProblem(file=_relative(path, root), code=ErrorCode.STORE_DAMAGED.value,
                                             message=message))
@@ -129,7 +102,7 @@ def read_stored(path: Path, root: Path, full: bool = True) -> dict:
     if full:
         problems = validation_errors(document)
         if problems:
-            raise damaged(f"fails its schema: {'; '.join(problems[:3])}")
+            raise damaged(f"fails its schema: {'; '.join(map(str, problems[:3]))}")
         return document
     source = document.get("source") if isinstance(document, dict) else None
     if not (isinstance(source, dict) and isinstance(source.get("file"), str)
@@ -151,7 +124,8 @@ def add_version(root: Path, notice_id: str, document: dict, text: str) -> tuple[
     not count: the document goes in after it. The number is claimed by creating its file, so a
     concurrent writer takes the next one instead of replacing this one."""
     if is_reserved_id(notice_id):
-        raise ValueError(f"{notice_id!r} is a name the store keeps for itself, not a notice id")
+        raise StoreError(ErrorCode.RESERVED_ID, f"{notice_id!r} is a name the store keeps for itself, not a notice id",
+                         file=notice_id)
     versions = stored_versions(root, notice_id)
     if versions:
         try:
@@ -168,8 +142,6 @@ def add_version(root: Path, notice_id: str, document: dict, text: str) -> tuple[
 
 def build_catalog(root: Path) -> tuple[Catalog, list[StoreProblem]]:
     """The catalog of the store's good versions, and what is wrong with the others."""
-    from extract.series import series_key
-
     entries, problems = [], []
     checked = _checked_versions(root)
     still_good: dict[str, list[int]] = {}
@@ -195,11 +167,11 @@ def build_catalog(root: Path) -> tuple[Catalog, list[StoreProblem]]:
         entries.append(CatalogEntry(
             id=folder.name,
             title=doc["title"],
-            issuer=doc.get("issuer") or imprint.get("issuer"),
+            issuer=issuer_of(doc),
             doc_number=doc.get("doc_number"),
             signed_date=doc.get("signed_date"),
             imprint_date=imprint.get("date"),
-            series=latest.get("series") or series_key(doc.get("issuer") or imprint.get("issuer"), doc["title"]),
+            series=latest.get("series") or series_key(issuer_of(doc), doc["title"]),
             versions=[VersionEntry(version=n, file=path.relative_to(root).as_posix(),
                                    source_file=d["source"]["file"], source_sha256=d["source"]["sha256"],
                                    schema_version=d["schema_version"], pipeline_version=d.get("pipeline_version"))
@@ -207,7 +179,7 @@ def build_catalog(root: Path) -> tuple[Catalog, list[StoreProblem]]:
         ))
     if still_good != checked:
         try:
-            write_atomic(root / CHECKED_NAME, json.dumps(still_good, indent=0, sort_keys=True) + "\n")
+            write_atomic(root / CHECKED_NAME, to_json(still_good))
         except OSError:
             pass   # only a saving of time: the next build checks again
     return Catalog(catalog_version=CATALOG_VERSION, notices=entries), problems
@@ -232,15 +204,13 @@ def _checked_versions(root: Path) -> dict[str, list[int]]:
 def write_catalog(root: Path) -> tuple[Path | None, list[StoreProblem]]:
     """Rebuild and write the catalog; returns its path (None when it could not be written) and
     every problem met. Never raises for what it finds in the store or on the disk."""
-    from extract.validate import validation_errors_for
-
     catalog, problems = build_catalog(root)
     path = root / CATALOG_NAME
     text = to_json(catalog)
     invalid = validation_errors_for(json.loads(text), "catalog", CATALOG_VERSION)
     if invalid:  # a bug in this code, not damage: still reported, never a traceback
         return None, [*problems, StoreProblem(file=CATALOG_NAME, code=ErrorCode.INTERNAL.value,
-                                              message="the catalog fails its schema: " + "; ".join(invalid[:5]))]
+                                              message="the catalog fails its schema: " + "; ".join(map(str, invalid[:5])))]
     if path.exists() and not path.is_file():
         return None, [*problems, StoreProblem(file=CATALOG_NAME, code=ErrorCode.STORE_DAMAGED.value,
                                               message="the catalog's name is taken by a folder or another "
@@ -255,7 +225,7 @@ def write_catalog(root: Path) -> tuple[Path | None, list[StoreProblem]]:
 
 
 def read_catalog(root: Path) -> Catalog:
-    """The store's catalog; raises ValueError saying why when it cannot be read."""
+    """The store's catalog; raises StoreError (store_damaged) saying why when it cannot be read."""
     from pydantic import ValidationError
 
     path = root / CATALOG_NAME
@@ -264,8 +234,8 @@ def read_catalog(root: Path) -> Catalog:
     try:
         return Catalog.model_validate_json(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValidationError) as exc:
-        raise ValueError(f"{path} is not a readable catalog ({type(exc).__name__}); "
-                         f"`python -m extract run` rebuilds it") from None
+        raise StoreError(ErrorCode.STORE_DAMAGED, f"{path} is not a readable catalog ({type(exc).__name__}); "
+                         f"`python -m extract run` rebuilds it", file=str(path)) from None
 
 
 def series_of(catalog: Catalog, notice_id: str) -> list[CatalogEntry]:
@@ -279,8 +249,8 @@ def series_of(catalog: Catalog, notice_id: str) -> list[CatalogEntry]:
 
 def resolve_document(reference: str, root: Path) -> tuple[str, dict]:
     """A notice document named by a file path, an id (its latest version) or `id@N` (version N).
-    Returns a label and the document; raises ValueError (FileNotFoundError when nothing has
-    that name) saying why, also when the file is not a notice document that passes its schema."""
+    Returns a label and the document; raises FileNotFoundError when nothing has that name, and
+    StoreError saying why when the file is not a notice document that passes its schema."""
     path = Path(reference)
     if path.is_file():
         return str(path), _notice_document(path, root)
@@ -303,7 +273,7 @@ def _notice_document(path: Path, root: Path) -> dict:
     try:
         document = read_stored(path, root)
     except DamagedDocument as exc:
-        raise ValueError(f"{path} {exc.problem.message}") from None
+        raise StoreError(ErrorCode.STORE_DAMAGED, f"{path} {exc.problem.message}", file=str(path)) from None
     if "catalog_version" in document:
-        raise ValueError(f"{path} is a catalog, not a notice document")
+        raise StoreError(ErrorCode.SCHEMA_INVALID, f"{path} is a catalog, not a notice document", file=str(path))
     return document

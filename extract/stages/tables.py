@@ -9,7 +9,7 @@ For a PDF page, a chain of small functions, each testable alone:
 Then `join_continued_tables` makes one table of a table that goes on over the next page:
 the repeated header is dropped, and a merged cell cut by the page break keeps its value.
 
-Text dumps carry no rulings; `extract.dump_tables` rebuilds their tables from the text.
+Text dumps carry no rulings; `extract.stages.dump_tables` rebuilds their tables from the text.
 
 Input: a `SourceDocument`. Output: `FoundTables` (tables, the regions they occupy so that
 layout leaves their text alone, and errors).
@@ -22,13 +22,21 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from extract.common.geometry import reading_to_display_box, rotate_to_reading_frame
+from extract.common.grid import assemble_table
+from extract.common.lines import glyphs_to_lines
+from extract.common.text import (
+    division_of,
+    join_lines,
+    normalize_spaces,
+    section_number,
+)
+from extract.engines.raster import raster_rulings
 from extract.errors import ErrorCode
-from extract.geometry import reading_to_display_box, rotate_to_reading_frame
-from extract.layout import DEFAULT_SETTINGS as LAYOUT_SETTINGS
-from extract.layout import glyphs_to_lines
 from extract.model import (
     Box,
     ErrorItem,
+    FoundTables,
     Glyph,
     Provenance,
     Ruling,
@@ -39,41 +47,9 @@ from extract.model import (
     TableRegion,
     TextLine,
 )
-from extract.text import division_of, join_lines, normalize_spaces, section_number
+from extract.settings import LineSettings, RasterSettings, TableSettings
 
 STAGE = "tables"
-
-
-@dataclass(frozen=True)
-class TableSettings:
-    """Tolerances in points."""
-
-    snap: float = 2.0              # rulings this close are one line
-    touch: float = 3.0             # rulings this close are connected
-    coverage: float = 0.6          # a ruling must cover this share of a cell side to separate cells
-    min_cell: float = 3.0          # grid lines closer than this are one line
-    continuation_width: float = 0.03  # tables on consecutive pages match when column widths agree to this share
-    title_distance: float = 3.0    # a caption line sits within this many of its own heights above the table (or the line below it)
-    max_title_chars: int = 80      # a longer line above a table is a paragraph, not its title
-    min_columns: int = 2           # a ruled box with fewer columns (a framed list, a text box) is not a table
-    raster_min_rulings: int = 4    # a page with this many rulings but no grid has broken rulings: look at its image
-    running_band: float = 0.06     # share of the page height at its top where running headers stand
-    min_filled_share: float = 0.3  # a grid with text in fewer of its cells, and under an empty first row, is a chart
-    min_cell_share: float = 0.15   # a grid whose cells are fewer than this share of its slots is a plot area
-    max_rulings: int = 20_000      # a page drawn with more lines is a drawing (or a bomb): its tables are not looked for
-    bucket: float = 12.0           # side of the squares rulings are filed in to find the ones they touch
-    max_bucket: int = 96           # ... and a square crossed by more lines than this is hatching, not a grid (real pages: <= 37)
-    max_comparisons: int = 3_000_000  # ... and a page whose lines need more comparisons is a drawing, not a table
-
-
-DEFAULT_SETTINGS = TableSettings()
-
-
-@dataclass(frozen=True)
-class FoundTables:
-    tables: tuple[Table, ...] = ()
-    regions: tuple[TableRegion, ...] = ()
-    errors: tuple[ErrorItem, ...] = ()
 
 
 @dataclass
@@ -145,16 +121,13 @@ class PageTable:
     xs: list[float] = field(default_factory=list)   # column boundaries, reading frame, from the left edge
 
 
-def find_tables(source: SourceDocument, settings: TableSettings = DEFAULT_SETTINGS) -> FoundTables:
-    if source.media_type != "application/pdf":
-        from extract.dump_tables import find_dump_tables
-
-        return find_dump_tables(source)
+def find_tables(source: SourceDocument, settings: TableSettings = TableSettings(), lines: LineSettings = LineSettings(),
+                raster: RasterSettings = RasterSettings()) -> FoundTables:
     page_tables: list[PageTable] = []
     errors: list[ErrorItem] = []
     for page in source.pages:
         try:
-            page_tables.extend(find_page_tables(page, settings, source.content))
+            page_tables.extend(find_page_tables(page, settings, source.content, lines, raster))
         except TooManyRulings as exc:
             errors.append(ErrorItem(stage=STAGE, code=ErrorCode.TABLE_UNREADABLE.value, page=page.number,
                                     message=f"{exc}: no table on the page is read"))
@@ -167,16 +140,15 @@ def find_tables(source: SourceDocument, settings: TableSettings = DEFAULT_SETTIN
     return FoundTables(tables=tables, regions=regions + captions, errors=tuple(errors))
 
 
-def find_page_tables(page: SourcePage, settings: TableSettings = DEFAULT_SETTINGS, pdf: bytes = b"") -> list[PageTable]:
+def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings(), pdf: bytes = b"",
+                     lines: LineSettings = LineSettings(), raster: RasterSettings = RasterSettings()) -> list[PageTable]:
     """Tables on one page. When the vector rulings form no grid but the page has images or
     stray rulings (lines baked into a picture, broken strokes), the rulings are looked for on
     the rendered page instead."""
     components = rulings_to_components(list(page.rulings), settings)
     source = page.rulings_source
     if not components and source == "vector" and pdf and page.glyphs and (page.images or len(page.rulings) >= settings.raster_min_rulings):
-        from extract.raster import raster_rulings
-
-        components = rulings_to_components(raster_rulings(pdf, page.number), settings)
+        components = rulings_to_components(raster_rulings(pdf, page.number, raster), settings)
         source = "raster"
     found = []
     for component in components:
@@ -188,7 +160,7 @@ def find_page_tables(page: SourcePage, settings: TableSettings = DEFAULT_SETTING
             continue
         xs, ys, horizontals, verticals = grid
         cells = grid_to_cells(xs, ys, horizontals, verticals, settings)
-        fill_cell_text(cells, inside, page, direction)
+        fill_cell_text(cells, inside, page, direction, lines)
 
         def region_of(xs, ys) -> Box:
             return reading_to_display_box(Box(x0=xs[0], top=ys[0], x1=xs[-1], bottom=ys[-1]), direction,
@@ -199,7 +171,7 @@ def find_page_tables(page: SourcePage, settings: TableSettings = DEFAULT_SETTING
             continue
         # A caption inside the frame stands in for a title only when none stands above the table;
         # under a title, a row across the whole table is part of it (a shaded group row).
-        caption = caption_above(page, region_of(xs, ys), direction, settings)
+        caption = caption_above(page, region_of(xs, ys), direction, settings, lines)
         framed_xs, framed_ys = xs, ys
         cells, xs, ys, captions = peel_frame(cells, xs, ys, keep_first=caption.title is not None)
         if len(xs) - 1 < settings.min_columns or len(ys) < 2 or not any(c.text for c in cells) \
@@ -219,7 +191,7 @@ def find_page_tables(page: SourcePage, settings: TableSettings = DEFAULT_SETTING
 # ---------------------------------------------------------------- rulings
 
 
-def looks_like_a_table(cells: list[GridCell], n_rows: int, n_cols: int, settings: TableSettings = DEFAULT_SETTINGS) -> bool:
+def looks_like_a_table(cells: list[GridCell], n_rows: int, n_cols: int, settings: TableSettings = TableSettings()) -> bool:
     """Whether a ruled grid holds a table rather than a chart or a box: some row has two cells
     or more; its cells are not a handful of large areas (a plot divided by grid lines); and it
     has text in most cells, or in its first row (an empty form under its header is a table), or
@@ -365,14 +337,15 @@ def grid_to_cells(xs: list[float], ys: list[float], horizontals, verticals, sett
     return cells
 
 
-def fill_cell_text(cells: list[GridCell], glyphs: list[Glyph], page: SourcePage, direction: int) -> None:
+def fill_cell_text(cells: list[GridCell], glyphs: list[Glyph], page: SourcePage, direction: int,
+                   lines: LineSettings = LineSettings()) -> None:
     """Each cell's text: the glyphs whose centre lies in it, read as lines in the reading frame."""
     turned = [(rotate_to_reading_frame(g.box, direction, page.width, page.height), g) for g in glyphs]
     for cell in cells:
         own = [g for box, g in turned if cell.box.contains_point(*box.center)]
-        lines = glyphs_to_lines(own, page, direction, LAYOUT_SETTINGS)
-        cell.text = join_lines([line.text for line in lines])
-        cell.provenance = [Provenance(page=page.number, box=cell.box)]
+        cell_lines = glyphs_to_lines(own, page, direction, lines)
+        cell.text = join_lines([line.text for line in cell_lines])
+        cell.provenance = [Provenance(page=page.number, box=cell.box, frame=direction)]
         cell.confidence = min((g.confidence for g in own if g.confidence is not None), default=None)
 
 
@@ -442,7 +415,8 @@ def trim_empty_edges(cells: list[GridCell], xs: list[float], ys: list[float]):
     return kept, xs[left:right + 1], ys[top:bottom + 1]
 
 
-def caption_above(page: SourcePage, region: Box, direction: int, settings: TableSettings) -> Caption:
+def caption_above(page: SourcePage, region: Box, direction: int, settings: TableSettings,
+                  line_settings: LineSettings = LineSettings()) -> Caption:
     """The caption of a table: walking up from the table's top edge in its reading frame, lines
     that only state a unit or a preparer are read as such, `续表` says the table continues, and
     the first other line close enough is the title (with the lines of the same size right above
@@ -451,7 +425,7 @@ def caption_above(page: SourcePage, region: Box, direction: int, settings: Table
     top = rotate_to_reading_frame(region, direction, page.width, page.height)
     frame_height = page.width if direction in (90, 270) else page.height
     outside = [g for g in page.glyphs if g.direction == direction and not region.contains_point(*g.box.center)]
-    lines = [line for line in glyphs_to_lines(outside, page, direction, LAYOUT_SETTINGS)
+    lines = [line for line in glyphs_to_lines(outside, page, direction, line_settings)
              if line.box.bottom <= top.top + 1 and line.box.x1 > top.x0 and line.box.x0 < top.x1]
     text_above = any(line.box.top > frame_height * settings.running_band for line in lines)
     unit = preparer = None
@@ -567,7 +541,7 @@ def _header_texts(cells: list[GridCell], header_rows: int) -> list[tuple[int, in
     return sorted((c.row, c.col, c.text) for c in cells if c.row < header_rows)
 
 
-def join_continued_tables(tables: list[PageTable], settings: TableSettings = DEFAULT_SETTINGS) -> list[list[PageTable]]:
+def join_continued_tables(tables: list[PageTable], settings: TableSettings = TableSettings()) -> list[list[PageTable]]:
     """Group page tables into logical tables: a table that opens the page after another table
     ends, on the same columns (or on some of them: a 合计 row whose first cell spans several),
     continues it, unless something says it is a new one: a title or caption of its own, or text
@@ -621,7 +595,7 @@ class _LogicalCell:
     confidence: float | None = None
 
 
-def to_table(group: list[PageTable], index: int, settings: TableSettings = DEFAULT_SETTINGS) -> Table:
+def to_table(group: list[PageTable], index: int, settings: TableSettings = TableSettings()) -> Table:
     """One logical table from its page parts: header rows from the first part, the repeated
     header of later parts dropped, cells cut by a page break joined."""
     first = group[0]
@@ -654,12 +628,7 @@ def to_table(group: list[PageTable], index: int, settings: TableSettings = DEFAU
                     continue
             cells.append(_LogicalCell(row, c.col, c.rowspan, c.colspan, c.text, list(c.provenance), c.confidence))
         n_rows += part.n_rows - skip
-    n_cols = len(first.col_widths)
-    headers = column_headers(cells, header_rows, n_cols)
-    grid: list[list[str | None]] = [[None] * n_cols for _ in range(n_rows)]
-    for c in cells:
-        grid[c.row][c.col] = c.text
-    return Table(
+    return assemble_table(
         id=f"t{index}",
         title=first.caption.title,
         unit=first.caption.unit,
@@ -669,26 +638,8 @@ def to_table(group: list[PageTable], index: int, settings: TableSettings = DEFAU
         page_rotation=[p.page_rotation for p in sorted(group, key=lambda p: p.page)],
         rulings="raster" if any(p.rulings == "raster" for p in group) else "vector",
         n_rows=n_rows,
-        n_cols=n_cols,
+        n_cols=len(first.col_widths),
         header_rows=header_rows,
-        column_paths=[" / ".join(path) for path in headers],
-        column_headers=headers,
-        header=grid[:header_rows],
-        body=grid[header_rows:],
         cells=[TableCell(row=c.row, col=c.col, rowspan=c.rowspan, colspan=c.colspan, text=c.text,
-                         confidence=c.confidence, provenance=c.provenance) for c in sorted(cells, key=lambda c: (c.row, c.col))],
+                         confidence=c.confidence, provenance=c.provenance) for c in cells],
     )
-
-
-def column_headers(cells, header_rows: int, n_cols: int) -> list[list[str]]:
-    """`["一级", "学时"]`: the header cells' texts over each column, top to bottom, repeats dropped."""
-    paths = []
-    for col in range(n_cols):
-        parts: list[str] = []
-        for cell in sorted((c for c in cells if c.row < header_rows and c.col <= col < c.col + c.colspan),
-                           key=lambda c: c.row):
-            text = normalize_spaces(cell.text or "")
-            if text and (not parts or parts[-1] != text):
-                parts.append(text)
-        paths.append(parts)
-    return paths

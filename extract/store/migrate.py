@@ -16,12 +16,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.catalog import DamagedDocument, StoreProblem, add_version, is_reserved_id, read_stored, stored_versions, write_catalog
-from extract.errors import ErrorCode
+from extract.common.grid import column_headers
+from extract.common.json_text import to_json
+from extract.errors import ErrorCode, StoreError
 from extract.model import SCHEMA_VERSION, Notice, TableCell
-from extract.series import series_key
-from extract.store import to_json
-from extract.tables import column_headers
+from extract.store.catalog import (
+    DamagedDocument,
+    StoreProblem,
+    add_version,
+    is_reserved_id,
+    read_stored,
+    stored_versions,
+    write_catalog,
+)
+from extract.store.series import issuer_of, series_key
 
 
 def to_1_1_0(document: dict) -> dict:
@@ -29,9 +37,8 @@ def to_1_1_0(document: dict) -> dict:
     no pipeline version (it was not re-extracted)."""
     out = copy.deepcopy(document)
     doc = out["document"]
-    issuer = doc.get("issuer") or (doc.get("imprint") or {}).get("issuer")
     out["schema_version"] = "1.1.0"
-    out["series"] = series_key(issuer, doc["title"])
+    out["series"] = series_key(issuer_of(doc), doc["title"])
     out["pipeline_version"] = None
     return out
 
@@ -66,21 +73,32 @@ def to_1_4_0(document: dict) -> dict:
     return out
 
 
+def to_1_5_0(document: dict) -> dict:
+    """1.5.0 added each page's size and /Rotate (`pages[].width`, `height`, `rotation`) and each
+    box's frame (`provenance[].frame`), and made errors' `code` and `stage` enums. A migrated
+    document was not re-extracted: its pages and boxes say no size and no frame (null, absent);
+    its error codes are those the enum holds, since no code was ever dropped."""
+    out = copy.deepcopy(document)
+    out["schema_version"] = "1.5.0"
+    return out
+
+
 MIGRATIONS: dict[str, tuple[str, Callable[[dict], dict]]] = {
     "1.0.0": ("1.1.0", to_1_1_0),
     "1.1.0": ("1.2.0", to_1_2_0),
     "1.2.0": ("1.3.0", to_1_3_0),
     "1.3.0": ("1.4.0", to_1_4_0),
+    "1.4.0": ("1.5.0", to_1_5_0),
 }
 
 
 def migrate_document(document: dict) -> dict:
     """`document` rewritten to the current schema version (a new dict; the input is unchanged).
-    Raises ValueError when no migration leads from its version to the current one."""
+    Raises StoreError (schema_invalid) when no migration leads from its version to the current one."""
     version = document.get("schema_version")
     while version != SCHEMA_VERSION:
         if version not in MIGRATIONS:
-            raise ValueError(f"no migration from schema version {version!r} to {SCHEMA_VERSION}")
+            raise StoreError(ErrorCode.SCHEMA_INVALID, f"no migration from schema version {version!r} to {SCHEMA_VERSION}")
         version, step = MIGRATIONS[version]
         document = step(document)
     # through the model, so that the result has the current field order and is checked

@@ -11,7 +11,7 @@
 - attachments added, removed or retitled.
 
 Every change has a path (`records.subsidy_standards[焊工/一级].subsidy_yuan`)
-and comes in a stable order. `extract.diff_render` turns a `NoticeDiff` into markdown or HTML.
+and comes in a stable order. `extract.review.render` turns a `NoticeDiff` into markdown or HTML.
 """
 
 from __future__ import annotations

@@ -1,7 +1,5 @@
-"""Store stage: deterministic JSON written atomically.
-
-Deterministic: UTF-8, not ASCII-escaped, keys in model order, two-space indent, a final
-newline, no timestamps; the same notice always gives the same bytes. Atomic: the bytes go to
+"""The store's files, written atomically (their text is `extract.common.json_text.to_json`'s
+deterministic JSON). Atomic: the bytes go to
 a temporary file in the target folder, are flushed to disk and renamed over the target (or,
 for a new version, linked to a name nobody holds yet), so a reader (or a killed run) never
 sees a half-written file and no write ever replaces another's.
@@ -16,21 +14,13 @@ ran into (a full disk, a read-only store).
 from __future__ import annotations
 
 import errno
-import json
 import os
 import tempfile
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from extract.errors import ErrorCode
 
 LOCK_NAME = ".lock"
-
-
-def to_json(document: BaseModel | dict) -> str:
-    data = document.model_dump(mode="json") if isinstance(document, BaseModel) else document
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def process_umask() -> int:

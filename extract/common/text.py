@@ -33,10 +33,6 @@ _YEAR_IN_BRACKETS = re.compile(rf"[{_OPEN}](\s*\d(?:\s*\d){{3}}\s*)[{_CLOSE}]")
 CHINESE_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
-def is_cjk(ch: str) -> bool:
-    return bool(_CJK_CHAR.fullmatch(ch))
-
-
 _IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 # The frequent characters of Chinese print: GB 2312 level 1 (simplified) and Big5's frequent set
 # (traditional), as (encoding, first lead byte, last lead byte).
@@ -166,6 +162,20 @@ def display_width(text: str) -> int:
 # Divisions above the 一、 scheme, outermost first: (kind, pattern giving the number and the rest).
 DIVISIONS = tuple((kind, re.compile(rf"^(第\s*[一二三四五六七八九十百零〇\d]+\s*{word})\s*(.*)$"))
                   for kind, word in (("part", "部分"), ("chapter", "章"), ("section", "节"), ("article", "条")))
+
+
+# 附件 lines (GB/T 9704-2012 7.3.3 and 7.3.6), one pattern for each meaning:
+# the attachment list under the body (附件：1. …) opens with
+ATTACHMENT_LIST = re.compile(r"^附\s*件\s*[:：]\s*")
+# an attachment's first page opens with a line that is only its marker (附件2; 附件 when there is one)
+ATTACHMENT_MARKER = re.compile(r"^附\s*件\s*(?P<number>\d{1,2})?$")
+# a line that opens with an attachment's number, whatever follows it (附件2 某某名单)
+ATTACHMENT_NUMBERED = re.compile(r"^附\s*件\s*(?P<number>\d{1,2})")
+
+
+def opens_attachment(text: str) -> bool:
+    """An attachment's marker line, or the attachment list's opening line."""
+    return bool(ATTACHMENT_MARKER.match(text) or ATTACHMENT_LIST.match(text))
 
 
 # The heading of a table of contents.

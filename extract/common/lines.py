@@ -1,0 +1,58 @@
+"""Glyphs into text lines, for every stage that reads lines off a page (layout's text, the
+tables' captions): glyphs of one direction are turned into that direction's reading frame,
+grouped in rows by how much their heights overlap, and joined left to right with a space
+where the gap is wide (`LineSettings`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from extract.common.geometry import rotate_to_reading_frame
+from extract.model import Box, Glyph, SourcePage, TextLine
+from extract.settings import LineSettings
+
+
+def rows_of(boxes: list[Box], overlap: float) -> list[list[int]]:
+    """Indexes of `boxes` grouped in rows, top to bottom: a box joins one of the last rows when
+    its height overlaps that row's first box by `overlap` of the smaller one (how a line is set)."""
+    order = sorted(range(len(boxes)), key=lambda i: (boxes[i].top, boxes[i].x0))
+    rows: list[list[int]] = []
+    for i in order:
+        box = boxes[i]
+        for row in reversed(rows[-3:]):
+            ref = boxes[row[0]]
+            if min(ref.bottom, box.bottom) - max(ref.top, box.top) >= overlap * min(ref.height, box.height):
+                row.append(i)
+                break
+        else:
+            rows.append([i])
+    return rows
+
+
+def glyphs_to_lines(glyphs: list[Glyph], page: SourcePage, direction: int, settings: LineSettings) -> list[TextLine]:
+    """Glyphs of one direction into lines in that direction's reading frame, top to bottom."""
+    turned = [(rotate_to_reading_frame(g.box, direction, page.width, page.height), g) for g in glyphs]
+    rows = [[turned[i] for i in members] for members in rows_of([b for b, _ in turned], settings.line_overlap)]
+    lines = []
+    for row in rows:
+        row.sort(key=lambda bg: bg[0].x0)
+        text = ""
+        prev: Box | None = None
+        for box, glyph in row:
+            if prev is not None:
+                gap = box.x0 - prev.x1
+                size = max(glyph.size, 1.0)
+                latin = text[-1:].isascii() and text[-1:].isalnum() and glyph.text[:1].isascii() and glyph.text[:1].isalnum()
+                if gap > settings.phrase_gap * size or (latin and gap > settings.word_gap * size):
+                    text += " "
+            text += glyph.text
+            prev = box
+        box = row[0][0]
+        for b, _ in row[1:]:
+            box = box.union(b)
+        sizes = Counter(g.size for _, g in row)
+        fonts = Counter(g.font for _, g in row)
+        confidence = min((g.confidence for _, g in row if g.confidence is not None), default=None)
+        lines.append(TextLine(text=text, page=page.number, box=box.rounded(), size=sizes.most_common(1)[0][0],
+                              font=fonts.most_common(1)[0][0], confidence=confidence, direction=direction))
+    return lines
