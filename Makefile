@@ -65,6 +65,7 @@ bench: $(STAMP) ## print table, record and OCR accuracy and speed against the al
 	$(PY) bench/external.py
 	$(PY) bench/ocr.py
 	$(PY) bench/costs.py
+	$(PY) bench/pipeline.py
 
 clean: ## remove the environment and build outputs (not data/structured/)
 	rm -rf $(VENV) build .pytest_cache

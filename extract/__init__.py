@@ -9,3 +9,14 @@ composes the stages, `extract.batch` runs a folder, `extract.cli` is the command
 """
 
 __version__ = "0.5.0"
+
+
+def load_records(kind: str, store=None, all_versions: bool = False):
+    """The store's records of one kind (`subsidy_standards`, `training_institutions`; or
+    `notices`, `table_cells`) as a pandas DataFrame: each row with its notice's id, version,
+    series and source file (`extract.export`). The latest version of each notice unless
+    `all_versions`; `store` defaults to `data/structured/`."""
+    from extract.config import STRUCTURED_DIR
+    from extract.export import load_records as from_store
+
+    return from_store(kind, store or STRUCTURED_DIR, all_versions)

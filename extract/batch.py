@@ -24,10 +24,13 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from extract import __version__
+from extract.common.digest import sha256_of
 from extract.common.json_text import to_json
 from extract.common.text import printable
 from extract.config import RUN_REPORT
 from extract.errors import ErrorCode, NoticeError
+from extract.model import SCHEMA_VERSION
 from extract.pipeline import (
     INPUT_SUFFIXES,
     display_path,
@@ -36,7 +39,15 @@ from extract.pipeline import (
     remove_stale_temporaries,
 )
 from extract.settings import PipelineSettings
-from extract.store.catalog import StoreProblem, is_reserved_id, write_catalog
+from extract.store.catalog import (
+    DamagedDocument,
+    StoreProblem,
+    is_reserved_id,
+    read_stored,
+    stored_versions,
+    version_key,
+    write_catalog,
+)
 from extract.store.files import StoreLock, storage_error_code, write_atomic
 
 
@@ -101,24 +112,49 @@ ADDRESS_SPACE_MIN_BYTES = 16 * 1024 ** 3
 MEMORY_POLL_SECONDS = 0.02
 
 
+def default_jobs() -> int:
+    """Notices extracted at once by default: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class RunInput:
-    """One entry of the input folder: its path, the name to report, and why it cannot be read
-    (None when it is an input)."""
+    """One entry of the input folder (or of a folder below it): its path, the name to report,
+    its notice id, and why it cannot be read (None when it is an input)."""
 
     path: Path
     name: str
     problem: str | None = None
+    notice_id: str = ""
 
 
 def scan_inputs(raw_dir: Path, follow_symlinks: bool = False) -> list[RunInput]:
-    """Every entry of `raw_dir`, sorted by name; hidden ones are left alone. Entries that are
-    not regular files (or, with `follow_symlinks`, links to regular files) carry the reason."""
-    out = []
-    for path in sorted(raw_dir.iterdir(), key=lambda p: os.fsencode(p.name)):
-        if path.name.startswith("."):
-            continue
-        out.append(RunInput(path=path, name=display_path(path), problem=_not_an_input(path, follow_symlinks)))
+    """Every entry of `raw_dir` and of the folders below it (by province, by year), sorted by
+    path; hidden ones are left alone. A folder is read into; a linked folder only with
+    `follow_symlinks`, and never twice (a link loop). Entries that are not regular files (or,
+    with `follow_symlinks`, links to regular files) carry the reason. An input in a subfolder
+    has the folders in its id (`henan/2025/x.pdf` -> `henan__2025__x`)."""
+    out: list[RunInput] = []
+    seen: set[tuple[int, int]] = set()
+
+    def walk(folder: Path) -> None:
+        status = folder.stat()
+        if (status.st_dev, status.st_ino) in seen:
+            return
+        seen.add((status.st_dev, status.st_ino))
+        for path in sorted(folder.iterdir(), key=lambda p: os.fsencode(p.name)):
+            if path.name.startswith("."):
+                continue
+            if path.is_dir() and (follow_symlinks or not path.is_symlink()):
+                walk(path)
+                continue
+            out.append(RunInput(path=path, name=display_path(path), problem=_not_an_input(path, follow_symlinks),
+                                notice_id=notice_id(path, raw_dir)))
+
+    walk(raw_dir)
     return out
 
 
@@ -142,7 +178,7 @@ def _not_an_input(path: Path, follow_symlinks: bool) -> str | None:
             return f"a symbolic link that cannot be followed ({exc.strerror})"
     if stat.S_ISREG(mode):
         return None
-    kind = ("a folder (inputs in subfolders are not read)" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+    kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
             else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
             else "not a regular file")
     return kind
@@ -150,11 +186,16 @@ def _not_an_input(path: Path, follow_symlinks: bool) -> str | None:
 
 def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPORT, progress: bool = True,
               limits: RunLimits = DEFAULT_LIMITS, follow_symlinks: bool = False,
-              settings: PipelineSettings | None = None) -> RunReport:
+              settings: PipelineSettings | None = None, jobs: int | None = None) -> RunReport:
     """Extract every input of `raw_dir` into the store `out_dir` with `settings` (the defaults
     when None). Raises `StoreBusy` when another run holds the store and OSError when the report
-    cannot be written; everything else that goes wrong is in the returned (and written) report."""
+    cannot be written; everything else that goes wrong is in the returned (and written) report.
+    `jobs` notices are extracted at once (default: one per core); the store and the report are
+    the same whatever it is."""
     settings = PipelineSettings.resolve(settings)
+    jobs = jobs or default_jobs()
+    if jobs < 1:
+        raise ValueError(f"jobs must be 1 or more, not {jobs!r}")
     report = RunReport(settings=settings.to_dict())
     try:
         lock = StoreLock(out_dir).__enter__()   # StoreBusy: the other run's report stays as it is
@@ -172,7 +213,7 @@ def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPOR
         raise
     try:
         with _interrupts_as_keyboard_interrupt():
-            _run_inputs(raw_dir, out_dir, report, progress, limits, follow_symlinks, settings)
+            _run_inputs(raw_dir, out_dir, report, progress, limits, follow_symlinks, settings, jobs)
             report.state = "finished"
     except KeyboardInterrupt:
         report.state = "interrupted"
@@ -190,23 +231,45 @@ def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPOR
 
 
 def _run_inputs(raw_dir: Path, out_dir: Path, report: RunReport, progress: bool, limits: RunLimits,
-                follow_symlinks: bool, settings: PipelineSettings) -> None:
+                follow_symlinks: bool, settings: PipelineSettings, jobs: int) -> None:
+    """Every input through `_check_input`, then the ones to extract through up to `jobs` child
+    processes at once. Outcomes go into the report in input order, whatever order they finish
+    in, so that a run on N cores writes the same report and store as a run on one."""
     from tqdm import tqdm
 
     inputs = scan_inputs(raw_dir, follow_symlinks)
     remove_stale_temporaries(out_dir)
     ids: dict[str, str] = {}
-    bar = tqdm(inputs, desc="extract", unit="notice", file=sys.stderr, disable=not progress)
-    for item in bar:
-        bar.set_postfix_str(printable(item.path.name)[:40])
-        outcome = _run_one(item, out_dir, ids, limits, settings)
-        report.outcomes.append(outcome)
+    outcomes: dict[int, NoticeOutcome] = {}
+    bar = tqdm(total=len(inputs), desc="extract", unit="notice", file=sys.stderr, disable=not progress)
+
+    def done(index: int, outcome: NoticeOutcome) -> None:
+        outcomes[index] = outcome
+        bar.update(1)
         line = f"{outcome.status:7} {outcome.file}"
         if outcome.output:
             line += f" -> {outcome.output}" + ("" if outcome.added else " (unchanged)")
         else:
             line += f": {outcome.code}: {outcome.message}"
         tqdm.write(printable(line), file=sys.stderr)
+
+    to_extract: list[tuple[int, RunInput]] = []
+    try:
+        for index, item in enumerate(inputs):
+            checked = _check_input(item, out_dir, ids)
+            if checked is None:
+                to_extract.append((index, item))
+            else:
+                done(index, checked)
+        if jobs == 1 and limits.seconds is None and limits.memory_mb is None:
+            for index, item in to_extract:   # no limits, one at a time: in this process
+                bar.set_postfix_str(printable(item.path.name)[:40])
+                done(index, extract_outcome(item.path, item.name, out_dir, settings, item.notice_id))
+        else:
+            _run_children(to_extract, out_dir, limits, settings, jobs, done)
+    finally:
+        bar.close()
+        report.outcomes.extend(outcomes[k] for k in sorted(outcomes))
 
 
 def _mark_not_run(raw_dir: Path, report: RunReport, follow_symlinks: bool) -> None:
@@ -237,8 +300,9 @@ class _interrupts_as_keyboard_interrupt:
         signal.signal(signal.SIGTERM, self._previous)
 
 
-def _run_one(item: RunInput, out_dir: Path, ids: dict[str, str], limits: RunLimits,
-             settings: PipelineSettings) -> NoticeOutcome:
+def _check_input(item: RunInput, out_dir: Path, ids: dict[str, str]) -> NoticeOutcome | None:
+    """The outcome of an input that is not extracted (not an input, a reserved or taken id, or
+    bytes the store already holds under this pipeline), or None when it is to be extracted."""
     def failed(code: ErrorCode, message: str) -> NoticeOutcome:
         return NoticeOutcome(file=item.name, status="failed", code=code.value, message=message)
 
@@ -246,21 +310,38 @@ def _run_one(item: RunInput, out_dir: Path, ids: dict[str, str], limits: RunLimi
         return failed(ErrorCode.NOT_A_REGULAR_FILE, item.problem)
     if item.path.suffix.lower() not in INPUT_SUFFIXES:
         return failed(ErrorCode.UNSUPPORTED_INPUT, f"not a notice input (expected {', '.join(INPUT_SUFFIXES)})")
-    nid = notice_id(item.path)
+    nid = item.notice_id
     if is_reserved_id(nid):
         return failed(ErrorCode.RESERVED_ID, f"its id {nid!r} is a name the store keeps for itself; rename the file")
     if nid in ids:
         return failed(ErrorCode.DUPLICATE_ID, f"id {nid!r} is already taken by {ids[nid]}")
     ids[nid] = item.name
-    if limits.seconds is None and limits.memory_mb is None:
-        return extract_outcome(item.path, item.name, out_dir, settings)
-    return _run_isolated(item.path, item.name, out_dir, limits, settings)
+    return _unchanged(item, out_dir)
 
 
-def extract_outcome(path: Path, name: str, out_dir: Path, settings: PipelineSettings | None = None) -> NoticeOutcome:
+def _unchanged(item: RunInput, out_dir: Path) -> NoticeOutcome | None:
+    """The stored outcome when the store's latest version of this id came from these very bytes,
+    under this schema and pipeline version: nothing is parsed (extracting again would add
+    nothing). None when the input is to be extracted."""
+    versions = stored_versions(out_dir, item.notice_id)
+    if not versions:
+        return None
+    try:
+        latest = read_stored(versions[-1][1], out_dir)
+        data = item.path.read_bytes()
+    except (DamagedDocument, OSError):
+        return None   # extracting reports what is wrong, or adds a version after the damage
+    if version_key(latest) != (sha256_of(data), SCHEMA_VERSION, __version__) or latest.get("status") not in ("ok", "partial"):
+        return None
+    return NoticeOutcome(file=item.name, status=latest["status"], output=display_path(versions[-1][1]), added=False,
+                         warnings=[f"{e['code']}: {e['message']}" for e in latest.get("errors", [])])
+
+
+def extract_outcome(path: Path, name: str, out_dir: Path, settings: PipelineSettings | None = None,
+                    notice_id_: str | None = None) -> NoticeOutcome:
     """Extract one input into the store; every failure is an outcome, never an exception."""
     try:
-        notice, stored, added = extract_to_store(path, out_dir, settings)
+        notice, stored, added = extract_to_store(path, out_dir, settings, notice_id_)
     except NoticeError as exc:
         return NoticeOutcome(file=name, status="failed", code=exc.code.value, message=exc.message)
     except MemoryError:
@@ -304,8 +385,7 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _child(path: Path, name: str, out: Path, memory_mb: int | None, parent: int, conn,
-           settings: PipelineSettings) -> None:
+def _child(item: RunInput, out: Path, memory_mb: int | None, parent: int, conn, settings: PipelineSettings) -> None:
     _die_with_parent(parent)
     # Ctrl-C reaches the whole process group: the runner decides, and kills this child
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -316,58 +396,89 @@ def _child(path: Path, name: str, out: Path, memory_mb: int | None, parent: int,
         mapped = (_proc_status_kib("self", "VmSize") or 0) * 1024
         backstop = mapped + max(ADDRESS_SPACE_MIN_BYTES, ADDRESS_SPACE_FACTOR * memory_mb * 1024 * 1024)
         resource.setrlimit(resource.RLIMIT_AS, (backstop, backstop))
-    conn.send(extract_outcome(path, name, out, settings))
+    conn.send(extract_outcome(item.path, item.name, out, settings, item.notice_id))
     conn.close()
 
 
-def _run_isolated(path: Path, name: str, out: Path, limits: RunLimits, settings: PipelineSettings) -> NoticeOutcome:
-    """Extract in a child process under the time and memory limits. The runner watches the
-    child's resident memory (what it uses, not what it maps) and its time; a child over either
-    is killed, and since documents are written atomically it leaves nothing behind."""
+@dataclass
+class _Running:
+    """One notice being extracted in a child process, as the runner watches it."""
+
+    index: int
+    item: RunInput
+    process: object
+    receive: object
+    started: float
+    baseline_kib: int
+    peak_kib: int
+
+
+def _run_children(to_extract: list[tuple[int, RunInput]], out: Path, limits: RunLimits, settings: PipelineSettings,
+                  jobs: int, done) -> None:
+    """Extract each input in a child process, up to `jobs` at once, each under the time and
+    memory limits. The runner watches each child's resident memory (what it uses, not what it
+    maps) and its time; a child over either is killed, and since documents are written
+    atomically it leaves nothing behind. `done(index, outcome)` is called as each finishes."""
     import multiprocessing
+    from multiprocessing.connection import wait
 
     context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(path, name, out, limits.memory_mb, os.getpid(), send, settings),
-                              daemon=True)
-    child.start()
-    send.close()
-    started = time.monotonic()
-    baseline_kib = _proc_status_kib(child.pid, "VmRSS") or 0
-    over: str | None = None   # the limit the runner stopped the child for
-    peak_kib = baseline_kib
+    waiting = list(to_extract)
+    running: list[_Running] = []
     try:
-        while True:
-            if receive.poll(MEMORY_POLL_SECONDS):
-                break
-            if limits.seconds is not None and time.monotonic() - started >= limits.seconds:
-                over = "time"
-                break
-            if limits.memory_mb is not None:
-                resident = _proc_status_kib(child.pid, "VmRSS")
-                if resident is not None:
-                    peak_kib = max(peak_kib, resident)
-                    if resident - baseline_kib > limits.memory_mb * 1024:
-                        over = "memory"
-                        break
-        outcome = None if over else _receive(receive)
-    except BaseException:
-        child.kill()
-        child.join()
-        raise
+        while waiting or running:
+            while waiting and len(running) < jobs:
+                index, item = waiting.pop(0)
+                receive, send = context.Pipe(duplex=False)
+                child = context.Process(target=_child, daemon=True,
+                                        args=(item, out, limits.memory_mb, os.getpid(), send, settings))
+                child.start()
+                send.close()
+                baseline = _proc_status_kib(child.pid, "VmRSS") or 0
+                running.append(_Running(index, item, child, receive, time.monotonic(), baseline, baseline))
+            wait([r.receive for r in running], timeout=MEMORY_POLL_SECONDS)
+            for run in list(running):
+                outcome = _watch(run, limits, out)
+                if outcome is not None:
+                    running.remove(run)
+                    done(run.index, outcome)
+    finally:
+        for run in running:   # interrupted: no child outlives the run
+            run.process.kill()
+            run.process.join()
+
+
+def _watch(run: _Running, limits: RunLimits, out: Path) -> NoticeOutcome | None:
+    """The child's outcome once it has one or overran a limit (it is then killed); None while
+    it is still working within its limits."""
+    name, child = run.item.name, run.process
+    over: str | None = None   # the limit the runner stopped the child for
+    if not run.receive.poll(0):
+        if limits.seconds is not None and time.monotonic() - run.started >= limits.seconds:
+            over = "time"
+        elif limits.memory_mb is not None:
+            resident = _proc_status_kib(child.pid, "VmRSS")
+            if resident is not None:
+                run.peak_kib = max(run.peak_kib, resident)
+                if resident - run.baseline_kib > limits.memory_mb * 1024:
+                    over = "memory"
+        if over is None:
+            return None
+    outcome = None if over else _receive(run.receive)
     if outcome is None and not over:
         child.join(5)   # it closed its end: let it finish dying, so that its own exit status is read
     if over or child.is_alive():
         child.kill()
     child.join()
+    run.receive.close()
     if over or outcome is None:
         remove_stale_temporaries(out)
     if over == "time":
         return NoticeOutcome(file=name, status="failed", code=ErrorCode.TIME_LIMIT.value,
                              message=f"extraction took longer than the per-notice limit of {limits.seconds:g} s")
     if over == "memory":
-        return _memory_outcome(name, f" of {limits.memory_mb} MiB (resident {(peak_kib - baseline_kib) // 1024} MiB more "
-                                     f"than the runner's when stopped)")
+        return _memory_outcome(name, f" of {limits.memory_mb} MiB (resident {(run.peak_kib - run.baseline_kib) // 1024} "
+                                     f"MiB more than the runner's when stopped)")
     if outcome is None:
         if child.exitcode == -signal.SIGKILL:   # not by the runner (it waited): the kernel's out-of-memory killer
             return _memory_outcome(name, " (the system killed the extraction process for want of memory)")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from extract.batch import DEFAULT_LIMITS
 from extract.common.text import printable
-from extract.config import RAW_DIR, RUN_REPORT, SCHEMA_DIR, STRUCTURED_DIR
+from extract.config import EXPORT_DIR, RAW_DIR, RUN_REPORT, SCHEMA_DIR, STRUCTURED_DIR
 from extract.errors import NoticeError
 
 INTERRUPTED_EXIT = 130   # what a shell reports for a command stopped by Ctrl-C
@@ -34,6 +34,17 @@ def _limit(kind):
             raise argparse.ArgumentTypeError(f"{text!r}: give a finite number, 0 or more (0: no limit)")
         return value
     return parse
+
+
+def _jobs(text: str) -> int:
+    """An argparse type for --jobs: a whole number, 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give 1 or more")
+    return value
 
 
 def say(text: str) -> None:
@@ -56,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--report", type=Path, default=RUN_REPORT, help=f"run report (default: {RUN_REPORT})")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.add_argument("--settings", type=Path, help=SETTINGS_HELP)
+    run.add_argument("--jobs", type=_jobs, default=None,
+                     help="notices extracted at once, each in its own process (default: one per core); "
+                          "the store and the report are the same whatever it is")
     run.add_argument("--follow-symlinks", action="store_true",
                      help="read inputs that are symbolic links to regular files (default: report and skip them)")
     run.add_argument("--timeout", type=_limit(float), default=DEFAULT_LIMITS.seconds,
@@ -80,12 +94,18 @@ def main(argv: list[str] | None = None) -> int:
     migrate = commands.add_parser("migrate", help="store every notice's latest version at the current schema version")
     migrate.add_argument("--store", type=Path, default=STRUCTURED_DIR, help=f"the store (default: {STRUCTURED_DIR})")
 
+    export = commands.add_parser("export", help="tables for analysts: notices, each record kind, table cells")
+    export.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    export.add_argument("--out", type=Path, default=EXPORT_DIR, help=f"output folder (default: {EXPORT_DIR})")
+    export.add_argument("--store", type=Path, default=STRUCTURED_DIR, help=f"the store (default: {STRUCTURED_DIR})")
+    export.add_argument("--all-versions", action="store_true", help="every stored version, not only the latest")
+
     schema = commands.add_parser("schema", help="write the JSON Schema generated from the model into schemas/")
     schema.add_argument("--check", action="store_true", help="only check that the checked-in schema is current")
 
     args = parser.parse_args(argv)
     handlers = {"notice": _notice, "run": _run, "validate": _validate, "schema": _schema, "diff": _diff,
-                "history": _history, "migrate": _migrate}
+                "history": _history, "migrate": _migrate, "export": _export}
     return handlers[args.command](args)
 
 
@@ -132,7 +152,7 @@ def _run(args) -> int:
     limits = RunLimits(seconds=args.timeout or None, memory_mb=args.memory_mb or None)
     try:
         report = run_batch(args.raw, args.out, args.report, progress=not args.no_progress, limits=limits,
-                           follow_symlinks=args.follow_symlinks, settings=settings)
+                           follow_symlinks=args.follow_symlinks, settings=settings, jobs=args.jobs)
     except StoreBusy as exc:
         say(f"error: {exc}")
         return 2
@@ -248,6 +268,22 @@ def _migrate(args) -> int:
         say(f"not migrated {problem.file}: {problem.code}: {problem.message}")
     say(f"{len(result.added)} documents migrated to the current schema; {len(result.problems)} problems")
     return 1 if result.problems else 0
+
+
+def _export(args) -> int:
+    from extract.export import write_exports
+
+    if not args.store.is_dir():
+        say(f"error: store {args.store} does not exist")
+        return 2
+    try:
+        paths = write_exports(args.out, args.format, args.store, args.all_versions)
+    except OSError as exc:
+        say(f"error: cannot write the export {exc.filename or args.out}: {exc.strerror or exc}")
+        return 2
+    for path in paths:
+        say(f"wrote {path}")
+    return 0
 
 
 def _schema(args) -> int:

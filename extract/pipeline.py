@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,18 +106,21 @@ class PipelineRun:
     structure: NoticeStructure
     records: FoundRecords
     notice: Notice
+    seconds: dict[str, float]       # wall time per stage, for the benches (not in the notice)
 
 
-def notice_id(path: Path) -> str:
+def notice_id(path: Path, folder: Path | None = None) -> str:
     """Stable id of a notice: its file name without the ending (the same for every re-extraction),
     white space as `_`, and control characters and bytes that are not UTF-8 as `%XX`, so that
-    the id is a plain, printable folder name."""
+    the id is a plain, printable folder name. An input in a subfolder of the input `folder` has
+    the subfolders' names before it, joined by `__` (`henan/2025/x.pdf` -> `henan__2025__x`), so
+    that the same file name in two provinces gives two ids."""
     def escape(match: re.Match) -> str:
         code = ord(match.group(0))
         return f"%{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else f"%{code:02X}" if code < 0x100 else f"%u{code:04X}"
 
-    stem = re.sub(r"\s+", "_", path.stem)
-    return UNPRINTABLE.sub(escape, stem)
+    folders = list(path.relative_to(folder).parent.parts) if folder is not None else []
+    return "__".join(UNPRINTABLE.sub(escape, re.sub(r"\s+", "_", part)) for part in [*folders, path.stem])
 
 
 def display_path(path: Path) -> str:
@@ -130,25 +134,36 @@ def display_path(path: Path) -> str:
     return printable(shown)
 
 
-def run_pipeline(path: Path, settings: PipelineSettings | dict | str | Path | None = None) -> PipelineRun:
-    """Run every stage on one input; raises NoticeError naming the file when it cannot."""
+def run_pipeline(path: Path, settings: PipelineSettings | dict | str | Path | None = None,
+                 notice_id_: str | None = None) -> PipelineRun:
+    """Run every stage on one input (its id `notice_id_`, by default `notice_id(path)`); raises
+    NoticeError naming the file when it cannot."""
     settings = PipelineSettings.resolve(settings)
     name = display_path(path)
     route = route_for(path, name)
-    loaded = route.load(path, name)
-    source = route.read_text(loaded, settings)
-    found = route.find_tables(source, settings)
-    laid = route.lay_out(source, found.regions, settings)
-    structure = blocks_to_structure(laid, file=name)
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def timed(stage: str, value):
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[stage], clock = now - clock, now
+        return value
+
+    loaded = timed("load", route.load(path, name))
+    source = timed("text", route.read_text(loaded, settings))
+    found = timed("tables", route.find_tables(source, settings))
+    laid = timed("layout", route.lay_out(source, found.regions, settings))
+    structure = timed("structure", blocks_to_structure(laid, file=name))
     threshold = settings.ocr.low_confidence
-    found_records = build_records(found.tables, structure, min_confidence=threshold,
-                                  reread=CellRereader(source, settings.ocr))
-    unsure = low_confidence_errors(structure.paragraphs(), list(found.tables), threshold)
+    found_records = timed("records", build_records(found.tables, structure, min_confidence=threshold,
+                                                   reread=CellRereader(source, settings.ocr)))
+    unsure = timed("confidence", low_confidence_errors(structure.paragraphs(), list(found.tables), threshold))
     errors = [*source.errors, *found.errors, *structure.errors, *unsure, *found_records.errors]
     document = structure.document
     notice = Notice(
         schema_version=SCHEMA_VERSION,
-        id=notice_id(path),
+        id=notice_id_ or notice_id(path),
         series=series_key(issuer_of(document.model_dump(mode="json")), document.title) if document.title else None,
         pipeline_version=__version__,
         status="partial" if errors else "ok",
@@ -166,12 +181,13 @@ def run_pipeline(path: Path, settings: PipelineSettings | dict | str | Path | No
         records=found_records.records(),
     )
     return PipelineRun(route=route, loaded=loaded, source=source, tables=found, laid_out=laid, structure=structure,
-                       records=found_records, notice=notice)
+                       records=found_records, notice=notice, seconds=seconds)
 
 
-def extract_notice(path: Path, settings: PipelineSettings | dict | str | Path | None = None) -> Notice:
+def extract_notice(path: Path, settings: PipelineSettings | dict | str | Path | None = None,
+                   notice_id_: str | None = None) -> Notice:
     """The notice rebuilt from one input; raises NoticeError naming the file when it cannot."""
-    return run_pipeline(path, settings).notice
+    return run_pipeline(path, settings, notice_id_).notice
 
 
 def notice_to_checked_json(notice: Notice) -> str:
@@ -189,10 +205,11 @@ def extract_to_file(path: Path, out: Path, settings: PipelineSettings | None = N
     return notice
 
 
-def extract_to_store(path: Path, root: Path, settings: PipelineSettings | None = None) -> tuple[Notice, Path, bool]:
+def extract_to_store(path: Path, root: Path, settings: PipelineSettings | None = None,
+                     notice_id_: str | None = None) -> tuple[Notice, Path, bool]:
     """Extract and store as the notice's next version (unless unchanged); returns the notice,
     the version's path and whether a version was added."""
-    notice = extract_notice(path, settings)
+    notice = extract_notice(path, settings, notice_id_)
     text = notice_to_checked_json(notice)
     try:
         stored, added = add_version(root, notice.id, json.loads(text), text)

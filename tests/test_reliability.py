@@ -334,7 +334,7 @@ def test_store_files_follow_the_umask(tmp_path, umask, mode):
 # ---------------------------------------------------------------- what is in the input folder
 
 
-def test_links_fifos_and_folders_in_the_input_folder_are_reported(tmp_path):
+def test_links_fifos_and_what_is_in_subfolders_are_reported(tmp_path):
     raw = raw_with(tmp_path, ["good.txt"])
     outside = tmp_path / "elsewhere.txt"
     shutil.copy(DUMP, outside)
@@ -343,13 +343,14 @@ def test_links_fifos_and_folders_in_the_input_folder_are_reported(tmp_path):
     (raw / "dangling.txt").symlink_to(tmp_path / "gone.txt")
     (raw / "loop.txt").symlink_to(raw / "loop.txt")
     os.mkfifo(raw / "pipe.txt")
-    (raw / "folder.pdf").mkdir()
+    (raw / "folder.pdf").mkdir()   # a folder is read into (inputs by province and year): here, empty
+    os.mkfifo(raw / "folder.pdf" / "inner.txt")
     report = run_batch(raw, tmp_path / "out", None, progress=False)
     codes = {Path(o.file).name: (o.code, o.message) for o in report.outcomes}
     assert {name: code for name, (code, _) in codes.items()} == {
         "good.txt": None, "passwd.txt": "not_a_regular_file", "outside.txt": "not_a_regular_file",
         "dangling.txt": "not_a_regular_file", "loop.txt": "not_a_regular_file",
-        "pipe.txt": "not_a_regular_file", "folder.pdf": "not_a_regular_file"}
+        "pipe.txt": "not_a_regular_file", "inner.txt": "not_a_regular_file"}
     assert "/etc/passwd" in codes["passwd.txt"][1] and "FIFO" in codes["pipe.txt"][1]
     assert not (tmp_path / "out" / "passwd").exists()
     allowed = run_batch(raw, tmp_path / "out2", None, progress=False, follow_symlinks=True)

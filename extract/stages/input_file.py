@@ -3,7 +3,6 @@ and the document's sha256 is theirs. Errors of reading are the load stage's."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from pathlib import Path
@@ -12,10 +11,6 @@ from extract.errors import ErrorCode, NoticeError
 from extract.model import ErrorItem
 
 STAGE = "load"
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def controls_error(count: int, page: int | None) -> ErrorItem:

@@ -20,6 +20,7 @@ import logging
 import re
 from pathlib import Path
 
+from extract.common.digest import sha256_of
 from extract.common.geometry import (
     apply_matrix,
     box_from_points,
@@ -32,7 +33,7 @@ from extract.common.geometry import (
 from extract.common.text import strip_controls
 from extract.errors import ErrorCode, NoticeError
 from extract.model import ErrorItem, Glyph, Ruling, SourceDocument, SourcePage
-from extract.stages.input_file import STAGE, controls_error, read_input, sha256_of
+from extract.stages.input_file import STAGE, controls_error, read_input
 
 CID_PATTERN = re.compile(r"\(cid:(\d+)\)")
 # Printed-twice characters (fake bold) sit within this many points of each other.

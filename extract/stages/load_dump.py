@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extract.common.digest import sha256_of
 from extract.common.text import strip_controls
 from extract.errors import ErrorCode, NoticeError
 from extract.model import DumpLine, SourceDocument, SourcePage
-from extract.stages.input_file import STAGE, controls_error, read_input, sha256_of
+from extract.stages.input_file import STAGE, controls_error, read_input
 
 
 def decode_text_dump(data: bytes, name: str) -> str:

@@ -53,10 +53,10 @@ def _temporary_copy(path: Path, data: bytes) -> str:
     return tmp
 
 
-def write_atomic(path: Path, text: str) -> bool:
-    """Write `text` to `path` atomically; returns False (and writes nothing) when the file
-    already holds exactly these bytes."""
-    data = text.encode("utf-8")
+def write_atomic(path: Path, text: str | bytes) -> bool:
+    """Write `text` (UTF-8) or bytes to `path` atomically; returns False (and writes nothing)
+    when the file already holds exactly these bytes."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if path.is_file() and path.read_bytes() == data:
         return False
     tmp = _temporary_copy(path, data)
