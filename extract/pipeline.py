@@ -139,6 +139,7 @@ def run_pipeline(path: Path, settings: PipelineSettings | dict | str | Path | No
     """Run every stage on one input (its id `notice_id_`, by default `notice_id(path)`); raises
     NoticeError naming the file when it cannot."""
     settings = PipelineSettings.resolve(settings)
+    path = Path(path)
     name = display_path(path)
     route = route_for(path, name)
     seconds: dict[str, float] = {}

@@ -76,6 +76,8 @@ class OcrSettings:
     lines_in_layer: float = 0.5        # ... unless this share of the text lines detected around it have glyphs in them
     lines_around_min: int = 3          # ... of at least this many lines
     check_scale: float = 0.5           # pixels per point of the image the ink check looks at
+    blank_ink_share: float = 0.0005    # a page with no text and no picture whose ink off its rulings covers less
+                                       # than this share of it has nothing to read: OCR (and its models) not loaded
     threads: int = 0                   # inference threads per model (0: the runtime's default, every core)
     runtime: str = "openvino"          # what runs the engine's models: "openvino", or "onnxruntime" as the
                                        # engine ships (same f32 text; OpenVINO ~1.7x faster here, bench/ocr.py)

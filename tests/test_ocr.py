@@ -406,3 +406,53 @@ def test_a_text_layer_with_a_wrong_character_map_is_read_by_ocr(tmp_path):
     page = notice.pages[0]
     assert page.source == "ocr" and "rare" in page.reason
     assert notice.document.title == title
+
+
+def _pages_with(path, second_page) -> None:
+    """A PDF of three pages: text, then what `second_page(canvas)` draws, then text."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for k in range(3):
+        if k == 1:
+            second_page(pdf)
+        else:
+            pdf.setFont("STSong-Light", 14)
+            for row in range(12):
+                pdf.drawString(80, 760 - row * 24, f"第{k + 1}页的第{row + 1}行文字，关于培训补贴的通知正文。")
+        pdf.showPage()
+    pdf.save()
+
+
+def empty_form(pdf) -> None:
+    for k in range(8):   # an empty ruled grid: nothing but lines
+        pdf.line(80, 700 - k * 30, 500, 700 - k * 30)
+    for x in (80, 220, 360, 500):
+        pdf.line(x, 700, x, 490)
+
+
+def drawing(pdf) -> None:
+    for k in range(6):   # filled curves: what text drawn as outlines looks like to the loader
+        pdf.circle(120 + k * 60, 600, 20, stroke=0, fill=1)
+
+
+@pytest.mark.parametrize("second_page, read", [(empty_form, False), (drawing, True)])
+def test_a_page_with_nothing_but_rulings_is_not_read_by_ocr(tmp_path, second_page, read):
+    """A born-digital notice with an empty form page never loads the OCR models (they are the
+    most of a run's memory); a page with other ink than lines is read, whatever it holds."""
+    from extract.engines import ocr_engine as engine
+
+    path = tmp_path / "form.pdf"
+    _pages_with(path, second_page)
+    engine.ocr_engine.cache_clear()
+    page = ocr_document(load_source(path)).pages[1]
+    if read:
+        assert page.text.source == "ocr" and page.text.reason == "no text layer"
+    else:
+        assert page.text.source == "pdf" and "nothing on the page but ruling lines" in page.text.reason
+        assert engine.ocr_engine.cache_info().currsize == 0, "the OCR models were loaded for an empty form"
+        assert page.rulings_source == "vector" and len(page.rulings) >= 12

@@ -102,20 +102,28 @@ def text_lines_in_layer(page: SourcePage, pdf: bytes | Path, pictures: list[Box]
     return sum(1 for box in lines if any(box.contains_point(x, y) for x, y in centres)) / len(lines)
 
 
+def _ink_off_rulings(page: SourcePage, pdf: bytes | Path, scale: float) -> np.ndarray:
+    """The rendered page's ink (255 on 0, `scale` pixels per point) with its rulings erased."""
+    import cv2
+
+    ink = binarize(render_page_gray(pdf, page.number, scale))
+    for ruling in page.rulings:  # lines are not text
+        b = ruling.box
+        cv2.rectangle(ink, (int(b.x0 * scale) - 1, int(b.top * scale) - 1),
+                      (int(b.x1 * scale) + 1, int(b.bottom * scale) + 1), 0, thickness=-1)
+    return ink
+
+
 def uncovered_ink_share(page: SourcePage, region: Box, pdf: bytes | Path, settings: OcrSettings = OcrSettings()) -> float:
     """Share of the rendered page's ink inside `region` (display frame), rulings left out,
     that lies outside every glyph's box."""
     import cv2
 
     scale = settings.check_scale
-    ink = binarize(render_page_gray(pdf, page.number, scale))
+    ink = _ink_off_rulings(page, pdf, scale)
     outside = np.ones_like(ink, dtype=bool)
     outside[int(region.top * scale):int(region.bottom * scale) + 1, int(region.x0 * scale):int(region.x1 * scale) + 1] = False
     ink[outside] = 0
-    for ruling in page.rulings:  # lines are not text
-        b = ruling.box
-        cv2.rectangle(ink, (int(b.x0 * scale) - 1, int(b.top * scale) - 1),
-                      (int(b.x1 * scale) + 1, int(b.bottom * scale) + 1), 0, thickness=-1)
     total = int(np.count_nonzero(ink))
     if not total:
         return 0.0
@@ -125,6 +133,16 @@ def uncovered_ink_share(page: SourcePage, region: Box, pdf: bytes | Path, settin
         cv2.rectangle(ink, (int(b.x0 * scale - pad), int(b.top * scale - pad)),
                       (int(b.x1 * scale + pad), int(b.bottom * scale + pad)), 0, thickness=-1)
     return int(np.count_nonzero(ink)) / total
+
+
+def nothing_to_read(page: SourcePage, pdf: bytes | Path, settings: OcrSettings = OcrSettings()) -> bool:
+    """Whether a page without text has nothing OCR could read: no picture, and all but a trace
+    of its rendered ink lies on its ruling lines (an empty form, a blank page). Such a page does
+    not load the OCR models; one with a picture, or with text drawn as outlines, is read."""
+    if page.glyphs or page.images:
+        return False
+    ink = _ink_off_rulings(page, pdf, settings.check_scale)
+    return np.count_nonzero(ink) <= settings.blank_ink_share * ink.size
 
 
 def ocr_page(page: SourcePage, pdf: bytes | Path, reason: str, settings: OcrSettings = OcrSettings(),
@@ -207,6 +225,11 @@ def ocr_document(source: SourceDocument, settings: OcrSettings = OcrSettings(),
             continue
         if pdf is None:  # a document built in memory: nothing to render
             pages.append(page.model_copy(update={"text": PageText(page=page.number, source="pdf", **page_size(page), reason=reason)}))
+            continue
+        if nothing_to_read(page, pdf, settings):
+            pages.append(page.model_copy(update={"text": PageText(
+                page=page.number, source="pdf", **page_size(page),
+                reason="no text layer, and nothing on the page but ruling lines: nothing to read")}))
             continue
         try:
             pages.append(ocr_page(page, pdf, reason, settings, raster))
