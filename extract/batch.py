@@ -186,12 +186,16 @@ def _not_an_input(path: Path, follow_symlinks: bool) -> str | None:
 
 def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPORT, progress: bool = True,
               limits: RunLimits = DEFAULT_LIMITS, follow_symlinks: bool = False,
-              settings: PipelineSettings | None = None, jobs: int | None = None) -> RunReport:
+              settings: PipelineSettings | None = None, jobs: int | None = None, executor: str = "local",
+              address: str | None = None) -> RunReport:
     """Extract every input of `raw_dir` into the store `out_dir` with `settings` (the defaults
     when None). Raises `StoreBusy` when another run holds the store and OSError when the report
     cannot be written; everything else that goes wrong is in the returned (and written) report.
-    `jobs` notices are extracted at once (default: one per core); the store and the report are
-    the same whatever it is."""
+    `jobs` notices are extracted at once (default: one per core) by `executor` (`EXECUTORS`:
+    child processes here, or Ray workers at `address`); the store and the report are the same
+    whatever they are."""
+    if executor not in EXECUTORS:
+        raise ValueError(f"unknown executor {executor!r}: one of {', '.join(EXECUTORS)}")
     settings = PipelineSettings.resolve(settings)
     jobs = jobs or default_jobs()
     if jobs < 1:
@@ -213,7 +217,7 @@ def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPOR
         raise
     try:
         with _interrupts_as_keyboard_interrupt():
-            _run_inputs(raw_dir, out_dir, report, progress, limits, follow_symlinks, settings, jobs)
+            _run_inputs(raw_dir, out_dir, report, progress, limits, follow_symlinks, settings, jobs, executor, address)
             report.state = "finished"
     except KeyboardInterrupt:
         report.state = "interrupted"
@@ -231,7 +235,7 @@ def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPOR
 
 
 def _run_inputs(raw_dir: Path, out_dir: Path, report: RunReport, progress: bool, limits: RunLimits,
-                follow_symlinks: bool, settings: PipelineSettings, jobs: int) -> None:
+                follow_symlinks: bool, settings: PipelineSettings, jobs: int, executor: str, address: str | None) -> None:
     """Every input through `_check_input`, then the ones to extract through up to `jobs` child
     processes at once. Outcomes go into the report in input order, whatever order they finish
     in, so that a run on N cores writes the same report and store as a run on one."""
@@ -261,12 +265,7 @@ def _run_inputs(raw_dir: Path, out_dir: Path, report: RunReport, progress: bool,
                 to_extract.append((index, item))
             else:
                 done(index, checked)
-        if jobs == 1 and limits.seconds is None and limits.memory_mb is None:
-            for index, item in to_extract:   # no limits, one at a time: in this process
-                bar.set_postfix_str(printable(item.path.name)[:40])
-                done(index, extract_outcome(item.path, item.name, out_dir, settings, item.notice_id))
-        else:
-            _run_children(to_extract, out_dir, limits, settings, jobs, done)
+        EXECUTORS[executor](to_extract, out_dir, limits, settings, jobs, done, address)
     finally:
         bar.close()
         report.outcomes.extend(outcomes[k] for k in sorted(outcomes))
@@ -298,6 +297,29 @@ class _interrupts_as_keyboard_interrupt:
 
     def __exit__(self, *exc_info):
         signal.signal(signal.SIGTERM, self._previous)
+
+
+def _run_local(to_extract, out_dir: Path, limits: RunLimits, settings: PipelineSettings, jobs: int, done,
+               address: str | None = None) -> None:
+    """This machine: in this process when there is one job and no limit, else child processes."""
+    if jobs == 1 and limits.seconds is None and limits.memory_mb is None:
+        for index, item in to_extract:
+            done(index, extract_outcome(item.path, item.name, out_dir, settings, item.notice_id))
+    else:
+        _run_children(to_extract, out_dir, limits, settings, jobs, done)
+
+
+def _run_ray(to_extract, out_dir: Path, limits: RunLimits, settings: PipelineSettings, jobs: int, done,
+             address: str | None = None) -> None:
+    """A Ray cluster (a local instance without `address`): long-lived workers, this process the
+    store's one writer (`extract.ray_run`)."""
+    from extract.ray_run import run_on_ray
+
+    run_on_ray(to_extract, out_dir, settings, jobs, lambda index, fields: done(index, NoticeOutcome(**fields)), address)
+
+
+# How a batch's notices are extracted, by the name `--executor` takes.
+EXECUTORS = {"local": _run_local, "ray": _run_ray}
 
 
 def _check_input(item: RunInput, out_dir: Path, ids: dict[str, str]) -> NoticeOutcome | None:

@@ -67,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--report", type=Path, default=RUN_REPORT, help=f"run report (default: {RUN_REPORT})")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.add_argument("--settings", type=Path, help=SETTINGS_HELP)
+    run.add_argument("--executor", choices=["local", "ray"], default="local",
+                     help="where notices are extracted: child processes here (default), or Ray workers")
+    run.add_argument("--address", help="the Ray cluster to run on (default: a local Ray instance for the run)")
     run.add_argument("--jobs", type=_jobs, default=None,
                      help="notices extracted at once, each in its own process (default: one per core); "
                           "the store and the report are the same whatever it is")
@@ -152,7 +155,8 @@ def _run(args) -> int:
     limits = RunLimits(seconds=args.timeout or None, memory_mb=args.memory_mb or None)
     try:
         report = run_batch(args.raw, args.out, args.report, progress=not args.no_progress, limits=limits,
-                           follow_symlinks=args.follow_symlinks, settings=settings, jobs=args.jobs)
+                           follow_symlinks=args.follow_symlinks, settings=settings, jobs=args.jobs,
+                           executor=args.executor, address=args.address)
     except StoreBusy as exc:
         say(f"error: {exc}")
         return 2

@@ -135,12 +135,14 @@ def display_path(path: Path) -> str:
 
 
 def run_pipeline(path: Path, settings: PipelineSettings | dict | str | Path | None = None,
-                 notice_id_: str | None = None) -> PipelineRun:
-    """Run every stage on one input (its id `notice_id_`, by default `notice_id(path)`); raises
-    NoticeError naming the file when it cannot."""
+                 notice_id_: str | None = None, source_name: str | None = None) -> PipelineRun:
+    """Run every stage on one input (its id `notice_id_`, by default `notice_id(path)`; the name
+    it is reported by `source_name`, by default `display_path(path)`: a worker that read the
+    input from a URL into a local copy names the URL); raises NoticeError naming the file when
+    it cannot."""
     settings = PipelineSettings.resolve(settings)
     path = Path(path)
-    name = display_path(path)
+    name = source_name or display_path(path)
     route = route_for(path, name)
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
@@ -186,9 +188,9 @@ def run_pipeline(path: Path, settings: PipelineSettings | dict | str | Path | No
 
 
 def extract_notice(path: Path, settings: PipelineSettings | dict | str | Path | None = None,
-                   notice_id_: str | None = None) -> Notice:
+                   notice_id_: str | None = None, source_name: str | None = None) -> Notice:
     """The notice rebuilt from one input; raises NoticeError naming the file when it cannot."""
-    return run_pipeline(path, settings, notice_id_).notice
+    return run_pipeline(path, settings, notice_id_, source_name).notice
 
 
 def notice_to_checked_json(notice: Notice) -> str:
@@ -211,16 +213,22 @@ def extract_to_store(path: Path, root: Path, settings: PipelineSettings | None =
     """Extract and store as the notice's next version (unless unchanged); returns the notice,
     the version's path and whether a version was added."""
     notice = extract_notice(path, settings, notice_id_)
-    text = notice_to_checked_json(notice)
+    stored, added = store_checked(root, notice.id, notice_to_checked_json(notice), notice.source.file)
+    return notice, stored, added
+
+
+def store_checked(root: Path, notice_id: str, text: str, file: str) -> tuple[Path, bool]:
+    """Store a notice's checked JSON as its next version (unless unchanged): the one writer of
+    the store, for notices extracted here or by workers elsewhere. Raises NoticeError
+    (disk_full, store_not_writable) when the store cannot take it."""
     try:
-        stored, added = add_version(root, notice.id, json.loads(text), text)
+        return add_version(root, notice_id, json.loads(text), text)
     except OSError as exc:
         code = storage_error_code(exc)
         if code is None:
             raise
         raise NoticeError(code, f"the store cannot take the document: {exc.strerror or exc}",
-                          file=notice.source.file, stage="store") from None
-    return notice, stored, added
+                          file=file, stage="store") from None
 
 
 def remove_stale_temporaries(out_dir: Path) -> None:
