@@ -51,7 +51,7 @@ from extract.pipeline import extract_notice, load_source  # noqa: E402
 from extract.settings import LayoutSettings, OcrSettings  # noqa: E402
 from extract.stages.layout import pdf_lines  # noqa: E402
 
-DEFAULT_SETTINGS = OcrSettings()
+OCR_SETTINGS = OcrSettings()
 
 THRESHOLDS = (0.5, 0.7, 0.8, 0.85, 0.9, 0.95)
 
@@ -111,7 +111,7 @@ def main() -> None:
     write_notice_pdf(work / "generated-notice.pdf", jiangxi_spec())
     documents["generated-notice"] = work / "generated-notice.pdf"
 
-    runtimes = {"openvino": DEFAULT_SETTINGS, "onnxruntime": replace(DEFAULT_SETTINGS, runtime="onnxruntime")}
+    runtimes = {"openvino": OCR_SETTINGS, "onnxruntime": replace(OCR_SETTINGS, runtime="onnxruntime")}
     engines = [*runtimes, *(["tesseract"] if tesseract else [])]
     print(f"cores: {os.cpu_count()}; scans at {ScanSettings().dpi} dpi; RapidOCR's models run by "
           f"{' and '.join(runtimes)}; " + ("tesseract chi_sim" if tesseract else "tesseract not installed"))
@@ -169,7 +169,7 @@ def main() -> None:
     per_page = totals["inference_s"] / totals["pages"]
     print(f"the models alone (detection, orientation, recognition; OpenVINO, f32) take {per_page:.2f} s a page "
           f"of the pipeline's {totals['pipeline_s openvino'] / totals['pages']:.2f} s")
-    print(f"body target >= 99.5% and >= 1 page/s; low-confidence threshold in use: {DEFAULT_SETTINGS.low_confidence}")
+    print(f"body target >= 99.5% and >= 1 page/s; low-confidence threshold in use: {OCR_SETTINGS.low_confidence}")
 
     wrong = [c for c, right in calibration if not right]
     right = [c for c, right in calibration if right]

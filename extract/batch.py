@@ -43,7 +43,7 @@ from extract.store.catalog import (
     DamagedDocument,
     StoreProblem,
     is_reserved_id,
-    read_stored,
+    read_trusted,
     stored_versions,
     version_key,
     write_catalog,
@@ -349,11 +349,11 @@ def _unchanged(item: RunInput, out_dir: Path) -> NoticeOutcome | None:
     if not versions:
         return None
     try:
-        latest = read_stored(versions[-1][1], out_dir)
+        latest = read_trusted(versions[-1][1], out_dir)
         data = item.path.read_bytes()
     except (DamagedDocument, OSError):
         return None   # extracting reports what is wrong, or adds a version after the damage
-    if version_key(latest) != (sha256_of(data), SCHEMA_VERSION, __version__) or latest.get("status") not in ("ok", "partial"):
+    if version_key(latest) != (sha256_of(data), SCHEMA_VERSION, __version__):
         return None
     return NoticeOutcome(file=item.name, status=latest["status"], output=display_path(versions[-1][1]), added=False,
                          warnings=[f"{e['code']}: {e['message']}" for e in latest.get("errors", [])])

@@ -40,7 +40,7 @@ def _documents(store: Path, all_versions: bool) -> list[tuple[int, dict]]:
 
 
 def export_rows(store: Path = STRUCTURED_DIR, all_versions: bool = False) -> dict[str, list[dict]]:
-    """Every export table's rows, as plain dicts, in a stable order."""
+    """Every export table's rows, as plain dicts, in a stable order (one pass over the store)."""
     rows: dict[str, list[dict]] = {name: [] for name in export_names()}
     for version, document in _documents(store, all_versions):
         doc, source = document["document"], document["source"]
@@ -71,12 +71,13 @@ def export_rows(store: Path = STRUCTURED_DIR, all_versions: bool = False) -> dic
     return rows
 
 
-def export_frames(store: Path = STRUCTURED_DIR, all_versions: bool = False):
-    """Every export table as a pandas DataFrame (nullable dtypes: a missing number is <NA>)."""
+def export_frames(store: Path = STRUCTURED_DIR, all_versions: bool = False, names: list[str] | None = None):
+    """The export tables (`names`, default all) as pandas DataFrames (nullable dtypes: a
+    missing number is <NA>)."""
     import pandas as pd
 
     return {name: pd.DataFrame(rows, columns=_columns(name, rows)).convert_dtypes()
-            for name, rows in export_rows(store, all_versions).items()}
+            for name, rows in export_rows(store, all_versions).items() if names is None or name in names}
 
 
 def _columns(name: str, rows: list[dict]) -> list[str]:
@@ -116,4 +117,4 @@ def load_records(kind: str, store: Path = STRUCTURED_DIR, all_versions: bool = F
     `table_cells`) across the store, as the export writes them, as a pandas DataFrame."""
     if kind not in export_names():
         raise ValueError(f"unknown record kind {kind!r}: one of {', '.join(export_names())}")
-    return export_frames(store, all_versions)[kind]
+    return export_frames(store, all_versions, [kind])[kind]

@@ -244,6 +244,3 @@ def _checked(label: str, value: Any, default: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and not (math.isfinite(value) and value >= 0):
         raise SettingsError(f"{label} must be a finite number, 0 or more, not {value!r}")
     return value
-
-
-DEFAULT_SETTINGS = PipelineSettings()

@@ -119,8 +119,3 @@ def test_each_wing_imports_only_what_it_may(module):
     assert own in ALLOWED, f"{module}: its wing {own!r} has no rule in ALLOWED"
     wrong = sorted(i for i in graph()[module] if wing(i) != own and wing(i) not in ALLOWED[own])
     assert not wrong, f"{module} ({own}) may not import {', '.join(wrong)}"
-
-
-def test_stages_never_import_the_store_the_review_or_the_command_line():
-    for forbidden in ("store", "review", "cli", "batch", "pipeline"):
-        assert forbidden not in ALLOWED["stages"]
