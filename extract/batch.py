@@ -8,9 +8,10 @@ What a run guarantees, whatever happens to it:
 - inputs are regular files in the input folder; symlinks are read only when the operator
   allows them (`follow_symlinks`); folders, FIFOs, devices, dangling links and link loops are
   reported, as are ids the store keeps for itself and ids taken twice;
-- each notice runs in a child process under a time limit and a resident-memory limit; the
-  child dies with its runner (even on `kill -9`), a limit is reported only when it was hit,
-  and one input gets the same error code from run to run;
+- each notice runs in a long-lived worker process under a time limit and a resident-memory
+  limit (a worker over one is killed and replaced); workers die with their runner (even on
+  `kill -9`), a limit is reported only when it was hit, and one input gets the same error code
+  from run to run;
 - damage found in the store is reported (file, code, reason) and the catalog goes on.
 """
 
@@ -88,10 +89,10 @@ class RunReport:
 @dataclass(frozen=True)
 class RunLimits:
     """Per-notice limits of a batch run, so that one pathological input cannot hang or
-    exhaust the run. Each notice runs in a child process; `None` switches a limit off."""
+    exhaust the run. Each notice runs in a worker process; `None` switches a limit off."""
 
     seconds: float | None = 300.0
-    memory_mb: int | None = 4096     # resident memory the notice may add to the runner's
+    memory_mb: int | None = 4096     # resident memory the notice may add to its worker's
 
     def __post_init__(self) -> None:
         import math
@@ -103,12 +104,12 @@ class RunLimits:
 
 
 DEFAULT_LIMITS = RunLimits()
-# The child's address space may grow to this many times its resident limit (and at least this
+# A worker's address space may grow to this many times its resident limit (and at least this
 # much more than the runner maps): a backstop for memory that is reserved and never touched,
 # far above what OCR runtimes map without using (OpenVINO maps ~2.5x what it touches).
 ADDRESS_SPACE_FACTOR = 8
 ADDRESS_SPACE_MIN_BYTES = 16 * 1024 ** 3
-# How often the runner looks at a child's resident memory.
+# How often the runner looks at a worker's resident memory.
 MEMORY_POLL_SECONDS = 0.02
 
 
@@ -192,7 +193,7 @@ def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPOR
     when None). Raises `StoreBusy` when another run holds the store and OSError when the report
     cannot be written; everything else that goes wrong is in the returned (and written) report.
     `jobs` notices are extracted at once (default: one per core) by `executor` (`EXECUTORS`:
-    child processes here, or Ray workers at `address`); the store and the report are the same
+    worker processes here, or Ray workers at `address`); the store and the report are the same
     whatever they are."""
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r}: one of {', '.join(EXECUTORS)}")
@@ -236,7 +237,7 @@ def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPOR
 
 def _run_inputs(raw_dir: Path, out_dir: Path, report: RunReport, progress: bool, limits: RunLimits,
                 follow_symlinks: bool, settings: PipelineSettings, jobs: int, executor: str, address: str | None) -> None:
-    """Every input through `_check_input`, then the ones to extract through up to `jobs` child
+    """Every input through `_check_input`, then the ones to extract through up to `jobs` worker
     processes at once. Outcomes go into the report in input order, whatever order they finish
     in, so that a run on N cores writes the same report and store as a run on one."""
     from tqdm import tqdm
@@ -301,12 +302,12 @@ class _interrupts_as_keyboard_interrupt:
 
 def _run_local(to_extract, out_dir: Path, limits: RunLimits, settings: PipelineSettings, jobs: int, done,
                address: str | None = None) -> None:
-    """This machine: in this process when there is one job and no limit, else child processes."""
+    """This machine: in this process when there is one job and no limit, else worker processes."""
     if jobs == 1 and limits.seconds is None and limits.memory_mb is None:
         for index, item in to_extract:
             done(index, extract_outcome(item.path, item.name, out_dir, settings, item.notice_id))
     else:
-        _run_children(to_extract, out_dir, limits, settings, jobs, done)
+        _run_workers(to_extract, out_dir, limits, settings, jobs, done)
 
 
 def _run_ray(to_extract, out_dir: Path, limits: RunLimits, settings: PipelineSettings, jobs: int, done,
@@ -380,7 +381,7 @@ def _memory_outcome(name: str, detail: str = "") -> NoticeOutcome:
                          message="the notice needed more memory than the per-notice limit" + detail)
 
 
-# ---------------------------------------------------------------- one notice in a child process
+# ---------------------------------------------------------------- notices in worker processes
 
 
 def _proc_status_kib(pid: int | str, field_name: str) -> int | None:
@@ -396,7 +397,7 @@ def _proc_status_kib(pid: int | str, field_name: str) -> int | None:
 
 def _die_with_parent(parent: int) -> None:
     """Ask the kernel to kill this process when its parent dies (Linux PR_SET_PDEATHSIG), so
-    that a runner killed with SIGKILL leaves no child running without its limits."""
+    that a runner killed with SIGKILL leaves no worker running without its limits."""
     try:
         import ctypes
 
@@ -407,9 +408,12 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _child(item: RunInput, out: Path, memory_mb: int | None, parent: int, conn, settings: PipelineSettings) -> None:
+def _worker(connection, out: Path, memory_mb: int | None, parent: int, settings: PipelineSettings) -> None:
+    """A long-lived worker process: extracts the inputs the runner sends, one at a time, and
+    sends back each outcome, until it is sent None. What it loads once (the OCR models, when a
+    page first needs them) stays loaded for the notices after."""
     _die_with_parent(parent)
-    # Ctrl-C reaches the whole process group: the runner decides, and kills this child
+    # Ctrl-C reaches the whole process group: the runner decides, and kills this worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if memory_mb is not None:
@@ -418,95 +422,143 @@ def _child(item: RunInput, out: Path, memory_mb: int | None, parent: int, conn, 
         mapped = (_proc_status_kib("self", "VmSize") or 0) * 1024
         backstop = mapped + max(ADDRESS_SPACE_MIN_BYTES, ADDRESS_SPACE_FACTOR * memory_mb * 1024 * 1024)
         resource.setrlimit(resource.RLIMIT_AS, (backstop, backstop))
-    conn.send(extract_outcome(item.path, item.name, out, settings, item.notice_id))
-    conn.close()
+    while True:
+        try:
+            item = connection.recv()
+        except (EOFError, OSError):
+            break
+        if item is None:
+            break
+        connection.send(extract_outcome(item.path, item.name, out, settings, item.notice_id))
+    connection.close()
+
+
+# A worker is replaced after this many notices: it bounds what the allocator keeps of past
+# notices, at the cost of loading the OCR models again (a few seconds) that often.
+WORKER_MAX_NOTICES = 100
 
 
 @dataclass
-class _Running:
-    """One notice being extracted in a child process, as the runner watches it."""
+class _Job:
+    """One notice given to a worker, as the runner watches it."""
 
     index: int
     item: RunInput
-    process: object
-    receive: object
     started: float
-    baseline_kib: int
+    baseline_kib: int    # the worker's resident memory when it was given the notice
     peak_kib: int
 
 
-def _run_children(to_extract: list[tuple[int, RunInput]], out: Path, limits: RunLimits, settings: PipelineSettings,
+@dataclass
+class _Worker:
+    process: object
+    connection: object
+    job: _Job | None = None
+    notices: int = 0
+
+
+def _run_workers(to_extract: list[tuple[int, RunInput]], out: Path, limits: RunLimits, settings: PipelineSettings,
                   jobs: int, done) -> None:
-    """Extract each input in a child process, up to `jobs` at once, each under the time and
-    memory limits. The runner watches each child's resident memory (what it uses, not what it
-    maps) and its time; a child over either is killed, and since documents are written
-    atomically it leaves nothing behind. `done(index, outcome)` is called as each finishes."""
+    """Extract the inputs in up to `jobs` long-lived worker processes, each notice under the
+    time and memory limits. The runner watches the worker's resident memory (what it uses, not
+    what it maps) above what it held when given the notice, and the notice's time; a worker
+    over either is killed and replaced, and since documents are written atomically it leaves
+    nothing behind. `done(index, outcome)` is called as each finishes."""
     import multiprocessing
     from multiprocessing.connection import wait
 
     context = multiprocessing.get_context("fork")
     waiting = list(to_extract)
-    running: list[_Running] = []
+    workers: list[_Worker] = []
     try:
-        while waiting or running:
-            while waiting and len(running) < jobs:
-                index, item = waiting.pop(0)
-                receive, send = context.Pipe(duplex=False)
-                child = context.Process(target=_child, daemon=True,
-                                        args=(item, out, limits.memory_mb, os.getpid(), send, settings))
-                child.start()
-                send.close()
-                baseline = _proc_status_kib(child.pid, "VmRSS") or 0
-                running.append(_Running(index, item, child, receive, time.monotonic(), baseline, baseline))
-            wait([r.receive for r in running], timeout=MEMORY_POLL_SECONDS)
-            for run in list(running):
-                outcome = _watch(run, limits, out)
+        while waiting or any(w.job for w in workers):
+            for worker in [w for w in workers if w.job is None]:
+                if not waiting:
+                    break
+                _give(worker, *waiting.pop(0))
+            while waiting and len(workers) < jobs:
+                runner_end, worker_end = context.Pipe(duplex=True)
+                process = context.Process(target=_worker, daemon=True,
+                                          args=(worker_end, out, limits.memory_mb, os.getpid(), settings))
+                process.start()
+                worker_end.close()
+                workers.append(_Worker(process, runner_end))
+                _give(workers[-1], *waiting.pop(0))
+            wait([w.connection for w in workers if w.job], timeout=MEMORY_POLL_SECONDS)
+            for worker in [w for w in workers if w.job]:
+                index = worker.job.index
+                outcome = _watch(worker, limits, out)
                 if outcome is not None:
-                    running.remove(run)
-                    done(run.index, outcome)
+                    done(index, outcome)
+                if not worker.process.is_alive() or worker.notices >= WORKER_MAX_NOTICES and worker.job is None:
+                    _retire(worker)
+                    workers.remove(worker)
+        for worker in workers:
+            _retire(worker)
     finally:
-        for run in running:   # interrupted: no child outlives the run
-            run.process.kill()
-            run.process.join()
+        for worker in workers:   # interrupted: no worker outlives the run
+            worker.process.kill()
+            worker.process.join()
 
 
-def _watch(run: _Running, limits: RunLimits, out: Path) -> NoticeOutcome | None:
-    """The child's outcome once it has one or overran a limit (it is then killed); None while
-    it is still working within its limits."""
-    name, child = run.item.name, run.process
-    over: str | None = None   # the limit the runner stopped the child for
-    if not run.receive.poll(0):
-        if limits.seconds is not None and time.monotonic() - run.started >= limits.seconds:
+def _give(worker: _Worker, index: int, item: RunInput) -> None:
+    baseline = _proc_status_kib(worker.process.pid, "VmRSS") or 0
+    worker.job = _Job(index, item, time.monotonic(), baseline, baseline)
+    worker.connection.send(item)
+
+
+def _retire(worker: _Worker) -> None:
+    """Let an idle worker finish (or reap a dead one)."""
+    if worker.process.is_alive():
+        try:
+            worker.connection.send(None)
+        except OSError:
+            worker.process.kill()
+        worker.process.join(5)
+        if worker.process.is_alive():
+            worker.process.kill()
+    worker.process.join()
+    worker.connection.close()
+
+
+def _watch(worker: _Worker, limits: RunLimits, out: Path) -> NoticeOutcome | None:
+    """The notice's outcome once the worker has one, or once the notice overran a limit (the
+    worker is then killed); None while it is still working within its limits."""
+    job, process = worker.job, worker.process
+    name = job.item.name
+    over: str | None = None   # the limit the runner stopped the worker for
+    if not worker.connection.poll(0):
+        if limits.seconds is not None and time.monotonic() - job.started >= limits.seconds:
             over = "time"
         elif limits.memory_mb is not None:
-            resident = _proc_status_kib(child.pid, "VmRSS")
+            resident = _proc_status_kib(process.pid, "VmRSS")
             if resident is not None:
-                run.peak_kib = max(run.peak_kib, resident)
-                if resident - run.baseline_kib > limits.memory_mb * 1024:
+                job.peak_kib = max(job.peak_kib, resident)
+                if resident - job.baseline_kib > limits.memory_mb * 1024:
                     over = "memory"
         if over is None:
             return None
-    outcome = None if over else _receive(run.receive)
-    if outcome is None and not over:
-        child.join(5)   # it closed its end: let it finish dying, so that its own exit status is read
-    if over or child.is_alive():
-        child.kill()
-    child.join()
-    run.receive.close()
-    if over or outcome is None:
-        remove_stale_temporaries(out)
+    outcome = None if over else _receive(worker.connection)
+    worker.job = None
+    if outcome is not None:
+        worker.notices += 1
+        return outcome
+    if not over:
+        process.join(5)   # it closed its end: let it finish dying, so that its own exit status is read
+    if over or process.is_alive():
+        process.kill()
+    process.join()
+    remove_stale_temporaries(out)
     if over == "time":
         return NoticeOutcome(file=name, status="failed", code=ErrorCode.TIME_LIMIT.value,
                              message=f"extraction took longer than the per-notice limit of {limits.seconds:g} s")
     if over == "memory":
-        return _memory_outcome(name, f" of {limits.memory_mb} MiB (resident {(run.peak_kib - run.baseline_kib) // 1024} "
-                                     f"MiB more than the runner's when stopped)")
-    if outcome is None:
-        if child.exitcode == -signal.SIGKILL:   # not by the runner (it waited): the kernel's out-of-memory killer
-            return _memory_outcome(name, " (the system killed the extraction process for want of memory)")
-        return NoticeOutcome(file=name, status="failed", code=ErrorCode.INTERNAL.value,
-                             message=f"the extraction process died (exit code {child.exitcode})")
-    return outcome
+        return _memory_outcome(name, f" of {limits.memory_mb} MiB (resident {(job.peak_kib - job.baseline_kib) // 1024} "
+                                     f"MiB more than the worker's when given the notice)")
+    if process.exitcode == -signal.SIGKILL:   # not by the runner (it waited): the kernel's out-of-memory killer
+        return _memory_outcome(name, " (the system killed the extraction process for want of memory)")
+    return NoticeOutcome(file=name, status="failed", code=ErrorCode.INTERNAL.value,
+                         message=f"the extraction process died (exit code {process.exitcode})")
 
 
 def _receive(connection) -> NoticeOutcome | None:

@@ -199,3 +199,28 @@ def write_notice_dump(path: Path, spec: NoticeSpec, width_chars: int = 24, encod
         out += list(table)
     out += [(" " if line.new_page else "") + line.text for line in lines if line not in text_lines]
     path.write_bytes(("\n\n".join(out) + "\n").encode(encoding))
+
+
+WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")   # Debian's fonts-wqy-microhei (make test installs it)
+
+
+def write_embedded_font_pdf(path: Path, title: str, lines: list[str] = (), latin: str | None = None) -> bytes:
+    """A one-page notice in an embedded TrueType subset (WenQuanYi Micro Hei), uncompressed so
+    that a test can patch its objects: an optional Latin line in Helvetica, the title, the
+    lines. Returns the file's bytes."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("WQY", str(WQY), subfontIndex=0))
+    pdf = canvas.Canvas(str(path), pagesize=A4, pageCompression=0)
+    if latin is not None:
+        pdf.setFont("Helvetica", 12)
+        pdf.drawString(80, 780, latin)
+    pdf.setFont("WQY", 20)
+    pdf.drawString(80, 750, title)
+    pdf.setFont("WQY", 12)
+    for k, line in enumerate(lines):
+        pdf.drawString(80, 700 - 22 * k, line)
+    pdf.showPage()
+    pdf.save()
+    return path.read_bytes()
+

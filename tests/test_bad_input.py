@@ -46,7 +46,7 @@ def scanned_pdf(path: Path) -> None:
     pdf.save()
 
 
-def long_pdf(path: Path, pages: int) -> None:
+def long_pdf(path: Path, pages: int, lines_per_page: int = 1) -> None:
     pdf = canvas.Canvas(str(path), pagesize=A4)
     for number in range(1, pages + 1):
         pdf.setFont(CJK_FONT, 14)
@@ -54,7 +54,8 @@ def long_pdf(path: Path, pages: int) -> None:
             pdf.setFont(CJK_FONT, 22)
             pdf.drawString(100, 760, "某省年度统计资料汇编")
             pdf.setFont(CJK_FONT, 14)
-        pdf.drawString(80, 700, f"第{number}部分数据说明，本页内容为统计口径的解释。")
+        for line in range(lines_per_page):
+            pdf.drawString(80, 700 - 16 * line, f"第{number}部分数据说明，本页内容为统计口径的解释。")
         pdf.drawString(280, 50, f"— {number} —")
         pdf.showPage()
     pdf.save()
@@ -147,7 +148,7 @@ def test_schema_failure_is_reported_not_written(tmp_path, jiangxi, monkeypatch):
 def test_time_limit_stops_one_notice_not_the_run(tmp_path, jiangxi):
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
-    long_pdf(raw / "a-long.pdf", 400)
+    long_pdf(raw / "a-long.pdf", 400, lines_per_page=40)   # far more than a second's work, however fast
     write_notice_dump(raw / "b.txt", jiangxi)
     report = run_batch(raw, out, None, progress=False, limits=RunLimits(seconds=1.0, memory_mb=None))
     assert [(o.status, o.code) for o in report.outcomes] == [("failed", "time_limit"), ("ok", None)]

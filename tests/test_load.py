@@ -3,14 +3,15 @@ fonts without ToUnicode, the dump conventions and encodings, and errors naming t
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from notice_gen import CJK_FONT, write_notice_pdf
+from notice_gen import CJK_FONT, write_embedded_font_pdf, write_notice_pdf
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen import canvas
 from table_gen import subsidy_spec, write_table_pdf
 
-import extract.stages.load as load
 from extract.errors import NoticeError
 from extract.pipeline import load_source
 
@@ -56,12 +57,63 @@ def test_cid_font_without_readable_system_info_decodes_through_its_cmap(tmp_path
     assert source.errors == ()
 
 
-def test_undecodable_text_is_reported_and_left_out(tmp_path, monkeypatch):
-    path = tmp_path / "owner.pdf"
-    _encrypted_owner_only(path)
-    monkeypatch.setattr(load, "_cid_unicode_maps", lambda page: {})
+def write_font_without_unicode_pdf(path, title: str, lines: list[str] = ()) -> None:
+    """Latin text in Helvetica, then Chinese in an embedded TrueType subset whose ToUnicode map
+    is taken out (blanked, so the offsets hold): the page shows the Chinese, its text layer
+    cannot say what it is."""
+    data = write_embedded_font_pdf(path, title, lines, latin="Notice 2024")
+    path.write_bytes(re.sub(rb"/ToUnicode \d+ 0 R", lambda m: b" " * len(m.group(0)), data))
+
+
+@pytest.mark.parametrize("title", ["关于做好培训工作的通知", "补贴标准", "一"])
+def test_undecodable_text_is_reported_and_left_out(tmp_path, title):
+    path = tmp_path / "no-unicode.pdf"
+    write_font_without_unicode_pdf(path, title)
     source = load_source(path)
     assert "".join(g.text for g in source.pages[0].glyphs) == "Notice2024"
+    assert [(e.code, e.page) for e in source.errors] == [("undecodable_text", 1)]
+    assert source.pages[0].undecodable == len(title)
+    assert f"{len(title)} characters" in source.errors[0].message
+
+
+def _type0_pdf(encoding: bytes, ordering: bytes, codes: bytes) -> bytes:
+    """One line of a non-embedded CID font (Type0) with no ToUnicode map: the text is known
+    only through the CMap `encoding` and the character collection Adobe-`ordering`."""
+    from test_reliability import small_pdf
+
+    content = b"BT /F1 24 Tf 72 700 Td <" + codes + b"> Tj ET"
+    return small_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /AnyCJK /Encoding /" + encoding + b" /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /AnyCJK /CIDSystemInfo << /Registry (Adobe) /Ordering ("
+        + ordering + b") /Supplement 4 >> /FontDescriptor 7 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /AnyCJK /Flags 6 /FontBBox [0 -200 1000 900] /ItalicAngle 0 "
+        b"/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>"])
+
+
+@pytest.mark.parametrize("encoding,ordering,codes,text", [
+    (b"UniGB-UCS2-H", b"GB1", "中文通知".encode("utf-16-be").hex().encode(), "中文通知"),
+    (b"GBK-EUC-H", b"GB1", "通知中文".encode("gbk").hex().encode(), "通知中文"),
+    (b"Identity-H", b"GB1", b"11CF0ED30E5911A9", "中文通知"),   # CIDs of Adobe-GB1
+    (b"UniCNS-UCS2-H", b"CNS1", "通知".encode("utf-16-be").hex().encode(), "通知"),
+    (b"UniJIS-UCS2-H", b"Japan1", "日本".encode("utf-16-be").hex().encode(), "日本"),
+    (b"UniKS-UCS2-H", b"Korea1", "한국".encode("utf-16-be").hex().encode(), "한국"),
+])
+def test_cid_fonts_without_tounicode_decode_through_their_collection(tmp_path, encoding, ordering, codes, text):
+    path = tmp_path / "cid.pdf"
+    path.write_bytes(_type0_pdf(encoding, ordering, codes))
+    source = load_source(path)
+    assert "".join(g.text for g in source.pages[0].glyphs) == text
+    assert source.errors == ()
+
+
+def test_cid_font_of_an_unknown_collection_is_undecodable(tmp_path):
+    path = tmp_path / "cid.pdf"
+    path.write_bytes(_type0_pdf(b"Identity-H", b"Unknown", b"0D9D0E6C0001"))
+    source = load_source(path)
+    assert source.pages[0].glyphs == () and source.pages[0].undecodable == 3
     assert [e.code for e in source.errors] == ["undecodable_text"]
 
 

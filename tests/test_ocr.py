@@ -53,13 +53,11 @@ def test_text_layer_problems(tmp_path):
     assert "private-use" in text_layer_problem(private, None)
 
 
-def test_a_text_layer_that_cannot_be_decoded_is_read_by_ocr(tmp_path, monkeypatch):
-    from test_load import _encrypted_owner_only
+def test_a_text_layer_that_cannot_be_decoded_is_read_by_ocr(tmp_path):
+    from test_load import write_font_without_unicode_pdf
 
-    from extract.stages import load
-    path = tmp_path / "owner.pdf"
-    _encrypted_owner_only(path)
-    monkeypatch.setattr(load, "_cid_unicode_maps", lambda page: {})  # as if the font had no CID collection
+    path = tmp_path / "no-unicode.pdf"
+    write_font_without_unicode_pdf(path, "关于做好培训工作的通知")
     source = ocr_document(load_source(path))
     page = source.pages[0]
     assert (page.text.source, page.text.reason) == ("ocr", "undecodable glyphs in the text layer")
@@ -368,28 +366,14 @@ def test_a_born_digital_page_with_a_large_figure_keeps_its_text_layer(tmp_path):
     assert text_layer_problem(source.pages[0], path) is None
 
 
-WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")   # Debian's fonts-wqy-microhei (make test installs it)
-
-
 def write_wrong_character_map_pdf(path: Path, title: str, lines: list[str]) -> None:
     """A notice in an embedded TrueType font whose ToUnicode map sends every glyph to a rare
     character (CJK Extension A): the page shows the text, its text layer says `l瓷堍甏…`."""
     import re as _re
 
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
+    from notice_gen import write_embedded_font_pdf
 
-    pdfmetrics.registerFont(TTFont("WQY", str(WQY), subfontIndex=0))
-    pdf = canvas.Canvas(str(path), pageCompression=0)
-    pdf.setFont("WQY", 20)
-    pdf.drawString(80, 750, title)
-    pdf.setFont("WQY", 12)
-    for k, line in enumerate(lines):
-        pdf.drawString(80, 700 - 22 * k, line)
-    pdf.showPage()
-    pdf.save()
-    data = path.read_bytes()
+    data = write_embedded_font_pdf(path, title, lines)
     # same length: a 4-digit code for a 4-digit code, so the stream's /Length still holds
     data = _re.sub(rb"<([0-9A-F]{2})> <[0-9A-F]{4}>", lambda m: b"<%s> <%04X>" % (m.group(1), 0x3400 + int(m.group(1), 16)),
                    data)

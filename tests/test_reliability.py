@@ -210,7 +210,7 @@ def test_a_quick_death_is_no_time_limit(tmp_path, monkeypatch):
 def test_memory_error_inside_the_parser_is_the_memory_limit(tmp_path, monkeypatch):
     """The same input gets the same code: a MemoryError is the limit wherever it is raised,
     never `unreadable_pdf: MemoryError`."""
-    import pdfplumber.page
+    from extract.engines.pdfium_reader import PdfiumDocument
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -219,7 +219,7 @@ def test_memory_error_inside_the_parser_is_the_memory_limit(tmp_path, monkeypatc
     def exhausted(self, *args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(pdfplumber.page.Page, "dedupe_chars", exhausted)
+    monkeypatch.setattr(PdfiumDocument, "read_page", exhausted)
     for _ in range(2):
         report = run_batch(raw, tmp_path / "out", None, progress=False, limits=RunLimits(seconds=None, memory_mb=None))
         assert [o.code for o in report.outcomes] == ["memory_limit"]

@@ -130,3 +130,41 @@ def test_jobs_must_be_a_whole_number_of_one_or_more(tmp_path, capsys, value):
     with pytest.raises(SystemExit) as exited:
         main(["run", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), "--jobs", value])
     assert exited.value.code == 2 and "--jobs" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_worker_loads_the_ocr_models_once_for_all_its_scans(tmp_path, monkeypatch, jobs):
+    """Workers are long-lived: three scans on one worker load the OCR models once; on two
+    workers, at most twice. Each load is logged by the process that made it."""
+    import os
+
+    from scan_gen import write_scan
+    from table_gen import subsidy_spec, write_table_pdf
+
+    import extract.engines.ocr_engine as engine
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for k, trade in enumerate(["焊工", "电工", "钳工"]):
+        write_table_pdf(tmp_path / f"t{k}.pdf", subsidy_spec([(trade, f"6-18-02-0{k}", [100 + k, 900])], ["一级"],
+                                                             title="补贴标准表"))
+        write_scan(tmp_path / f"t{k}.pdf", raw / f"scan-{k}.pdf")
+    log = tmp_path / "loads.log"
+    real = engine.ocr_engine
+    real.cache_clear()
+
+    def logged(*args, **kwargs):
+        misses = real.cache_info().misses
+        loaded = real(*args, **kwargs)
+        if real.cache_info().misses > misses:
+            with open(log, "a", encoding="ascii") as out:
+                out.write(f"{os.getpid()}\n")
+        return loaded
+
+    monkeypatch.setattr(engine, "ocr_engine", logged)
+    report = run_batch(raw, tmp_path / "out", None, progress=False, jobs=jobs, limits=RunLimits(seconds=600))
+    assert all(o.status != "failed" for o in report.outcomes), report.outcomes
+    loads = log.read_text(encoding="ascii").split()
+    assert len(loads) == len(set(loads)), "a worker loaded the models twice"
+    assert 1 <= len(loads) <= jobs
+    assert str(os.getpid()) not in loads, "the runner itself loads nothing"

@@ -1,7 +1,6 @@
 """Coordinate conversions, each a named helper so no stage does frame arithmetic inline.
 
 Frames:
-- *device space*: pdfminer's, y up, after the ctm pdfminer builds from /Rotate and MediaBox.
 - *user space*: the PDF's own, y up, MediaBox coordinates, before /Rotate.
 - *display frame*: the page as a viewer shows it after /Rotate, top-left origin, y down.
 - *reading frame*: a display region turned so that its text runs left to right.
@@ -15,25 +14,6 @@ from extract.model import Box, Degrees
 
 Matrix = tuple[float, float, float, float, float, float]
 Point = tuple[float, float]
-
-
-def pdfminer_page_ctm(rotation: int, mediabox: tuple[float, float, float, float]) -> Matrix:
-    """The ctm pdfminer's interpreter uses for a page (pdfminer.pdfinterp.process_page)."""
-    x0, y0, x1, y1 = mediabox
-    if rotation == 90:
-        return (0, -1, 1, 0, -y0, x1)
-    if rotation == 180:
-        return (-1, 0, 0, -1, x1, y1)
-    if rotation == 270:
-        return (0, 1, -1, 0, y1, -x0)
-    return (1, 0, 0, 1, -x0, -y0)
-
-
-def invert_matrix(m: Matrix) -> Matrix:
-    a, b, c, d, e, f = m
-    det = a * d - b * c
-    ia, ib, ic, id_ = d / det, -b / det, -c / det, a / det
-    return (ia, ib, ic, id_, -(e * ia + f * ic), -(e * ib + f * id_))
 
 
 def apply_matrix(m: Matrix, p: Point) -> Point:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -340,9 +341,16 @@ def grid_to_cells(xs: list[float], ys: list[float], horizontals, verticals, sett
 def fill_cell_text(cells: list[GridCell], glyphs: list[Glyph], page: SourcePage, direction: int,
                    lines: LineSettings = LineSettings()) -> None:
     """Each cell's text: the glyphs whose centre lies in it, read as lines in the reading frame."""
-    turned = [(rotate_to_reading_frame(g.box, direction, page.width, page.height), g) for g in glyphs]
+    centres = []   # (y, x, index) of each glyph's centre in the reading frame, by y
+    for index, glyph in enumerate(glyphs):
+        box = rotate_to_reading_frame(glyph.box, direction, page.width, page.height)
+        centres.append(((box.top + box.bottom) / 2, (box.x0 + box.x1) / 2, index))
+    centres.sort()
+    ys = [y for y, _, _ in centres]
     for cell in cells:
-        own = [g for box, g in turned if cell.box.contains_point(*box.center)]
+        # the glyphs whose centre lies in the cell, boundaries included, in the page's order
+        first, last = bisect_left(ys, cell.box.top), bisect_right(ys, cell.box.bottom)
+        own = [glyphs[i] for i in sorted(i for _, x, i in centres[first:last] if cell.box.x0 <= x <= cell.box.x1)]
         cell_lines = glyphs_to_lines(own, page, direction, lines)
         cell.text = join_lines([line.text for line in cell_lines])
         cell.provenance = [Provenance(page=page.number, box=cell.box, frame=direction)]
