@@ -38,6 +38,7 @@ from extract.pipeline import (
     extract_to_store,
     notice_id,
     remove_stale_temporaries,
+    settings_digest,
 )
 from extract.settings import PipelineSettings
 from extract.store.catalog import (
@@ -261,7 +262,7 @@ def _run_inputs(raw_dir: Path, out_dir: Path, report: RunReport, progress: bool,
     to_extract: list[tuple[int, RunInput]] = []
     try:
         for index, item in enumerate(inputs):
-            checked = _check_input(item, out_dir, ids)
+            checked = _check_input(item, out_dir, ids, settings)
             if checked is None:
                 to_extract.append((index, item))
             else:
@@ -323,7 +324,7 @@ def _run_ray(to_extract, out_dir: Path, limits: RunLimits, settings: PipelineSet
 EXECUTORS = {"local": _run_local, "ray": _run_ray}
 
 
-def _check_input(item: RunInput, out_dir: Path, ids: dict[str, str]) -> NoticeOutcome | None:
+def _check_input(item: RunInput, out_dir: Path, ids: dict[str, str], settings: PipelineSettings) -> NoticeOutcome | None:
     """The outcome of an input that is not extracted (not an input, a reserved or taken id, or
     bytes the store already holds under this pipeline), or None when it is to be extracted."""
     def failed(code: ErrorCode, message: str) -> NoticeOutcome:
@@ -339,13 +340,13 @@ def _check_input(item: RunInput, out_dir: Path, ids: dict[str, str]) -> NoticeOu
     if nid in ids:
         return failed(ErrorCode.DUPLICATE_ID, f"id {nid!r} is already taken by {ids[nid]}")
     ids[nid] = item.name
-    return _unchanged(item, out_dir)
+    return _unchanged(item, out_dir, settings)
 
 
-def _unchanged(item: RunInput, out_dir: Path) -> NoticeOutcome | None:
+def _unchanged(item: RunInput, out_dir: Path, settings: PipelineSettings) -> NoticeOutcome | None:
     """The stored outcome when the store's latest version of this id came from these very bytes,
-    under this schema and pipeline version: nothing is parsed (extracting again would add
-    nothing). None when the input is to be extracted."""
+    under this schema and pipeline version and these settings: nothing is parsed (extracting
+    again would add nothing). None when the input is to be extracted."""
     versions = stored_versions(out_dir, item.notice_id)
     if not versions:
         return None
@@ -354,7 +355,7 @@ def _unchanged(item: RunInput, out_dir: Path) -> NoticeOutcome | None:
         data = item.path.read_bytes()
     except (DamagedDocument, OSError):
         return None   # extracting reports what is wrong, or adds a version after the damage
-    if version_key(latest) != (sha256_of(data), SCHEMA_VERSION, __version__):
+    if version_key(latest) != (sha256_of(data), SCHEMA_VERSION, __version__, settings_digest(settings)):
         return None
     return NoticeOutcome(file=item.name, status=latest["status"], output=display_path(versions[-1][1]), added=False,
                          warnings=[f"{e['code']}: {e['message']}" for e in latest.get("errors", [])])

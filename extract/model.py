@@ -21,7 +21,7 @@ from extract.errors import ErrorCode
 # Semantic versioning: a minor version may add optional fields, never drop, rename or tighten
 # one (tests/test_versions.py checks that stored documents of the same major version still
 # validate); anything else is a new major version with a migration in extract/migrate.py.
-SCHEMA_VERSION = "1.5.0"
+SCHEMA_VERSION = "1.6.0"
 SCHEMA_ID = f"urn:policy-notices:schema:notice:{SCHEMA_VERSION}"
 
 Degrees = Literal[0, 90, 180, 270]
@@ -433,6 +433,10 @@ class Notice(Frozen):
     id: str = Field(pattern=r"^[^/\\]+$")
     series: str | None = Field(default=None, description="editions of one policy share this key (since 1.1.0)")
     pipeline_version: str | None = Field(default=None, description="version of the pipeline that wrote this (since 1.1.0)")
+    settings_sha256: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{64}$",
+        description="sha256 of the settings the pipeline ran with (their JSON, every field, as the run report gives "
+                    "them); null in a document migrated from before 1.6.0 (since 1.6.0)")
     status: Literal["ok", "partial"]
     errors: list[ErrorItem]
     source: Source

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extract import __version__
+from extract.common.digest import sha256_of
 from extract.common.json_text import to_json
 from extract.common.text import UNPRINTABLE, printable
 from extract.config import REPO_ROOT
@@ -134,6 +135,13 @@ def display_path(path: Path) -> str:
     return printable(shown)
 
 
+def settings_digest(settings: PipelineSettings) -> str:
+    """What names the settings in a version's key (`settings_sha256`): the sha256 of their JSON,
+    every field, defaults included, so that the same settings give the same digest however they
+    were written."""
+    return sha256_of(to_json(settings.to_dict()).encode("utf-8"))
+
+
 def run_pipeline(path: Path, settings: PipelineSettings | dict | str | Path | None = None,
                  notice_id_: str | None = None, source_name: str | None = None) -> PipelineRun:
     """Run every stage on one input (its id `notice_id_`, by default `notice_id(path)`; the name
@@ -169,6 +177,7 @@ def run_pipeline(path: Path, settings: PipelineSettings | dict | str | Path | No
         id=notice_id_ or notice_id(path),
         series=series_key(issuer_of(document.model_dump(mode="json")), document.title) if document.title else None,
         pipeline_version=__version__,
+        settings_sha256=settings_digest(settings),
         status="partial" if errors else "ok",
         errors=errors,
         source=Source(file=name, sha256=source.sha256, media_type=source.media_type, pages=source.page_count),

@@ -440,3 +440,31 @@ def test_a_page_with_nothing_but_rulings_is_not_read_by_ocr(tmp_path, second_pag
         assert page.text.source == "pdf" and "nothing on the page but ruling lines" in page.text.reason
         assert engine.ocr_engine.cache_info().currsize == 0, "the OCR models were loaded for an empty form"
         assert page.rulings_source == "vector" and len(page.rulings) >= 12
+
+
+@pytest.mark.parametrize("side", [24, 60, 120])
+def test_a_small_picture_on_a_text_page_loads_no_ocr_model(tmp_path, side):
+    """A seal, a logo or a QR code on a page of text: the text layer is used and the OCR models
+    stay unloaded, whatever the picture's size short of a scan's."""
+    from PIL import Image
+
+    from extract.engines import ocr_engine as engine
+
+    picture = tmp_path / "seal.png"
+    image = Image.new("L", (64, 64), 255)
+    image.paste(0, (8, 8, 56, 56))
+    image.save(picture)
+
+    def text_and_picture(pdf) -> None:
+        pdf.setFont("STSong-Light", 14)
+        for row in range(12):
+            pdf.drawString(80, 760 - row * 24, f"第{row + 1}行文字，关于培训补贴的通知正文。")
+        pdf.drawImage(str(picture), 400, 300, side, side)
+
+    path = tmp_path / "seal.pdf"
+    _pages_with(path, text_and_picture)
+    engine.ocr_engine.cache_clear()
+    source = ocr_document(load_source(path))
+    assert [p.text.source for p in source.pages] == ["pdf"] * 3
+    assert len(source.pages[1].images) == 1
+    assert engine.ocr_engine.cache_info().currsize == 0, "a small picture loaded the OCR models"

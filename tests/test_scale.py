@@ -124,6 +124,39 @@ def test_unchanged_inputs_are_skipped_before_anything_is_parsed(tmp_path, monkey
     assert parsed == ["b.txt", "a.txt"] and (out / "a" / "v002.json").is_file()
 
 
+@pytest.mark.parametrize("other", [{"layout": {"columns_gutter": 3.0}}, {"ocr": {"low_confidence": 0.55}},
+                                   {"tables": {"min_columns": 3}}])
+def test_other_settings_make_a_new_version_and_the_same_ones_do_not(tmp_path, monkeypatch, jiangxi, other):
+    """The settings are part of a version's key: over unchanged inputs, a run with other
+    settings extracts again and stores a new version, whatever part they touch, even one that
+    changes no byte of the document but its `settings_sha256`; the same settings, however
+    written (a dict naming the defaults), skip."""
+    from extract.settings import PipelineSettings
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    write_notice_dump(raw / "a.txt", jiangxi)
+    run_batch(raw, out, None, progress=False, limits=UNLIMITED, jobs=1)
+    parsed = []
+    real = pipeline.extract_notice
+
+    def counting(path, *args):
+        parsed.append(path.name)
+        return real(path, *args)
+
+    monkeypatch.setattr(pipeline, "extract_notice", counting)
+    defaults_spelt_out = PipelineSettings().to_dict()
+    same = run_batch(raw, out, None, progress=False, limits=UNLIMITED, jobs=1, settings=defaults_spelt_out)
+    assert parsed == [] and [o.added for o in same.outcomes] == [False]
+    changed = run_batch(raw, out, None, progress=False, limits=UNLIMITED, jobs=1, settings=other)
+    assert parsed == ["a.txt"] and [o.added for o in changed.outcomes] == [True]
+    first, second = (json.loads((out / "a" / f"v00{k}.json").read_text(encoding="utf-8")) for k in (1, 2))
+    assert first["settings_sha256"] != second["settings_sha256"]
+    assert second["settings_sha256"] == pipeline.settings_digest(PipelineSettings.resolve(other))
+    back = run_batch(raw, out, None, progress=False, limits=UNLIMITED, jobs=1)
+    assert parsed == ["a.txt", "a.txt"] and [o.added for o in back.outcomes] == [True], "v003: the defaults again"
+
+
 @pytest.mark.parametrize("value", ["0", "-2", "two"])
 def test_jobs_must_be_a_whole_number_of_one_or_more(tmp_path, capsys, value):
     (tmp_path / "raw").mkdir()

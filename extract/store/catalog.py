@@ -78,8 +78,10 @@ def stored_versions(root: Path, notice_id: str) -> list[tuple[int, Path]]:
 
 
 def version_key(document: dict) -> tuple:
-    """What makes a version: the source bytes, the schema and the pipeline that wrote it."""
-    return (document["source"]["sha256"], document["schema_version"], document.get("pipeline_version"))
+    """What makes a version: the source bytes, the schema, the pipeline that wrote it and the
+    settings it ran with."""
+    return (document["source"]["sha256"], document["schema_version"], document.get("pipeline_version"),
+            document.get("settings_sha256"))
 
 
 def read_stored(path: Path, root: Path, full: bool = True) -> dict:

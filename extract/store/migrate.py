@@ -83,12 +83,21 @@ def to_1_5_0(document: dict) -> dict:
     return out
 
 
+def to_1_6_0(document: dict) -> dict:
+    """1.6.0 added `settings_sha256`, the settings a document was extracted with. A migrated
+    document does not know them: the field stays absent (null)."""
+    out = copy.deepcopy(document)
+    out["schema_version"] = "1.6.0"
+    return out
+
+
 MIGRATIONS: dict[str, tuple[str, Callable[[dict], dict]]] = {
     "1.0.0": ("1.1.0", to_1_1_0),
     "1.1.0": ("1.2.0", to_1_2_0),
     "1.2.0": ("1.3.0", to_1_3_0),
     "1.3.0": ("1.4.0", to_1_4_0),
     "1.4.0": ("1.5.0", to_1_5_0),
+    "1.5.0": ("1.6.0", to_1_6_0),
 }
 
 
