@@ -95,14 +95,9 @@ def test_a_linked_folder_is_read_only_when_links_are_followed_and_never_twice(tm
     assert [i.notice_id for i in followed] == ["a__n"], "the linked folder and the loop lead to a folder already read"
 
 
-def test_unchanged_inputs_are_skipped_before_anything_is_parsed(tmp_path, monkeypatch, jiangxi):
-    raw, out = tmp_path / "raw", tmp_path / "out"
-    raw.mkdir()
-    write_notice_dump(raw / "a.txt", jiangxi)
-    write_notice_dump(raw / "b.txt", jiangxi)
-    first = run_batch(raw, out, None, progress=False, limits=UNLIMITED, jobs=1)
-    before = store_files(out)
-    parsed = []
+def count_extractions(monkeypatch) -> list[str]:
+    """The names of the inputs `extract_notice` is called on from now, in order."""
+    parsed: list[str] = []
     real = pipeline.extract_notice
 
     def counting(path, *args):
@@ -110,6 +105,17 @@ def test_unchanged_inputs_are_skipped_before_anything_is_parsed(tmp_path, monkey
         return real(path, *args)
 
     monkeypatch.setattr(pipeline, "extract_notice", counting)
+    return parsed
+
+
+def test_unchanged_inputs_are_skipped_before_anything_is_parsed(tmp_path, monkeypatch, jiangxi):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    write_notice_dump(raw / "a.txt", jiangxi)
+    write_notice_dump(raw / "b.txt", jiangxi)
+    first = run_batch(raw, out, None, progress=False, limits=UNLIMITED, jobs=1)
+    before = store_files(out)
+    parsed = count_extractions(monkeypatch)
     again = run_batch(raw, out, None, progress=False, limits=UNLIMITED, jobs=1)
     assert parsed == [] and store_files(out) == before
     assert [(o.status, o.output, o.added, o.warnings) for o in again.outcomes] == \
@@ -137,14 +143,7 @@ def test_other_settings_make_a_new_version_and_the_same_ones_do_not(tmp_path, mo
     raw.mkdir()
     write_notice_dump(raw / "a.txt", jiangxi)
     run_batch(raw, out, None, progress=False, limits=UNLIMITED, jobs=1)
-    parsed = []
-    real = pipeline.extract_notice
-
-    def counting(path, *args):
-        parsed.append(path.name)
-        return real(path, *args)
-
-    monkeypatch.setattr(pipeline, "extract_notice", counting)
+    parsed = count_extractions(monkeypatch)
     defaults_spelt_out = PipelineSettings().to_dict()
     same = run_batch(raw, out, None, progress=False, limits=UNLIMITED, jobs=1, settings=defaults_spelt_out)
     assert parsed == [] and [o.added for o in same.outcomes] == [False]
