@@ -21,7 +21,7 @@ from extract.errors import ErrorCode
 # Semantic versioning: a minor version may add optional fields, never drop, rename or tighten
 # one (tests/test_versions.py checks that stored documents of the same major version still
 # validate); anything else is a new major version with a migration in extract/migrate.py.
-SCHEMA_VERSION = "1.6.0"
+SCHEMA_VERSION = "1.7.0"
 SCHEMA_ID = f"urn:policy-notices:schema:notice:{SCHEMA_VERSION}"
 
 Degrees = Literal[0, 90, 180, 270]
@@ -360,9 +360,10 @@ class Table(Frozen):
     pages: list[int]
     orientation: Degrees = Field(description="how the table was printed: degrees clockwise from upright")
     page_rotation: list[Degrees] = Field(description="the /Rotate of each page in `pages`")
-    rulings: Literal["vector", "raster", "text"] = Field(
+    rulings: Literal["vector", "raster", "text", "alignment"] = Field(
         description="where the grid came from: the PDF's vector lines, lines found on the rendered page, "
-                    "or the text of a dump")
+                    "the text of a dump, or rules across the rows only with the columns read from the "
+                    "text's alignment (a three-line table; since 1.7.0)")
     n_rows: int = Field(ge=0)
     n_cols: int = Field(ge=0)
     header_rows: int = Field(ge=0)

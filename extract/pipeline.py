@@ -69,7 +69,7 @@ ROUTES: tuple[Route, ...] = (
     Route(media_type="application/pdf", suffixes=(".pdf",),
           load=lambda path, name: load_pdf(path, name),
           read_text=lambda source, s: ocr_document(source, s.ocr, s.raster),
-          find_tables=lambda source, s: find_tables(source, s.tables, s.lines, s.raster),
+          find_tables=lambda source, s: find_tables(source, s.tables, s.lines, s.raster, s.aligned_tables),
           lay_out=lambda source, regions, s: layout_pdf(source, regions, s.layout, s.lines)),
     Route(media_type="text/plain", suffixes=(".txt",),
           load=lambda path, name: load_text_dump(path, name),

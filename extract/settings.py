@@ -116,6 +116,22 @@ class TableSettings:
 
 
 @dataclass(frozen=True)
+class AlignedTableSettings:
+    """Tables ruled across their rows only (三线表, rules between rows, a bare frame): columns read
+    from the text's alignment. In units of the table's median character size unless said otherwise."""
+
+    same_extent: float = 0.05      # rules whose ends differ by less than this share of their length align
+    word_gap: float = 0.6          # a gap this wide between characters separates words (a Latin space is ~0.3)
+    min_gutter: float = 0.8        # a gutter between columns is at least this wide
+    min_body_lines: int = 2        # a table has this many body lines at least
+    max_rule_gap: float = 0.5      # share of the page height two rules of one table may stand apart
+    snap: float = 2.0              # points: pieces of a rule this close are one rule
+    min_partial: float = 0.3       # a rule under a merged cell spans this share of the table at least
+    prose_chars: int = 25          # a line of a column this long is running text, not a cell ...
+    prose_share: float = 0.3       # ... and columns with this share of such lines are no table
+
+
+@dataclass(frozen=True)
 class DumpTableSettings:
     """Tables rebuilt from a text dump's text."""
 
@@ -156,6 +172,7 @@ class PipelineSettings:
     raster: RasterSettings = field(default_factory=RasterSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
     tables: TableSettings = field(default_factory=TableSettings)
+    aligned_tables: AlignedTableSettings = field(default_factory=AlignedTableSettings)
     dump_tables: DumpTableSettings = field(default_factory=DumpTableSettings)
     layout: LayoutSettings = field(default_factory=LayoutSettings)
 

@@ -44,6 +44,9 @@ class TableSpec:
     backgrounds: list[tuple[int, int, int, int, tuple[float, float, float]]] = field(default_factory=list)
     repeat_header: bool = True           # the header is drawn again on each page
     continued_caption: str | None = None  # a line drawn above the table on each later page (续表, the title again)
+    # how the table is ruled: "grid" (every cell), "rows" (rules between rows, no vertical ones),
+    # "three_line" (三线表: above, under the header, below), "frame" (the outer frame alone)
+    rules: str = "grid"
 
     def grid(self) -> list[list[str | None]]:
         """The expected rebuilt grid: text at each cell's top-left slot, None where covered."""
@@ -283,13 +286,23 @@ def _draw_table(pdf, spec: TableSpec, orientation: int, rotation: int, rows_per_
                 fill(xs[c0], ys[rows.index(r0)], xs[c1 + 1], ys[rows.index(r1) + 1], color)
         elif spec.continued_caption:
             text(left, top - 6, spec.continued_caption, 10)
+        if spec.rules == "three_line":
+            header_bottom = ys[sum(1 for r in rows if r < spec.header_rows)]
+            for y in sorted({ys[0], header_bottom, ys[-1]}):
+                line(xs[0], y, xs[-1], y)
+        elif spec.rules == "frame":
+            for a, b in ((xs[0], ys[0]), (xs[-1], ys[-1])):
+                line(xs[0], b, xs[-1], b)
+                line(a, ys[0], a, ys[-1])
         for part in parts:
             x0, x1 = xs[part.col], xs[part.col + part.colspan]
             y0, y1 = ys[part.row], ys[part.row + part.rowspan]
-            line(x0, y0, x1, y0)
-            line(x0, y1, x1, y1)
-            line(x0, y0, x0, y1)
-            line(x1, y0, x1, y1)
+            if spec.rules in ("grid", "rows"):
+                line(x0, y0, x1, y0)
+                line(x0, y1, x1, y1)
+            if spec.rules == "grid":
+                line(x0, y0, x0, y1)
+                line(x1, y0, x1, y1)
             if part.text:
                 width = len(part.text) * spec.font_size * (1.0 if not part.text.isascii() else 0.5)
                 tx = x0 + max(2.0, (x1 - x0 - width) / 2)

@@ -48,7 +48,8 @@ from extract.model import (
     TableRegion,
     TextLine,
 )
-from extract.settings import LineSettings, RasterSettings, TableSettings
+from extract.settings import AlignedTableSettings, LineSettings, RasterSettings, TableSettings
+from extract.stages.aligned_tables import alignment_grid, stacked_rules
 
 STAGE = "tables"
 
@@ -114,7 +115,7 @@ class PageTable:
     page_rotation: int
     direction: int
     region: Box                    # display frame
-    rulings: str                   # "vector" or "raster"
+    rulings: str                   # "vector", "raster", or "alignment" (rules across rows, columns from the text)
     col_widths: list[float]
     n_rows: int
     cells: list[GridCell]
@@ -123,12 +124,12 @@ class PageTable:
 
 
 def find_tables(source: SourceDocument, settings: TableSettings = TableSettings(), lines: LineSettings = LineSettings(),
-                raster: RasterSettings = RasterSettings()) -> FoundTables:
+                raster: RasterSettings = RasterSettings(), aligned: AlignedTableSettings = AlignedTableSettings()) -> FoundTables:
     page_tables: list[PageTable] = []
     errors: list[ErrorItem] = []
     for page in source.pages:
         try:
-            page_tables.extend(find_page_tables(page, settings, source.content, lines, raster))
+            page_tables.extend(find_page_tables(page, settings, source.content, lines, raster, aligned))
         except TooManyRulings as exc:
             errors.append(ErrorItem(stage=STAGE, code=ErrorCode.TABLE_UNREADABLE.value, page=page.number,
                                     message=f"{exc}: no table on the page is read"))
@@ -142,21 +143,33 @@ def find_tables(source: SourceDocument, settings: TableSettings = TableSettings(
 
 
 def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings(), pdf: bytes = b"",
-                     lines: LineSettings = LineSettings(), raster: RasterSettings = RasterSettings()) -> list[PageTable]:
+                     lines: LineSettings = LineSettings(), raster: RasterSettings = RasterSettings(),
+                     aligned: AlignedTableSettings = AlignedTableSettings()) -> list[PageTable]:
     """Tables on one page. When the vector rulings form no grid but the page has images or
     stray rulings (lines baked into a picture, broken strokes), the rulings are looked for on
-    the rendered page instead."""
+    the rendered page instead. Rules that form no grid of their own, stacked across a table's
+    rows (a three-line table), and frames with no rules between the columns, get their columns
+    from the text's alignment (`extract.stages.aligned_tables`)."""
     components = rulings_to_components(list(page.rulings), settings)
     source = page.rulings_source
     if not components and source == "vector" and pdf and page.glyphs and (page.images or len(page.rulings) >= settings.raster_min_rulings):
         components = rulings_to_components(raster_rulings(pdf, page.number, raster), settings)
         source = "raster"
+    in_grids = {id(r) for component in components for r in component}
+    candidates = [(component, source) for component in components] + \
+        [(rules, "alignment") for rules in stacked_rules([r for r in page.rulings if id(r) not in in_grids], page, aligned)]
     found = []
-    for component in components:
+    for component, how in candidates:
         region = _bounds([r.box for r in component])
         inside = [g for g in page.glyphs if region.contains_point(*g.box.center)]
         direction = table_direction(inside)
-        grid = component_to_grid(component, direction, page, settings)
+        grid = component_to_grid(component, direction, page, settings) if how != "alignment" else None
+        if grid is None or len(grid[0]) - 1 < settings.min_columns:
+            # no rules between the columns (a frame, rules across the rows): the text's columns
+            rules = [r for r in component if r.is_horizontal == (direction in (0, 180))]
+            grid_of_text = alignment_grid(rules, inside, direction, page, aligned, lines) if len(rules) >= 2 else None
+            if grid_of_text is not None:
+                grid, how = grid_of_text, "alignment"
         if grid is None:
             continue
         xs, ys, horizontals, verticals = grid
@@ -183,7 +196,7 @@ def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings()
             strip = region_of([framed_xs[0], framed_xs[-1]], [framed_ys[0], ys[0]])
             caption = replace(caption, title=captions[0], boxes=(*caption.boxes, strip))
         found.append(PageTable(page=page.number, page_rotation=page.rotation, direction=direction, region=region,
-                               rulings=source,
+                               rulings=how,
                                col_widths=[b - a for a, b in zip(xs, xs[1:])], n_rows=len(ys) - 1,
                                cells=cells, caption=caption, xs=[x - xs[0] for x in xs]))
     return found
@@ -644,7 +657,7 @@ def to_table(group: list[PageTable], index: int, settings: TableSettings = Table
         pages=sorted({p.page for p in group}),
         orientation=first.direction,
         page_rotation=[p.page_rotation for p in sorted(group, key=lambda p: p.page)],
-        rulings="raster" if any(p.rulings == "raster" for p in group) else "vector",
+        rulings=next((how for how in ("alignment", "raster") if any(p.rulings == how for p in group)), "vector"),
         n_rows=n_rows,
         n_cols=len(first.col_widths),
         header_rows=header_rows,

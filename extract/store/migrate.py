@@ -91,6 +91,14 @@ def to_1_6_0(document: dict) -> dict:
     return out
 
 
+def to_1_7_0(document: dict) -> dict:
+    """1.7.0 added the table origin `alignment` (rules across the rows, columns from the text).
+    A migrated document was not re-extracted: its tables keep the origins they had."""
+    out = copy.deepcopy(document)
+    out["schema_version"] = "1.7.0"
+    return out
+
+
 MIGRATIONS: dict[str, tuple[str, Callable[[dict], dict]]] = {
     "1.0.0": ("1.1.0", to_1_1_0),
     "1.1.0": ("1.2.0", to_1_2_0),
@@ -98,6 +106,7 @@ MIGRATIONS: dict[str, tuple[str, Callable[[dict], dict]]] = {
     "1.3.0": ("1.4.0", to_1_4_0),
     "1.4.0": ("1.5.0", to_1_5_0),
     "1.5.0": ("1.6.0", to_1_6_0),
+    "1.6.0": ("1.7.0", to_1_7_0),
 }
 
 

@@ -1,0 +1,207 @@
+"""Tables ruled across their rows only: a three-line table (三线表: a rule above, one under the
+header, one below), a table with rules between rows but none between columns, a frame with no
+inner rules. The rules give the table's extent and its header; the columns come from the text:
+the gutters of white space that run down every body line. A vertical line is laid in each gutter
+wherever the text of a row does not cross it (a header over several columns crosses, and is one
+merged cell), and a row is each body line, a line that only continues one cell of the line above
+(a name that wraps in its column) joined to it. The grid then goes through the same cells engine
+as a ruled one.
+
+All positions are in the table's reading frame (points, top-left origin)."""
+
+from __future__ import annotations
+
+import statistics
+
+from extract.common.geometry import rotate_to_reading_frame
+from extract.common.lines import rows_of
+from extract.model import Box, Glyph, Ruling, SourcePage
+from extract.settings import AlignedTableSettings, LineSettings
+
+Segment = tuple[float, float, float]   # (position, start, end)
+
+
+def stacked_rules(rulings: list[Ruling], page: SourcePage, settings: AlignedTableSettings = AlignedTableSettings()) -> list[list[Ruling]]:
+    """Horizontal rules stacked down a page under a first one, each within its extent (a rule
+    across a few columns under a merged cell counts) and not far below the one before: each
+    group of two or more is a candidate table ruled across its rows only (display frame: tables
+    printed sideways have vertical rules here, grouped the same way across the page)."""
+    groups: list[list[Ruling]] = []
+    for horizontal in (True, False):
+        rules = sorted(_joined([r for r in rulings if r.is_horizontal == horizontal], horizontal, settings),
+                       key=lambda r: (r.box.top, r.box.x0) if horizontal else (r.box.x0, r.box.top))
+        max_gap = settings.max_rule_gap * (page.height if horizontal else page.width)
+        for rule in rules:
+            for group in groups:
+                if group[0].is_horizontal == horizontal and _within(group, rule, horizontal, max_gap, settings):
+                    group.append(rule)
+                    break
+            else:
+                groups.append([rule])
+    # a table ends with a rule across it all
+    return [g for g in groups if len(g) >= 2 and _within(g[:1], g[-1], g[0].is_horizontal, float("inf"), settings,
+                                                          partial=False)]
+
+
+def _within(group: list[Ruling], rule: Ruling, horizontal: bool, max_gap: float, settings: AlignedTableSettings,
+            partial: bool = True) -> bool:
+    """Whether a rule belongs under a group's first rule: within its extent (or of the same
+    extent, when not `partial`), and at most `max_gap` below the group's last rule."""
+    first, last = group[0].box, group[-1].box
+    (a0, a1), (b0, b1) = ((first.x0, first.x1), (rule.box.x0, rule.box.x1)) if horizontal else \
+        ((first.top, first.bottom), (rule.box.top, rule.box.bottom))
+    gap = rule.box.top - last.bottom if horizontal else rule.box.x0 - last.x1
+    tolerance = settings.same_extent * (a1 - a0)
+    if partial:
+        inside = b0 >= a0 - tolerance and b1 <= a1 + tolerance and (b1 - b0) >= settings.min_partial * (a1 - a0)
+    else:
+        inside = abs(a0 - b0) <= tolerance and abs(a1 - b1) <= tolerance
+    return inside and gap <= max_gap
+
+
+def _joined(rules: list[Ruling], horizontal: bool, settings: AlignedTableSettings) -> list[Ruling]:
+    """Collinear pieces that touch (a rule drawn cell by cell) joined into one rule."""
+    def key(r: Ruling) -> tuple[float, float]:
+        return ((r.box.top + r.box.bottom) / 2, r.box.x0) if horizontal else ((r.box.x0 + r.box.x1) / 2, r.box.top)
+
+    out: list[Box] = []
+    for rule in sorted(rules, key=key):
+        box = rule.box
+        if out:
+            last = out[-1]
+            same_line = abs(key(rule)[0] - ((last.top + last.bottom) / 2 if horizontal else (last.x0 + last.x1) / 2)) <= settings.snap
+            touching = box.x0 <= last.x1 + settings.snap if horizontal else box.top <= last.bottom + settings.snap
+            if same_line and touching:
+                out[-1] = last.union(box)
+                continue
+        out.append(box)
+    return [Ruling(box=b) for b in out]
+
+
+def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, page: SourcePage,
+                   settings: AlignedTableSettings = AlignedTableSettings(), lines_settings: LineSettings = LineSettings()):
+    """(xs, ys, horizontal segments, vertical segments) of a table ruled across its rows, its
+    columns read from the alignment of its text; None when the text between the rules is not in
+    columns (a paragraph between two rules, the 版记, a single column)."""
+    turned_rules = [rotate_to_reading_frame(r.box, direction, page.width, page.height) for r in rules]
+    ys_rules = sorted((b.top + b.bottom) / 2 for b in turned_rules)
+    x0, x1 = min(b.x0 for b in turned_rules), max(b.x1 for b in turned_rules)
+    frame_height = page.width if direction in (90, 270) else page.height
+    if any(b - a > settings.max_rule_gap * frame_height for a, b in zip(ys_rules, ys_rules[1:])):
+        return None
+    top, bottom = ys_rules[0], ys_rules[-1]
+    boxes = [rotate_to_reading_frame(g.box, direction, page.width, page.height) for g in glyphs]
+    boxes = [b for b in boxes if x0 - 1 <= b.center[0] <= x1 + 1 and top < b.center[1] < bottom]
+    if not boxes:
+        return None
+    size = statistics.median(b.height for b in boxes)
+    lines = [sorted((boxes[i] for i in row), key=lambda b: b.x0) for row in rows_of(boxes, lines_settings.line_overlap)]
+    lines.sort(key=lambda line: line[0].top)
+    # the header: the lines above the first rule inside the table (none when no rule divides it)
+    inner = [y for y in ys_rules[1:-1] if any(line[0].top > y for line in lines) and any(line[0].bottom < y for line in lines)]
+    header_end = inner[0] if inner else top
+    body = [line for line in lines if line[0].top >= header_end]
+    if len(body) < settings.min_body_lines:
+        return None
+    gutters = _gutters(body, x0, x1, size, settings)
+    if not gutters:
+        return None
+    xs = [x0, *gutters, x1]
+    if _prose(body, xs, size, settings):
+        return None
+    # rows: the rules, and a line between body lines unless the lower only continues a cell. A
+    # line with text only in columns empty in the lines above and below it (a label printed in
+    # the middle of the rows it spans) is a merged cell over both: no line crosses its columns.
+    spans = [k for k in range(1, len(body) - 1)
+             if not _columns(body[k], xs) & (_columns(body[k - 1], xs) | _columns(body[k + 1], xs))]
+    rows = [line for k, line in enumerate(body) if k not in spans]
+    ys = sorted({*ys_rules})
+    # a rule under some columns only (beneath a merged cell) separates those columns only
+    horizontals: list[Segment] = [((b.top + b.bottom) / 2, b.x0, b.x1) for b in turned_rules]
+    for upper, lower in zip(rows, rows[1:]):
+        if _continues_a_cell(upper, lower, xs):
+            continue
+        between = (max(b.bottom for b in upper) + min(b.top for b in lower)) / 2
+        if any(abs(between - y) <= size / 2 for y in ys):
+            continue
+        ys.append(between)
+        label = next((body[k] for k in spans if upper[0].top < body[k][0].top < lower[0].top), None)
+        taken = _columns(label, xs) if label else set()
+        horizontals.extend((between, xs[c], xs[c + 1]) for c in range(len(xs) - 1) if c not in taken)
+    ys.sort()
+    verticals: list[Segment] = [(x, top, bottom) for x in (x0, x1)]
+    for a, b in zip(ys, ys[1:]):
+        band = [bx for line in lines for bx in line if a < bx.center[1] < b]
+        for x in gutters:
+            if not _crossed(band, x, size * settings.word_gap):
+                verticals.append((x, a, b))
+    return xs, ys, horizontals, verticals
+
+
+def _words(line: list[Box], gap: float) -> list[tuple[float, float]]:
+    words: list[list[float]] = []
+    for box in line:
+        if words and box.x0 - words[-1][1] <= gap:
+            words[-1][1] = max(words[-1][1], box.x1)
+        else:
+            words.append([box.x0, box.x1])
+    return [(a, b) for a, b in words]
+
+
+def _gutters(body: list[list[Box]], x0: float, x1: float, size: float, settings: AlignedTableSettings) -> list[float]:
+    """The middles of the strips of white space that run down every body line, each with text
+    on both sides in at least two lines."""
+    spans = [w for line in body for w in _words(line, size * settings.word_gap)]
+    step = 0.5
+    clear = []
+    x = x0
+    while x <= x1:
+        clear.append(not any(a <= x <= b for a, b in spans))
+        x += step
+    gutters = []
+    k = 0
+    while k < len(clear):
+        if clear[k]:
+            end = k
+            while end + 1 < len(clear) and clear[end + 1]:
+                end += 1
+            start_x, end_x = x0 + k * step, x0 + end * step
+            inside = start_x > min(a for a, _ in spans) and end_x < max(b for _, b in spans)
+            if inside and end_x - start_x >= settings.min_gutter * size:
+                gutters.append((start_x + end_x) / 2)
+            k = end + 1
+        else:
+            k += 1
+    # a column holds text in two lines at least: a gutter beside a lone word is no column's edge
+    edges = [x0, *gutters, x1]
+    filled = [sum(1 for line in body if any(a < b.center[0] < c for b in line)) for a, c in zip(edges, edges[1:])]
+    return [g for k, g in enumerate(gutters) if filled[k] >= 2 and filled[k + 1] >= 2]
+
+
+def _prose(body: list[list[Box]], xs: list[float], size: float, settings: AlignedTableSettings) -> bool:
+    """Whether the columns hold running text (a page in two columns between its header and
+    footer rules): many of their lines as wide as a line of prose. A table's cells are short."""
+    pieces = [sum(1 for b in line if xs[k] <= b.center[0] < xs[k + 1]) for line in body for k in range(len(xs) - 1)]
+    pieces = [n for n in pieces if n]
+    return sum(1 for n in pieces if n >= settings.prose_chars) > settings.prose_share * len(pieces)
+
+
+def _columns(line: list[Box], xs: list[float]) -> set[int]:
+    """The columns a line has text in."""
+    return {next((k for k in range(len(xs) - 1) if xs[k] <= b.center[0] < xs[k + 1]), len(xs) - 2) for b in line}
+
+
+def _continues_a_cell(upper: list[Box], lower: list[Box], xs: list[float]) -> bool:
+    """Whether a line only carries on one cell of the line above: text in one column, one the
+    upper line also has text in, while the upper line has text in several."""
+    up, low = _columns(upper, xs), _columns(lower, xs)
+    return len(low) == 1 and low <= up and len(up) > 1
+
+
+def _crossed(boxes: list[Box], x: float, gap: float) -> bool:
+    """Whether text runs across x: a character on it, or two characters of one word either side."""
+    if any(b.x0 < x < b.x1 for b in boxes):
+        return True
+    left = max((b.x1 for b in boxes if b.x1 <= x), default=None)
+    right = min((b.x0 for b in boxes if b.x0 >= x), default=None)
+    return left is not None and right is not None and right - left <= gap

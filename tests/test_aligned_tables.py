@@ -1,0 +1,66 @@
+"""Tables ruled across their rows only (三线表, rules between rows, a frame alone): their columns
+are read from the text's alignment, cell for cell, in either orientation; text between rules
+that is not in columns is no table."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from notice_gen import CJK_FONT
+from table_gen import long_subsidy_spec, write_table_pdf
+
+from extract.pipeline import load_source
+from extract.stages.tables import find_tables
+
+# occupations over one or two levels: a merged cell printed between the two rows it spans
+ROWS = [
+    ("焊工", "6-18-02-04", [("五级/初级工", "80", "1,280"), ("四级/中级工", "120", "1680.00")]),
+    ("电工", "6-31-01-03", [("五级/初级工", "80", "1200")]),
+    ("育婴员", "4-10-01-02", [("五级/初级工", "64", "960"), ("四级/中级工", "96", "1440")]),
+    ("中式烹调师", "4-03-02-01", [("四级/中级工", "120", "1500")]),
+    ("茶艺师", "4-03-02-07", [("五级/初级工", "72", "1000"), ("三级/高级工", "—", "—")]),
+]
+
+
+@pytest.mark.parametrize("rules", ["three_line", "rows", "frame"])
+@pytest.mark.parametrize("orientation", [0, 90, 270])
+def test_a_table_ruled_across_its_rows_only_comes_out_cell_for_cell(tmp_path, rules, orientation):
+    spec = dataclasses.replace(long_subsidy_spec(ROWS), rules=rules)
+    path = tmp_path / "t.pdf"
+    write_table_pdf(path, spec, orientation=orientation)
+    [table] = find_tables(load_source(path)).tables
+    assert table.rulings == "alignment" and table.orientation == orientation
+    assert table.header + table.body == spec.grid()
+    spans = {(c.row, c.col): c.rowspan for c in table.cells if c.rowspan > 1}
+    assert spans == {(c.row, c.col): c.rowspan for c in spec.cells if c.rowspan > 1}
+
+
+def _page(path, draw) -> None:
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
+    pdf.setFont(CJK_FONT, 12)
+    draw(pdf)
+    pdf.showPage()
+    pdf.save()
+
+
+def test_text_between_rules_that_is_not_in_columns_is_no_table(tmp_path):
+    """The 版记 between its rules (抄送 across the width, then the issuer and the date at either
+    end), and a paragraph between two rules, are no tables."""
+    def draw(pdf):
+        pdf.line(60, 700, 535, 700)
+        pdf.drawString(64, 682, "抄送：省委办公厅，省人大常委会办公厅，省政协办公厅，省法院，省检察院。")
+        pdf.line(60, 670, 535, 670)
+        pdf.drawString(64, 652, "某省人力资源和社会保障厅办公室")
+        pdf.drawString(420, 652, "2025年3月1日印发")
+        pdf.line(60, 640, 535, 640)
+        pdf.line(60, 500, 535, 500)
+        for k in range(4):
+            pdf.drawString(64, 480 - 18 * k, "各地要结合实际制定实施细则，确保各项政策落实到位，按时报送工作进展情况。"[: 36])
+        pdf.line(60, 400, 535, 400)
+
+    path = tmp_path / "rules.pdf"
+    _page(path, draw)
+    assert find_tables(load_source(path)).tables == ()
