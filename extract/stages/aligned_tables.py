@@ -39,8 +39,62 @@ def stacked_rules(rulings: list[Ruling], page: SourcePage, settings: AlignedTabl
             else:
                 groups.append([rule])
     # a table ends with a rule across it all
-    return [g for g in groups if len(g) >= 2 and _within(g[:1], g[-1], g[0].is_horizontal, float("inf"), settings,
-                                                          partial=False)]
+    closed = [g for g in groups if len(g) >= 2 and _within(g[:1], g[-1], g[0].is_horizontal, float("inf"), settings,
+                                                            partial=False)]
+    return [table for group in closed for side in _side_by_side(group) for table in _one_after_another(side)]
+
+
+def _span(rule: Ruling) -> tuple[float, float]:
+    """A rule's extent across the page: along x for a horizontal rule, along y for a vertical one."""
+    return (rule.box.x0, rule.box.x1) if rule.is_horizontal else (rule.box.top, rule.box.bottom)
+
+
+def _level(rule: Ruling) -> float:
+    return (rule.box.top + rule.box.bottom) / 2 if rule.is_horizontal else (rule.box.x0 + rule.box.x1) / 2
+
+
+def _clipped(rule: Ruling, start: float, end: float) -> Ruling:
+    box = rule.box
+    clipped = Box(x0=start, top=box.top, x1=end, bottom=box.bottom) if rule.is_horizontal else \
+        Box(x0=box.x0, top=start, x1=box.x1, bottom=end)
+    return Ruling(box=clipped)
+
+
+def _side_by_side(group: list[Ruling]) -> list[list[Ruling]]:
+    """Tables set side by side between two page-wide rules (the rules under a running header and
+    over the notes): the rules between them fall into columns that do not overlap. Each column
+    is a group of its own, closed by the lower page-wide rule cut to its width; the upper one
+    heads none of them."""
+    inner = sorted(group[1:-1], key=lambda r: _span(r)[0])
+    columns: list[list[Ruling]] = []
+    for rule in inner:
+        if columns and _span(rule)[0] < max(_span(r)[1] for r in columns[-1]):
+            columns[-1].append(rule)
+        else:
+            columns.append([rule])
+    if len(columns) < 2 or any(len(column) < 2 for column in columns):
+        return [group]
+    out = []
+    for column in columns:
+        start, end = min(_span(r)[0] for r in column), max(_span(r)[1] for r in column)
+        out.append(sorted(column, key=_level) + [_clipped(group[-1], start, end)])
+    return out
+
+
+def _one_after_another(group: list[Ruling]) -> list[list[Ruling]]:
+    """Tables one under another in a group: each opens as the first does, with a band of two
+    close rules (its header's) well below the rule before. The rule a band starts with closes
+    the table above."""
+    levels = [_level(r) for r in group]
+    if len(group) < 4:
+        return [group]
+    band = levels[1] - levels[0]
+    starts = [k for k in range(2, len(group) - 1)
+              if abs((levels[k + 1] - levels[k]) - band) <= 0.2 * band and levels[k] - levels[k - 1] > 2 * band]
+    if not starts:
+        return [group]
+    bounds = [0, *starts, len(group) - 1]
+    return [group[a:b + 1] for a, b in zip(bounds, bounds[1:])]
 
 
 def _within(group: list[Ruling], rule: Ruling, horizontal: bool, max_gap: float, settings: AlignedTableSettings,

@@ -155,51 +155,64 @@ def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings()
     if not components and source == "vector" and pdf and page.glyphs and (page.images or len(page.rulings) >= settings.raster_min_rulings):
         components = rulings_to_components(raster_rulings(pdf, page.number, raster), settings)
         source = "raster"
-    in_grids = {id(r) for component in components for r in component}
-    candidates = [(component, source) for component in components] + \
-        [(rules, "alignment") for rules in stacked_rules([r for r in page.rulings if id(r) not in in_grids], page, aligned)]
-    found = []
-    for component, how in candidates:
-        region = _bounds([r.box for r in component])
-        inside = [g for g in page.glyphs if region.contains_point(*g.box.center)]
-        direction = table_direction(inside)
-        grid = component_to_grid(component, direction, page, settings) if how != "alignment" else None
-        if grid is None or len(grid[0]) - 1 < settings.min_columns:
-            # no rules between the columns (a frame, rules across the rows): the text's columns
-            rules = [r for r in component if r.is_horizontal == (direction in (0, 180))]
-            grid_of_text = alignment_grid(rules, inside, direction, page, aligned, lines) if len(rules) >= 2 else None
-            if grid_of_text is not None:
-                grid, how = grid_of_text, "alignment"
-        if grid is None:
-            continue
-        xs, ys, horizontals, verticals = grid
-        cells = grid_to_cells(xs, ys, horizontals, verticals, settings)
-        fill_cell_text(cells, inside, page, direction, lines)
-
-        def region_of(xs, ys) -> Box:
-            return reading_to_display_box(Box(x0=xs[0], top=ys[0], x1=xs[-1], bottom=ys[-1]), direction,
-                                          page.width, page.height)
-
-        cells, xs, ys = trim_empty_edges(cells, xs, ys)
-        if len(xs) < 2 or len(ys) < 2:
-            continue
-        # A caption inside the frame stands in for a title only when none stands above the table;
-        # under a title, a row across the whole table is part of it (a shaded group row).
-        caption = caption_above(page, region_of(xs, ys), direction, settings, lines)
-        framed_xs, framed_ys = xs, ys
-        cells, xs, ys, captions = peel_frame(cells, xs, ys, keep_first=caption.title is not None)
-        if len(xs) - 1 < settings.min_columns or len(ys) < 2 or not any(c.text for c in cells) \
-                or not looks_like_a_table(cells, len(ys) - 1, len(xs) - 1, settings):
-            continue
-        region = region_of(xs, ys)
-        if captions:
-            strip = region_of([framed_xs[0], framed_xs[-1]], [framed_ys[0], ys[0]])
-            caption = replace(caption, title=captions[0], boxes=(*caption.boxes, strip))
-        found.append(PageTable(page=page.number, page_rotation=page.rotation, direction=direction, region=region,
-                               rulings=how,
-                               col_widths=[b - a for a, b in zip(xs, xs[1:])], n_rows=len(ys) - 1,
-                               cells=cells, caption=caption, xs=[x - xs[0] for x in xs]))
+    found: list[PageTable] = []
+    used: set[int] = set()
+    for component in components:
+        table = _table_of(component, source, page, settings, lines, aligned)
+        if table is not None:
+            found.append(table)
+            used.update(id(r) for r in component)
+    # the rules no grid table took (a rule drawn cell by cell under a banded header is a
+    # "component" of its own, but no table)
+    for rules in stacked_rules([r for r in page.rulings if id(r) not in used], page, aligned):
+        table = _table_of(rules, "alignment", page, settings, lines, aligned)
+        if table is not None:
+            found.append(table)
     return found
+
+
+def _table_of(component: list[Ruling], how: str, page: SourcePage, settings: TableSettings, lines: LineSettings,
+              aligned: AlignedTableSettings) -> PageTable | None:
+    """The table a group of rulings draws, or None: its grid from the rulings, or, when they
+    divide no columns (a frame, rules across the rows), from the text's alignment."""
+    region = _bounds([r.box for r in component])
+    inside = [g for g in page.glyphs if region.contains_point(*g.box.center)]
+    direction = table_direction(inside)
+    grid = component_to_grid(component, direction, page, settings) if how != "alignment" else None
+    if grid is None or len(grid[0]) - 1 < settings.min_columns:
+        # no rules between the columns (a frame, rules across the rows): the text's columns
+        rules = [r for r in component if r.is_horizontal == (direction in (0, 180))]
+        grid_of_text = alignment_grid(rules, inside, direction, page, aligned, lines) if len(rules) >= 2 else None
+        if grid_of_text is not None:
+            grid, how = grid_of_text, "alignment"
+    if grid is None:
+        return None
+    xs, ys, horizontals, verticals = grid
+    cells = grid_to_cells(xs, ys, horizontals, verticals, settings)
+    fill_cell_text(cells, inside, page, direction, lines)
+
+    def region_of(xs, ys) -> Box:
+        return reading_to_display_box(Box(x0=xs[0], top=ys[0], x1=xs[-1], bottom=ys[-1]), direction,
+                                      page.width, page.height)
+
+    cells, xs, ys = trim_empty_edges(cells, xs, ys)
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    # A caption inside the frame stands in for a title only when none stands above the table;
+    # under a title, a row across the whole table is part of it (a shaded group row).
+    caption = caption_above(page, region_of(xs, ys), direction, settings, lines)
+    framed_xs, framed_ys = xs, ys
+    cells, xs, ys, captions = peel_frame(cells, xs, ys, keep_first=caption.title is not None)
+    if len(xs) - 1 < settings.min_columns or len(ys) < 2 or not any(c.text for c in cells) \
+            or not looks_like_a_table(cells, len(ys) - 1, len(xs) - 1, settings):
+        return None
+    region = region_of(xs, ys)
+    if captions:
+        strip = region_of([framed_xs[0], framed_xs[-1]], [framed_ys[0], ys[0]])
+        caption = replace(caption, title=captions[0], boxes=(*caption.boxes, strip))
+    return PageTable(page=page.number, page_rotation=page.rotation, direction=direction, region=region, rulings=how,
+                     col_widths=[b - a for a, b in zip(xs, xs[1:])], n_rows=len(ys) - 1, cells=cells, caption=caption,
+                     xs=[x - xs[0] for x in xs])
 
 
 # ---------------------------------------------------------------- rulings
