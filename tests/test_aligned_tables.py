@@ -64,3 +64,30 @@ def test_text_between_rules_that_is_not_in_columns_is_no_table(tmp_path):
     path = tmp_path / "rules.pdf"
     _page(path, draw)
     assert find_tables(load_source(path)).tables == ()
+
+
+@pytest.mark.parametrize("note", ["注：表中数据为各地上报的培训补贴标准，以财政部门最终核定为准。",
+                                  "资料来源：各市人力资源和社会保障局，2025年3月汇总整理。"])
+def test_a_note_above_the_closing_rule_is_no_row_and_does_not_hide_the_columns(tmp_path, note):
+    """A note printed under the body but above the table's closing rule runs across the
+    columns: the columns are read without it, and it is left to the text."""
+    rows = [("焊工", "80", "1280"), ("电工", "120", "1680"), ("育婴员", "64", "960")]
+
+    def draw(pdf):
+        pdf.line(60, 700, 535, 700)
+        for x, head in ((64, "职业"), (260, "课时"), (420, "标准（元/人）")):
+            pdf.drawString(x, 684, head)
+        pdf.line(60, 676, 535, 676)
+        for k, (trade, hours, amount) in enumerate(rows):
+            y = 660 - 20 * k
+            pdf.drawString(64, y, trade)
+            pdf.drawString(260, y, hours)
+            pdf.drawString(420, y, amount)
+        pdf.drawString(64, 590, note)
+        pdf.line(60, 580, 535, 580)
+
+    path = tmp_path / "note.pdf"
+    _page(path, draw)
+    [table] = find_tables(load_source(path)).tables
+    assert table.rulings == "alignment"
+    assert table.header + table.body == [["职业", "课时", "标准（元/人）"], *[list(r) for r in rows]]

@@ -230,3 +230,7 @@ def parse_chinese_date(text: str) -> dt.date | None:
         return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None
+
+
+# A line under a table that says it is a note, not a row of the table (注：…, 资料来源：…, or a sentence).
+NOTE_ROW = re.compile(r"^(?:注|说明|备注|资料来源|数据来源|来源|附注|Note|Source)\s*[0-9０-９]*\s*[:：.]|。$")

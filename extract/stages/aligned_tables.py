@@ -15,6 +15,7 @@ import statistics
 
 from extract.common.geometry import rotate_to_reading_frame
 from extract.common.lines import rows_of
+from extract.common.text import NOTE_ROW
 from extract.model import Box, Glyph, Ruling, SourcePage
 from extract.settings import AlignedTableSettings, LineSettings
 
@@ -144,17 +145,24 @@ def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, pag
     if any(b - a > settings.max_rule_gap * frame_height for a, b in zip(ys_rules, ys_rules[1:])):
         return None
     top, bottom = ys_rules[0], ys_rules[-1]
-    boxes = [rotate_to_reading_frame(g.box, direction, page.width, page.height) for g in glyphs]
-    boxes = [b for b in boxes if x0 - 1 <= b.center[0] <= x1 + 1 and top < b.center[1] < bottom]
-    if not boxes:
+    turned = [(rotate_to_reading_frame(g.box, direction, page.width, page.height), g.text) for g in glyphs]
+    turned = [(b, t) for b, t in turned if x0 - 1 <= b.center[0] <= x1 + 1 and top < b.center[1] < bottom]
+    if not turned:
         return None
+    boxes = [b for b, _ in turned]
     size = statistics.median(b.height for b in boxes)
-    lines = [sorted((boxes[i] for i in row), key=lambda b: b.x0) for row in rows_of(boxes, lines_settings.line_overlap)]
-    lines.sort(key=lambda line: line[0].top)
+    rows = sorted((sorted(row, key=lambda i: boxes[i].x0) for row in rows_of(boxes, lines_settings.line_overlap)),
+                  key=lambda row: boxes[row[0]].top)
+    lines = [[boxes[i] for i in row] for row in rows]
+    # notes under the body (注：…, 资料来源：…) run across the columns: they are no row, and the
+    # columns are read without them (the note row, one cell across, is left to the text)
+    notes = 0
+    while notes < len(rows) and NOTE_ROW.search("".join(turned[i][1] for i in rows[len(rows) - 1 - notes]).strip()):
+        notes += 1
     # the header: the lines above the first rule inside the table (none when no rule divides it)
     inner = [y for y in ys_rules[1:-1] if any(line[0].top > y for line in lines) and any(line[0].bottom < y for line in lines)]
     header_end = inner[0] if inner else top
-    body = [line for line in lines if line[0].top >= header_end]
+    body = [line for line in lines[:len(lines) - notes] if line[0].top >= header_end]
     if len(body) < settings.min_body_lines:
         return None
     gutters = _gutters(body, x0, x1, size, settings)
@@ -182,9 +190,17 @@ def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, pag
         label = next((body[k] for k in spans if upper[0].top < body[k][0].top < lower[0].top), None)
         taken = _columns(label, xs) if label else set()
         horizontals.extend((between, xs[c], xs[c + 1]) for c in range(len(xs) - 1) if c not in taken)
+    notes_top = float("inf")
+    if notes and body:
+        # the notes' own row, under the body: one cell across, which the tables stage leaves to the text
+        notes_top = (max(b.bottom for b in body[-1]) + min(b.top for b in lines[len(lines) - notes])) / 2
+        ys.append(notes_top)
+        horizontals.append((notes_top, x0, x1))
     ys.sort()
     verticals: list[Segment] = [(x, top, bottom) for x in (x0, x1)]
     for a, b in zip(ys, ys[1:]):
+        if a >= notes_top:
+            break
         band = [bx for line in lines for bx in line if a < bx.center[1] < b]
         for x in gutters:
             if not _crossed(band, x, size * settings.word_gap):

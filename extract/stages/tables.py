@@ -27,6 +27,7 @@ from extract.common.geometry import reading_to_display_box, rotate_to_reading_fr
 from extract.common.grid import assemble_table
 from extract.common.lines import glyphs_to_lines
 from extract.common.text import (
+    NOTE_ROW,
     division_of,
     join_lines,
     normalize_spaces,
@@ -383,8 +384,6 @@ def fill_cell_text(cells: list[GridCell], glyphs: list[Glyph], page: SourcePage,
         cell.confidence = min((g.confidence for g in own if g.confidence is not None), default=None)
 
 
-# A last row across the whole table that says this is a note, not a row of the table.
-NOTE_ROW = re.compile(r"^(?:注|说明|备注|资料来源|数据来源|来源|附注|Note|Source)\s*[0-9０-９]*\s*[:：.]|。$")
 
 
 def peel_frame(cells: list[GridCell], xs: list[float], ys: list[float], keep_first: bool = False):
