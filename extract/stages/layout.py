@@ -180,12 +180,17 @@ def _column_edges(boxes: list[Box], lines: LineSettings) -> tuple[float, float]:
     when several lines end there (justified text). In a column of short lines (a sidebar: a
     rating, a name, a phone number) the widest line is alone: no line reaches a margin, and
     each ends its paragraph."""
-    ends = [max(boxes[i].x1 for i in row) for row in rows_of(boxes, lines.line_overlap)]
+    rows = rows_of(boxes, lines.line_overlap)
+    ends = [max(boxes[i].x1 for i in row) for row in rows]
     size = statistics.median(b.height for b in boxes)
     widest = max(ends)
     reaching = sum(1 for end in ends if widest - end <= size)
     right = widest if reaching >= max(2, 0.25 * len(ends)) else widest + 2 * size
-    return min(b.x0 for b in boxes), right
+    # the left margin is where most of its lines start, as on a page in one column: bullets and
+    # numbers hanging out of it (a list with hanging indents) do not move it
+    starts = [min(boxes[i].x0 for i in row) for row in rows]
+    common = _mode([round(x) for x in starts])
+    return min(x for x in starts if round(x) == common), right
 
 
 def _sidebar(column: dict[str, list[Box]], full_share: float, settings: LayoutSettings,
