@@ -491,7 +491,7 @@ def _run_workers(to_extract: list[tuple[int, RunInput]], out: Path, limits: RunL
                 outcome = _watch(worker, limits, out)
                 if outcome is not None:
                     done(index, outcome)
-                if not worker.process.is_alive() or worker.notices >= WORKER_MAX_NOTICES and worker.job is None:
+                if not worker.process.is_alive() or (worker.job is None and worker.notices >= WORKER_MAX_NOTICES):
                     _retire(worker)
                     workers.remove(worker)
         for worker in workers:

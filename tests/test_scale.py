@@ -200,3 +200,31 @@ def test_a_worker_loads_the_ocr_models_once_for_all_its_scans(tmp_path, monkeypa
     assert len(loads) == len(set(loads)), "a worker loaded the models twice"
     assert 1 <= len(loads) <= jobs
     assert str(os.getpid()) not in loads, "the runner itself loads nothing"
+
+
+@pytest.mark.parametrize("max_notices,workers", [(1, 3), (2, 2), (100, 1)])
+def test_a_worker_is_replaced_after_its_share_of_notices(tmp_path, monkeypatch, jiangxi, max_notices, workers):
+    """One job, three notices: a worker takes at most `WORKER_MAX_NOTICES` of them, then a new
+    one takes over; the store is whole either way. Each extraction logs its process."""
+    import os
+
+    import extract.batch as batch
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("a", "b", "c"):
+        write_notice_dump(raw / f"{name}.txt", jiangxi)
+    log = tmp_path / "pids.log"
+    real = pipeline.extract_notice
+
+    def logged(path, *args):
+        with open(log, "a", encoding="ascii") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(path, *args)
+
+    monkeypatch.setattr(pipeline, "extract_notice", logged)
+    monkeypatch.setattr(batch, "WORKER_MAX_NOTICES", max_notices)
+    report = run_batch(raw, tmp_path / "out", None, progress=False, jobs=1, limits=RunLimits(seconds=120))
+    assert [o.status for o in report.outcomes] == ["ok"] * 3
+    pids = log.read_text(encoding="ascii").split()
+    assert len(pids) == 3 and len(set(pids)) == workers

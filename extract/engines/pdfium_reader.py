@@ -102,9 +102,8 @@ class PdfiumDocument:
         page = self._document[number - 1]
         try:
             mediabox = tuple(float(v) for v in page.get_mediabox())
-            ordinal = _content_order(page.raw)
+            ordinal, paths, images = _read_objects(page.raw)
             chars = _read_chars(page, ordinal)
-            paths, images = _read_drawings(page.raw)
             return PdfPageContent(number=number, rotation=page.get_rotation(), mediabox=mediabox,  # type: ignore[arg-type]
                                   chars=chars, paths=paths, images=images)
         finally:
@@ -121,24 +120,6 @@ def _children(page_raw, form=None):
 def _handle(obj) -> int:
     """The address of a pdfium object: equal for the same object whichever call returned it."""
     return ctypes.addressof(obj.contents) if obj else 0
-
-
-def _content_order(page_raw) -> dict[int, int]:
-    """Each text object's place in the content streams (forms entered where they are drawn).
-    pdfium's text page may reorder characters; sorting by this gives the order they are drawn
-    in, which is what pdfminer gave and what the layout's ties were settled by."""
-    order: dict[int, int] = {}
-
-    def walk(objects) -> None:
-        for obj in objects:
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                order[_handle(obj)] = len(order)
-            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-                walk(_children(page_raw, obj))
-
-    walk(_children(page_raw))
-    return order
 
 
 @dataclass(slots=True)
@@ -321,15 +302,21 @@ def _object_matrix(obj) -> Matrix:
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
-def _read_drawings(page_raw) -> tuple[tuple[PdfPath, ...], tuple[UserBox, ...]]:
-    """Every path and picture of the page, forms entered with their matrices."""
+def _read_objects(page_raw) -> tuple[dict[int, int], tuple[PdfPath, ...], tuple[UserBox, ...]]:
+    """One walk over the page's objects, forms entered where they are drawn, with their
+    matrices: each text object's place in that order, every path, every picture. pdfium's text
+    page may reorder characters; sorting them by their object's place gives the objects in the
+    order they are drawn, as pdfminer gave them (within one object, pdfium's order stays)."""
+    order: dict[int, int] = {}
     paths: list[PdfPath] = []
     images: list[UserBox] = []
 
     def walk(objects, outer: Matrix) -> None:
         for obj in objects:
             kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                order[_handle(obj)] = len(order)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
                 walk(_children(page_raw, obj), compose(_object_matrix(obj), outer))
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 path = _read_path(obj, compose(_object_matrix(obj), outer))
@@ -343,7 +330,7 @@ def _read_drawings(page_raw) -> tuple[tuple[PdfPath, ...], tuple[UserBox, ...]]:
                 images.append((min(xs), min(ys), max(xs), max(ys)))
 
     walk(_children(page_raw), IDENTITY)
-    return tuple(paths), tuple(images)
+    return order, tuple(paths), tuple(images)
 
 
 def _read_path(obj, matrix: Matrix) -> PdfPath:
