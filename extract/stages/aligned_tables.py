@@ -12,6 +12,7 @@ All positions are in the table's reading frame (points, top-left origin)."""
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 
 from extract.common.geometry import rotate_to_reading_frame
 from extract.common.lines import rows_of
@@ -39,10 +40,48 @@ def stacked_rules(rulings: list[Ruling], page: SourcePage, settings: AlignedTabl
                     break
             else:
                 groups.append([rule])
+    # text that is no table's (a paragraph, a title) parts the rules above it from those below;
     # a table ends with a rule across it all
-    closed = [g for g in groups if len(g) >= 2 and _within(g[:1], g[-1], g[0].is_horizontal, float("inf"), settings,
-                                                            partial=False)]
+    runs = [run for group in groups for run in _parted_by_prose(group, page, settings)]
+    closed = [g for g in runs if len(g) >= 2 and _within(g[:1], g[-1], g[0].is_horizontal, float("inf"), settings,
+                                                          partial=False)]
     return [table for group in closed for side in _side_by_side(group) for table in _one_after_another(side)]
+
+
+def _parted_by_prose(group: list[Ruling], page: SourcePage, settings: AlignedTableSettings) -> list[list[Ruling]]:
+    """A group cut wherever the text between two of its rules reads as running text: rules above
+    and below a paragraph or a title belong to different tables (or to none)."""
+    runs = [[group[0]]]
+    x0, x1 = _span(group[0])
+    for upper, lower in zip(group, group[1:]):
+        horizontal = upper.is_horizontal
+        a, b = _level(upper), _level(lower)
+        between = [g for g in page.glyphs
+                   if a < (g.box.center[1] if horizontal else g.box.center[0]) < b
+                   and x0 <= (g.box.center[0] if horizontal else g.box.center[1]) <= x1]
+        if between and _prose_lines(between, page, settings):
+            runs.append([lower])
+        else:
+            runs[-1].append(lower)
+    return runs
+
+
+def _prose_lines(glyphs: list[Glyph], page: SourcePage, settings: AlignedTableSettings,
+                 lines_settings: LineSettings = LineSettings()) -> bool:
+    """Whether characters read as running text, in the frame they run in: many of the pieces of
+    their lines (runs of characters no gutter-wide gap divides) are as long as a line of prose,
+    and either there are several lines (a paragraph) or a line is one such piece (a title). A
+    header's pieces are short, or several to a line (group labels over their columns)."""
+    direction = Counter(g.direction for g in glyphs).most_common(1)[0][0]
+    boxes = [rotate_to_reading_frame(g.box, direction, page.width, page.height) for g in glyphs]
+    size = statistics.median(b.height for b in boxes)
+    lines = [[sum(1 for b in line if a <= b.center[0] <= c) for a, c in _words(line, settings.min_gutter * size)]
+             for row in rows_of(boxes, lines_settings.line_overlap)
+             for line in [sorted((boxes[i] for i in row), key=lambda b: b.x0)]]
+    pieces = [n for line in lines for n in line]
+    long_pieces = sum(1 for n in pieces if n >= settings.prose_chars) > settings.prose_share * len(pieces)
+    title = any(len(line) == 1 and line[0] >= settings.prose_chars for line in lines)
+    return long_pieces and (len(lines) >= settings.paragraph_lines or title)
 
 
 def _span(rule: Ruling) -> tuple[float, float]:
@@ -159,13 +198,20 @@ def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, pag
     notes = 0
     while notes < len(rows) and NOTE_ROW.search("".join(turned[i][1] for i in rows[len(rows) - 1 - notes]).strip()):
         notes += 1
-    # the header: the lines above the first rule inside the table (none when no rule divides it)
-    inner = [y for y in ys_rules[1:-1] if any(line[0].top > y for line in lines) and any(line[0].bottom < y for line in lines)]
+    # the header: the lines above the first rule across the table inside it (none when no rule
+    # divides it); a rule under some columns only is under a group's label, inside the header
+    tolerance = settings.same_extent * (x1 - x0)
+    inner = [(b.top + b.bottom) / 2 for b in turned_rules
+             if b.x0 <= x0 + tolerance and b.x1 >= x1 - tolerance
+             and any(line[0].top > b.bottom for line in lines) and any(line[0].bottom < b.top for line in lines)]
+    inner.sort()
     header_end = inner[0] if inner else top
     body = [line for line in lines[:len(lines) - notes] if line[0].top >= header_end]
     if len(body) < settings.min_body_lines:
         return None
-    gutters = _gutters(body, x0, x1, size, settings)
+    # each column's edge where the body's gutter is clear of the header's text as well, if it can be
+    header = [line for line in lines if line[0].top < header_end]
+    gutters = [_clearest(strip, header, size * settings.word_gap) for strip in _gutters(body, x0, x1, size, settings)]
     if not gutters:
         return None
     xs = [x0, *gutters, x1]
@@ -201,9 +247,9 @@ def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, pag
     for a, b in zip(ys, ys[1:]):
         if a >= notes_top:
             break
-        band = [bx for line in lines for bx in line if a < bx.center[1] < b]
+        band = [[bx for bx in line if a < bx.center[1] < b] for line in lines]
         for x in gutters:
-            if not _crossed(band, x, size * settings.word_gap):
+            if not any(_crossed(line, x, size * settings.word_gap) for line in band):
                 verticals.append((x, a, b))
     return xs, ys, horizontals, verticals
 
@@ -218,9 +264,10 @@ def _words(line: list[Box], gap: float) -> list[tuple[float, float]]:
     return [(a, b) for a, b in words]
 
 
-def _gutters(body: list[list[Box]], x0: float, x1: float, size: float, settings: AlignedTableSettings) -> list[float]:
-    """The middles of the strips of white space that run down every body line, each with text
-    on both sides in at least two lines."""
+def _gutters(body: list[list[Box]], x0: float, x1: float, size: float,
+             settings: AlignedTableSettings) -> list[tuple[float, float]]:
+    """The strips of white space (start, end) that run down every body line, each with text on
+    both sides in at least two lines."""
     spans = [w for line in body for w in _words(line, size * settings.word_gap)]
     step = 0.5
     clear = []
@@ -238,14 +285,23 @@ def _gutters(body: list[list[Box]], x0: float, x1: float, size: float, settings:
             start_x, end_x = x0 + k * step, x0 + end * step
             inside = start_x > min(a for a, _ in spans) and end_x < max(b for _, b in spans)
             if inside and end_x - start_x >= settings.min_gutter * size:
-                gutters.append((start_x + end_x) / 2)
+                gutters.append((start_x, end_x))
             k = end + 1
         else:
             k += 1
     # a column holds text in two lines at least: a gutter beside a lone word is no column's edge
-    edges = [x0, *gutters, x1]
+    edges = [x0, *((a + b) / 2 for a, b in gutters), x1]
     filled = [sum(1 for line in body if any(a < b.center[0] < c for b in line)) for a, c in zip(edges, edges[1:])]
     return [g for k, g in enumerate(gutters) if filled[k] >= 2 and filled[k + 1] >= 2]
+
+
+def _clearest(strip: tuple[float, float], lines: list[list[Box]], gap: float) -> float:
+    """The place in a gutter that the fewest of `lines` cross (a header's label wider than its
+    column's figures reaches into the gutter on one side), the nearest the middle among equals."""
+    start, end = strip
+    middle = (start + end) / 2
+    places = [start + k * (end - start) / 8 for k in range(9)]
+    return min(places, key=lambda x: (sum(1 for line in lines if _crossed(line, x, gap)), abs(x - middle)))
 
 
 def _prose(body: list[list[Box]], xs: list[float], size: float, settings: AlignedTableSettings) -> bool:
@@ -263,9 +319,15 @@ def _columns(line: list[Box], xs: list[float]) -> set[int]:
 
 def _continues_a_cell(upper: list[Box], lower: list[Box], xs: list[float]) -> bool:
     """Whether a line only carries on one cell of the line above: text in one column, one the
-    upper line also has text in, while the upper line has text in several."""
+    upper line also has text in, while the upper line has text in several; and it starts no
+    further left than that cell's text (a wrapped name runs on flush or hanging; a label set
+    further out, like a group's name over its indented rows, starts a row of its own)."""
     up, low = _columns(upper, xs), _columns(lower, xs)
-    return len(low) == 1 and low <= up and len(up) > 1
+    if not (len(low) == 1 and low <= up and len(up) > 1):
+        return False
+    start = min(b.x0 for b in upper if _columns([b], xs) == low)
+    size = statistics.median(b.height for b in upper)
+    return min(b.x0 for b in lower) >= start - size / 2
 
 
 def _crossed(boxes: list[Box], x: float, gap: float) -> bool:
