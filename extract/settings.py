@@ -124,6 +124,7 @@ class AlignedTableSettings:
     word_gap: float = 0.6          # a gap this wide between characters separates words (a Latin space is ~0.3)
     min_gutter: float = 0.8        # a gutter between columns is at least this wide
     min_body_lines: int = 2        # a table has this many body lines at least
+    max_crossing: float = 0.05     # share of body lines that may cross a gutter (a total set too wide)
     max_rule_gap: float = 1.0      # share of the page height two rules of one table may stand apart
     snap: float = 2.0              # points: pieces of a rule this close are one rule
     min_partial: float = 0.3       # a rule under a merged cell spans this share of the table at least

@@ -14,6 +14,8 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 
+import numpy as np
+
 from extract.common.geometry import rotate_to_reading_frame
 from extract.common.lines import rows_of
 from extract.common.text import NOTE_ROW
@@ -266,29 +268,24 @@ def _words(line: list[Box], gap: float) -> list[tuple[float, float]]:
 
 def _gutters(body: list[list[Box]], x0: float, x1: float, size: float,
              settings: AlignedTableSettings) -> list[tuple[float, float]]:
-    """The strips of white space (start, end) that run down every body line, each with text on
-    both sides in at least two lines."""
+    """The strips of white space (start, end) that run down the body's lines, each with text on
+    both sides in at least two lines. A few lines may cross a strip (a total's figures set too
+    wide for their columns, a group's label over its rows): up to `max_crossing` of them."""
     spans = [w for line in body for w in _words(line, size * settings.word_gap)]
     step = 0.5
-    clear = []
-    x = x0
-    while x <= x1:
-        clear.append(not any(a <= x <= b for a, b in spans))
-        x += step
+    places = np.arange(x0, x1 + step, step)
+    crossing = np.zeros(len(places) + 1, dtype=np.int32)
+    for a, b in spans:   # each line's words are apart: a place is crossed once per line at most
+        crossing[np.searchsorted(places, a)] += 1
+        crossing[np.searchsorted(places, b, side="right")] -= 1
+    clear = np.cumsum(crossing)[:-1] <= int(settings.max_crossing * len(body))
+    text_start, text_end = min(a for a, _ in spans), max(b for _, b in spans)
     gutters = []
-    k = 0
-    while k < len(clear):
-        if clear[k]:
-            end = k
-            while end + 1 < len(clear) and clear[end + 1]:
-                end += 1
-            start_x, end_x = x0 + k * step, x0 + end * step
-            inside = start_x > min(a for a, _ in spans) and end_x < max(b for _, b in spans)
-            if inside and end_x - start_x >= settings.min_gutter * size:
-                gutters.append((start_x, end_x))
-            k = end + 1
-        else:
-            k += 1
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], clear.astype(np.int8), [0]))))
+    for first, after in zip(edges[::2], edges[1::2]):
+        start_x, end_x = float(places[first]), float(places[after - 1])
+        if start_x > text_start and end_x < text_end and end_x - start_x >= settings.min_gutter * size:
+            gutters.append((start_x, end_x))
     # a column holds text in two lines at least: a gutter beside a lone word is no column's edge
     edges = [x0, *((a + b) / 2 for a, b in gutters), x1]
     filled = [sum(1 for line in body if any(a < b.center[0] < c for b in line)) for a, c in zip(edges, edges[1:])]
