@@ -122,7 +122,7 @@ class AlignedTableSettings:
 
     same_extent: float = 0.05      # rules whose ends differ by less than this share of their length align
     word_gap: float = 0.6          # a gap this wide between characters separates words (a Latin space is ~0.3)
-    min_gutter: float = 0.8        # a gutter between columns is at least this wide
+    min_gutter: float = 0.5        # a gutter between columns is at least this wide
     min_body_lines: int = 2        # a table has this many body lines at least
     max_crossing: float = 0.05     # share of body lines that may cross a gutter (a total set too wide)
     max_rule_gap: float = 1.0      # share of the page height two rules of one table may stand apart
