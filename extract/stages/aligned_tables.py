@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Callable
 
 import numpy as np
 
@@ -334,3 +335,28 @@ def _crossed(boxes: list[Box], x: float, gap: float) -> bool:
     left = max((b.x1 for b in boxes if b.x1 <= x), default=None)
     right = min((b.x0 for b in boxes if b.x0 >= x), default=None)
     return left is not None and right is not None and right - left <= gap
+
+
+def columns_of_open_rows(xs: list[float], ys: list[float], ruled: Callable[[float, float, float], bool],
+                         glyphs: list[Glyph], direction: int, page: SourcePage,
+                         settings: AlignedTableSettings = AlignedTableSettings(),
+                         lines_settings: LineSettings = LineSettings()) -> list[Segment]:
+    """Vertical segments for the rows of a ruled grid that no inner vertical rule crosses (a
+    table whose column rules stop under its header): in such a row, each column edge that no
+    line of its text runs across, when the text then falls into two columns or more. A row of
+    one label, or of a sentence across the columns, stays one cell. `ruled(x, top, bottom)`
+    says whether rules at x cover a row; positions in the table's reading frame."""
+    boxes = [rotate_to_reading_frame(g.box, direction, page.width, page.height) for g in glyphs]
+    segments: list[Segment] = []
+    for top, bottom in zip(ys, ys[1:]):
+        if any(ruled(x, top, bottom) for x in xs[1:-1]):
+            continue
+        band = [b for b in boxes if top < b.center[1] < bottom and xs[0] < b.center[0] < xs[-1]]
+        if not band:
+            continue
+        gap = statistics.median(b.height for b in band) * settings.word_gap
+        lines = [sorted((band[i] for i in row), key=lambda b: b.x0) for row in rows_of(band, lines_settings.line_overlap)]
+        cuts = [x for x in xs[1:-1] if not any(_crossed(line, x, gap) for line in lines)]
+        if len(_columns(band, [xs[0], *cuts, xs[-1]])) >= 2:
+            segments.extend((x, top, bottom) for x in cuts)
+    return segments

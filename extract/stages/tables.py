@@ -50,7 +50,7 @@ from extract.model import (
     TextLine,
 )
 from extract.settings import AlignedTableSettings, LineSettings, RasterSettings, TableSettings
-from extract.stages.aligned_tables import alignment_grid, stacked_rules
+from extract.stages.aligned_tables import alignment_grid, columns_of_open_rows, stacked_rules
 
 STAGE = "tables"
 
@@ -189,6 +189,10 @@ def _table_of(component: list[Ruling], how: str, page: SourcePage, settings: Tab
     if grid is None:
         return None
     xs, ys, horizontals, verticals = grid
+    if how != "alignment":
+        # rows below column rules that stop (under a ruled header): their columns from the text
+        verticals = verticals + columns_of_open_rows(
+            xs, ys, lambda x, a, b: _covered(verticals, x, a, b, settings), inside, direction, page, aligned, lines)
     cells = grid_to_cells(xs, ys, horizontals, verticals, settings)
     fill_cell_text(cells, inside, page, direction, lines)
 
