@@ -176,9 +176,11 @@ def _joined(rules: list[Ruling], horizontal: bool, settings: AlignedTableSetting
 
 
 def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, page: SourcePage,
-                   settings: AlignedTableSettings = AlignedTableSettings(), lines_settings: LineSettings = LineSettings()):
+                   settings: AlignedTableSettings = AlignedTableSettings(), lines_settings: LineSettings = LineSettings(),
+                   column_rules: tuple[Segment, ...] = ()):
     """(xs, ys, horizontal segments, vertical segments) of a table ruled across its rows, its
-    columns read from the alignment of its text; None when the text between the rules is not in
+    columns read from the alignment of its text and from `column_rules` (vertical rules in the
+    reading frame: between groups of columns, say); None when the text between the rules is not in
     columns (a paragraph between two rules, the 版记, a single column)."""
     turned_rules = [rotate_to_reading_frame(r.box, direction, page.width, page.height) for r in rules]
     ys_rules = sorted((b.top + b.bottom) / 2 for b in turned_rules)
@@ -214,7 +216,11 @@ def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, pag
         return None
     # each column's edge where the body's gutter is clear of the header's text as well, if it can be
     header = [line for line in lines if line[0].top < header_end]
-    gutters = [_clearest(strip, header, size * settings.word_gap) for strip in _gutters(body, x0, x1, size, settings)]
+    strips = _gutters(body, x0, x1, size, settings)
+    ruled = sorted({round(x, 1) for x, _, _ in column_rules if x0 + size < x < x1 - size})
+    gutters = [next((x for x in ruled if a <= x <= b), None) or _clearest((a, b), header, size * settings.word_gap)
+               for a, b in strips]
+    gutters = sorted([*gutters, *(x for x in ruled if not any(a <= x <= b for a, b in strips))])
     if not gutters:
         return None
     xs = [x0, *gutters, x1]
@@ -254,6 +260,7 @@ def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, pag
         for x in gutters:
             if not any(_crossed(line, x, size * settings.word_gap) for line in band):
                 verticals.append((x, a, b))
+    verticals.extend(column_rules)
     return xs, ys, horizontals, verticals
 
 
@@ -360,3 +367,26 @@ def columns_of_open_rows(xs: list[float], ys: list[float], ruled: Callable[[floa
         if len(_columns(band, [xs[0], *cuts, xs[-1]])) >= 2:
             segments.extend((x, top, bottom) for x in cuts)
     return segments
+
+
+def underdivided(xs: list[float], glyphs: list[Glyph], direction: int, page: SourcePage,
+                 settings: AlignedTableSettings = AlignedTableSettings(),
+                 lines_settings: LineSettings = LineSettings()) -> bool:
+    """Whether the column rules of a grid leave columns of text undivided: a share of its lines
+    (`crowded_lines`) have text outside the ruled columns (no rule before the first column), or
+    pieces a gutter apart within one ruled column (rules between groups of columns only). A
+    ruled table's cell holds one piece to a line."""
+    if not glyphs:
+        return False
+    boxes = [rotate_to_reading_frame(g.box, direction, page.width, page.height) for g in glyphs]
+    size = statistics.median(b.height for b in boxes)
+    rows = rows_of(boxes, lines_settings.line_overlap)
+    crowded = 0
+    for row in rows:
+        line = sorted((boxes[i] for i in row), key=lambda b: b.x0)
+        pieces = _words(line, settings.min_gutter * size)
+        outside = any(b < xs[0] or a > xs[-1] for a, b in pieces)
+        columns = [next((k for k in range(len(xs) - 1) if xs[k] <= (a + b) / 2 < xs[k + 1]), -1) for a, b in pieces]
+        if outside or len(set(columns)) < len(columns):
+            crowded += 1
+    return crowded >= settings.min_body_lines and crowded > settings.crowded_lines * len(rows)

@@ -158,7 +158,7 @@ def _clusters(indices: list[int], value: Callable[[int], float], tolerance: floa
 
 
 # A filled rectangle at most this thick (points) is drawn as a line; a thicker one is shading.
-RULING_MAX_THICKNESS = 2.0
+RULING_MAX_THICKNESS = 3.0
 # A colour at least this light (0 black, 1 white) does not show on white paper.
 INVISIBLE_LIGHTNESS = 0.95
 # Two coordinates this close (points) are the same: a rectangle's sides are straight.

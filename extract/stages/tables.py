@@ -50,7 +50,7 @@ from extract.model import (
     TextLine,
 )
 from extract.settings import AlignedTableSettings, LineSettings, RasterSettings, TableSettings
-from extract.stages.aligned_tables import alignment_grid, columns_of_open_rows, stacked_rules
+from extract.stages.aligned_tables import alignment_grid, columns_of_open_rows, stacked_rules, underdivided
 
 STAGE = "tables"
 
@@ -180,10 +180,13 @@ def _table_of(component: list[Ruling], how: str, page: SourcePage, settings: Tab
     inside = [g for g in page.glyphs if region.contains_point(*g.box.center)]
     direction = table_direction(inside)
     grid = component_to_grid(component, direction, page, settings) if how != "alignment" else None
-    if grid is None or len(grid[0]) - 1 < settings.min_columns:
-        # no rules between the columns (a frame, rules across the rows): the text's columns
+    if grid is None or len(grid[0]) - 1 < settings.min_columns or \
+            underdivided(grid[0], inside, direction, page, aligned, lines):
+        # no rules between the columns (a frame, rules across the rows), or too few (rules
+        # between groups of columns only, none before the first): the text's columns
         rules = [r for r in component if r.is_horizontal == (direction in (0, 180))]
-        grid_of_text = alignment_grid(rules, inside, direction, page, aligned, lines) if len(rules) >= 2 else None
+        column_rules = tuple(grid[3]) if grid is not None else ()
+        grid_of_text = alignment_grid(rules, inside, direction, page, aligned, lines, column_rules) if len(rules) >= 2 else None
         if grid_of_text is not None:
             grid, how = grid_of_text, "alignment"
     if grid is None:
