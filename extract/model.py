@@ -155,6 +155,7 @@ class SourcePage(Frozen):
     rulings: tuple[Ruling, ...] = ()
     rulings_source: Literal["vector", "raster"] = "vector"
     images: tuple[Box, ...] = ()      # where pictures are drawn, display frame
+    drawings: tuple[Box, ...] = ()    # where figures are drawn in vector paths (charts, drawings), display frame
     undecodable: int = 0              # characters of the text layer that could not be decoded (left out)
     lines: tuple[DumpLine, ...] = ()
     text: PageText | None = None
@@ -360,10 +361,11 @@ class Table(Frozen):
     pages: list[int]
     orientation: Degrees = Field(description="how the table was printed: degrees clockwise from upright")
     page_rotation: list[Degrees] = Field(description="the /Rotate of each page in `pages`")
-    rulings: Literal["vector", "raster", "text", "alignment"] = Field(
+    rulings: Literal["vector", "raster", "text", "alignment", "whitespace"] = Field(
         description="where the grid came from: the PDF's vector lines, lines found on the rendered page, "
-                    "the text of a dump, or rules across the rows only with the columns read from the "
-                    "text's alignment (a three-line table; since 1.7.0)")
+                    "the text of a dump, rules across the rows only with the columns read from the "
+                    "text's alignment (a three-line table; since 1.7.0), or no rules at all, rows and "
+                    "columns read from the text's alignment (since 1.7.0)")
     n_rows: int = Field(ge=0)
     n_cols: int = Field(ge=0)
     header_rows: int = Field(ge=0)

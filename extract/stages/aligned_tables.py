@@ -14,6 +14,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -189,28 +190,61 @@ def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, pag
     if any(b - a > settings.max_rule_gap * frame_height for a, b in zip(ys_rules, ys_rules[1:])):
         return None
     top, bottom = ys_rules[0], ys_rules[-1]
-    turned = [(rotate_to_reading_frame(g.box, direction, page.width, page.height), g.text) for g in glyphs]
-    turned = [(b, t) for b, t in turned if x0 - 1 <= b.center[0] <= x1 + 1 and top < b.center[1] < bottom]
-    if not turned:
+    lines = _reading_lines([g for g in glyphs], direction, page, lines_settings,
+                           lambda b: x0 - 1 <= b.center[0] <= x1 + 1 and top < b.center[1] < bottom)
+    if not lines:
         return None
-    boxes = [b for b, _ in turned]
-    size = statistics.median(b.height for b in boxes)
-    rows = sorted((sorted(row, key=lambda i: boxes[i].x0) for row in rows_of(boxes, lines_settings.line_overlap)),
-                  key=lambda row: boxes[row[0]].top)
-    lines = [[boxes[i] for i in row] for row in rows]
-    # notes under the body (注：…, 资料来源：…) run across the columns: they are no row, and the
-    # columns are read without them (the note row, one cell across, is left to the text)
-    notes = 0
-    while notes < len(rows) and NOTE_ROW.search("".join(turned[i][1] for i in rows[len(rows) - 1 - notes]).strip()):
-        notes += 1
     # the header: the lines above the first rule across the table inside it (none when no rule
     # divides it); a rule under some columns only is under a group's label, inside the header
     tolerance = settings.same_extent * (x1 - x0)
-    inner = [(b.top + b.bottom) / 2 for b in turned_rules
-             if b.x0 <= x0 + tolerance and b.x1 >= x1 - tolerance
-             and any(line[0].top > b.bottom for line in lines) and any(line[0].bottom < b.top for line in lines)]
-    inner.sort()
+    inner = sorted((b.top + b.bottom) / 2 for b in turned_rules
+                   if b.x0 <= x0 + tolerance and b.x1 >= x1 - tolerance
+                   and any(line.top > b.bottom for line in lines) and any(line.bottom < b.top for line in lines))
     header_end = inner[0] if inner else top
+    return _grid_of_lines(lines, (x0, top, x1, bottom), header_end, turned_rules, column_rules, settings)
+
+
+@dataclass(frozen=True)
+class ReadingLine:
+    """A line of text in a table's reading frame: its characters' boxes, left to right."""
+
+    boxes: tuple[Box, ...]
+    text: str
+
+    @property
+    def top(self) -> float:
+        return self.boxes[0].top
+
+    @property
+    def bottom(self) -> float:
+        return max(b.bottom for b in self.boxes)
+
+
+def _reading_lines(glyphs: list[Glyph], direction: int, page: SourcePage, lines_settings: LineSettings,
+                   keep: Callable[[Box], bool] = lambda box: True) -> list[ReadingLine]:
+    """The lines, top to bottom, of the glyphs whose reading-frame box `keep` accepts."""
+    turned = [(rotate_to_reading_frame(g.box, direction, page.width, page.height), g.text) for g in glyphs]
+    turned = [(b, t) for b, t in turned if keep(b)]
+    boxes = [b for b, _ in turned]
+    rows = sorted((sorted(row, key=lambda i: boxes[i].x0) for row in rows_of(boxes, lines_settings.line_overlap)),
+                  key=lambda row: boxes[row[0]].top)
+    return [ReadingLine(boxes=tuple(boxes[i] for i in row), text="".join(turned[i][1] for i in row)) for row in rows]
+
+
+def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, float, float], header_end: float,
+                   turned_rules: list[Box], column_rules: tuple[Segment, ...], settings: AlignedTableSettings):
+    """The grid of lines of text within `extent` (x0, top, x1, bottom), the lines above
+    `header_end` its header, with whatever rules cross it (reading frame): the columns are the
+    gutters down the body, the rows its lines, a line that only continues a cell above joined
+    to it. None when the body is not in columns, or its columns hold running text."""
+    x0, top, x1, bottom = extent
+    lines = [list(line.boxes) for line in all_lines]
+    size = statistics.median(b.height for line in lines for b in line)
+    # notes under the body (注：…, 资料来源：…) run across the columns: they are no row, and the
+    # columns are read without them (the note row, one cell across, is left to the text)
+    notes = 0
+    while notes < len(lines) and NOTE_ROW.search(all_lines[len(lines) - 1 - notes].text.strip()):
+        notes += 1
     body = [line for line in lines[:len(lines) - notes] if line[0].top >= header_end]
     if len(body) < settings.min_body_lines:
         return None
@@ -232,7 +266,7 @@ def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, pag
     spans = [k for k in range(1, len(body) - 1)
              if not _columns(body[k], xs) & (_columns(body[k - 1], xs) | _columns(body[k + 1], xs))]
     rows = [line for k, line in enumerate(body) if k not in spans]
-    ys = sorted({*ys_rules})
+    ys = sorted({top, bottom, *((b.top + b.bottom) / 2 for b in turned_rules)})
     # a rule under some columns only (beneath a merged cell) separates those columns only
     horizontals: list[Segment] = [((b.top + b.bottom) / 2, b.x0, b.x1) for b in turned_rules]
     for upper, lower in zip(rows, rows[1:]):
@@ -390,3 +424,84 @@ def underdivided(xs: list[float], glyphs: list[Glyph], direction: int, page: Sou
         if outside or len(set(columns)) < len(columns):
             crowded += 1
     return crowded >= settings.min_body_lines and crowded > settings.crowded_lines * len(rows)
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A run of lines set in columns with no rules about them: a borderless table's candidate.
+    `lines` in the reading frame of `direction`; `header_end` the top of its first full row."""
+
+    direction: int
+    lines: tuple[ReadingLine, ...]
+    header_end: float
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        boxes = [b for line in self.lines for b in line.boxes]
+        return (min(b.x0 for b in boxes), min(b.top for b in boxes), max(b.x1 for b in boxes), max(b.bottom for b in boxes))
+
+
+def borderless_blocks(glyphs: list[Glyph], page: SourcePage, settings: AlignedTableSettings = AlignedTableSettings(),
+                      lines_settings: LineSettings = LineSettings()) -> list[TextBlock]:
+    """Runs of lines in columns among `glyphs` (those no ruled table took), in each direction
+    text runs in on the page. A line is in columns when a gutter-wide gap parts it in two pieces
+    or more, at most one of them as long as a line of prose (a row label may be); a run is such
+    lines close one under another, with at most `max_label_lines` lines of one piece between
+    them (a group's label, a wrapped cell), and `min_rows` of them at least. The header is what
+    stands above its first line with as many pieces as most of its lines have."""
+    blocks: list[TextBlock] = []
+    for direction in sorted({g.direction for g in glyphs}):
+        lines = _reading_lines([g for g in glyphs if g.direction == direction], direction, page, lines_settings)
+        run: list[tuple[ReadingLine, int]] = []   # (line, its number of pieces)
+        for line in [*lines, None]:
+            pieces = _pieces(line, settings) if line is not None else []
+            in_columns = len(pieces) >= 2 and sum(1 for n in pieces if n >= settings.prose_chars) <= 1
+            size = statistics.median(b.height for b in line.boxes) if line is not None else 0.0
+            close = bool(run) and line is not None and line.top - run[-1][0].bottom <= settings.max_row_gap * size
+            labels = sum(1 for _ in _trailing(run, lambda n: n < 2))
+            label = len(pieces) == 1 and pieces[0] < settings.prose_chars and labels < settings.max_label_lines
+            if close and (in_columns or label):
+                run.append((line, len(pieces)))
+                continue
+            block = _block_of(run, direction, settings)
+            if block is not None:
+                blocks.append(block)
+            run = [(line, len(pieces))] if in_columns else []
+    return blocks
+
+
+def _pieces(line: ReadingLine, settings: AlignedTableSettings) -> list[int]:
+    """The number of characters in each piece of a line: runs no gutter-wide gap divides."""
+    size = statistics.median(b.height for b in line.boxes)
+    spans = _words(list(line.boxes), settings.min_gutter * size)
+    return [sum(1 for b in line.boxes if a <= b.center[0] <= c) for a, c in spans]
+
+
+def _trailing(run: list, test: Callable[[int], bool]):
+    for line, pieces in reversed(run):
+        if not test(pieces):
+            return
+        yield line
+
+
+def _block_of(run: list[tuple[ReadingLine, int]], direction: int, settings: AlignedTableSettings) -> TextBlock | None:
+    while run and run[-1][1] < 2:   # labels after the last row belong to the text below
+        run = run[:-1]
+    counts = [n for _, n in run if n >= 2]
+    if len(counts) < settings.min_rows:
+        return None
+    most = Counter(counts).most_common(1)[0][0]
+    first_full = next(line for line, n in run if n >= most)
+    return TextBlock(direction=direction, lines=tuple(line for line, _ in run), header_end=first_full.top)
+
+
+def whitespace_grid(block: TextBlock, settings: AlignedTableSettings = AlignedTableSettings()):
+    """(xs, ys, horizontal segments, vertical segments) of a borderless table, in its reading
+    frame; None when its columns do not hold over `min_rows` of its rows."""
+    x0, top, x1, bottom = block.extent
+    grid = _grid_of_lines(list(block.lines), (x0 - 1, top - 1, x1 + 1, bottom + 1), block.header_end, [], (), settings)
+    if grid is None:
+        return None
+    xs = grid[0]
+    rows_in_columns = sum(1 for line in block.lines if len(_columns(list(line.boxes), xs)) >= 2)
+    return grid if rows_in_columns >= settings.min_rows else None

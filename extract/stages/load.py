@@ -124,7 +124,8 @@ def source_page_of(content: PdfPageContent) -> tuple[SourcePage, list[ErrorItem]
         errors.append(controls_error(controls, content.number))
     return SourcePage(number=content.number, width=round(width, 2), height=round(height, 2), rotation=rotation,
                       glyphs=tuple(glyphs), rulings=tuple(Ruling(box=display_box(box)) for box in drawn_rulings(content.paths)),
-                      images=tuple(display_box(box) for box in content.images), undecodable=undecodable), errors
+                      images=tuple(display_box(box) for box in content.images),
+                      drawings=tuple(display_box(box) for box in drawn_figures(content.paths)), undecodable=undecodable), errors
 
 
 def without_repeats(chars: Sequence[PdfChar], tolerance: float) -> list[PdfChar]:
@@ -159,6 +160,8 @@ def _clusters(indices: list[int], value: Callable[[int], float], tolerance: floa
 
 # A filled rectangle at most this thick (points) is drawn as a line; a thicker one is shading.
 RULING_MAX_THICKNESS = 3.0
+# A path of this many curved or slanted segments draws a figure (a chart's line, a drawing).
+FIGURE_MIN_SEGMENTS = 8
 # A colour at least this light (0 black, 1 white) does not show on white paper.
 INVISIBLE_LIGHTNESS = 0.95
 # Two coordinates this close (points) are the same: a rectangle's sides are straight.
@@ -192,6 +195,24 @@ def drawn_rulings(paths: Sequence[PdfPath]) -> list[UserBox]:
                 if any(abs(a[0] - b[0]) > 0.5 and abs(a[1] - b[1]) > 0.5 for a, b in segments):
                     continue  # a diagonal: a chart's line or a drawing, not a grid
                 out += [_segment_box(a, b) for a, b in segments]
+    return out
+
+
+def drawn_figures(paths: Sequence[PdfPath]) -> list[UserBox]:
+    """Boxes (user space) of the paths that draw a figure rather than a line: a chart's data
+    line, a plot, a drawing, made of `FIGURE_MIN_SEGMENTS` curved or slanted segments or more.
+    Text around them (axis labels, a legend) is set in columns but is no table."""
+    out: list[UserBox] = []
+    for path in paths:
+        segments = 0
+        for subpath in path.subpaths:
+            pairs = list(zip(subpath.points, subpath.points[1:]))
+            segments += len(pairs) if subpath.curved else \
+                sum(1 for a, b in pairs if abs(a[0] - b[0]) > 0.5 and abs(a[1] - b[1]) > 0.5)
+        if segments >= FIGURE_MIN_SEGMENTS:
+            points = [p for subpath in path.subpaths for p in subpath.points]
+            out.append((min(x for x, _ in points), min(y for _, y in points), max(x for x, _ in points),
+                        max(y for _, y in points)))
     return out
 
 

@@ -50,7 +50,14 @@ from extract.model import (
     TextLine,
 )
 from extract.settings import AlignedTableSettings, LineSettings, RasterSettings, TableSettings
-from extract.stages.aligned_tables import alignment_grid, columns_of_open_rows, stacked_rules, underdivided
+from extract.stages.aligned_tables import (
+    alignment_grid,
+    borderless_blocks,
+    columns_of_open_rows,
+    stacked_rules,
+    underdivided,
+    whitespace_grid,
+)
 
 STAGE = "tables"
 
@@ -169,6 +176,23 @@ def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings()
         table = _table_of(rules, "alignment", page, settings, lines, aligned)
         if table is not None:
             found.append(table)
+    # tables with no rules at all, among the text no table took
+    taken = [t.region for t in found] + [box for t in found for box in t.caption.boxes]
+    free = [g for g in page.glyphs if not any(box.contains_point(*g.box.center) for box in taken)]
+    for block in borderless_blocks(free, page, aligned, lines):
+        grid = whitespace_grid(block, aligned)
+        if grid is None:
+            continue
+        x0, top, x1, bottom = block.extent
+        region = reading_to_display_box(Box(x0=x0 - 1, top=top - 1, x1=x1 + 1, bottom=bottom + 1), block.direction,
+                                        page.width, page.height)
+        if any(_overlap(region, drawing) > aligned.figure_overlap * drawing.width * drawing.height
+               for drawing in page.drawings):
+            continue   # a chart's labels, or a legend, around a figure
+        inside = [g for g in free if region.contains_point(*g.box.center)]
+        table = _page_table(grid, "whitespace", inside, block.direction, page, settings, lines, aligned)
+        if table is not None:
+            found.append(table)
     return found
 
 
@@ -191,8 +215,20 @@ def _table_of(component: list[Ruling], how: str, page: SourcePage, settings: Tab
             grid, how = grid_of_text, "alignment"
     if grid is None:
         return None
+    return _page_table(grid, how, inside, direction, page, settings, lines, aligned)
+
+
+def _overlap(a: Box, b: Box) -> float:
+    """The area two boxes share."""
+    return max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0)) * max(0.0, min(a.bottom, b.bottom) - max(a.top, b.top))
+
+
+def _page_table(grid, how: str, inside: list[Glyph], direction: int, page: SourcePage, settings: TableSettings,
+                lines: LineSettings, aligned: AlignedTableSettings) -> PageTable | None:
+    """The table a grid (reading frame) draws over the glyphs inside it, or None when it holds
+    no table (too few columns, no text, a chart's grid)."""
     xs, ys, horizontals, verticals = grid
-    if how != "alignment":
+    if how in ("vector", "raster"):
         # rows below column rules that stop (under a ruled header): their columns from the text
         verticals = verticals + columns_of_open_rows(
             xs, ys, lambda x, a, b: _covered(verticals, x, a, b, settings), inside, direction, page, aligned, lines)
