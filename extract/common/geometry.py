@@ -72,6 +72,8 @@ def reading_frame_size(direction: int, width: float, height: float) -> tuple[flo
 
 def rotate_to_reading_frame(box: Box, direction: int, width: float, height: float) -> Box:
     """A display-frame box into the reading frame of text running in `direction`."""
+    if direction == 0:   # the frames are one (most text): no new box
+        return box
     corners = [(box.x0, box.top), (box.x1, box.bottom)]
     return box_from_points([display_to_reading(p, direction, width, height) for p in corners])
 
