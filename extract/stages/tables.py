@@ -27,6 +27,7 @@ from extract.common.geometry import reading_to_display_box, rotate_to_reading_fr
 from extract.common.grid import assemble_table
 from extract.common.lines import glyphs_to_lines
 from extract.common.text import (
+    LIST_MARKER,
     NOTE_ROW,
     division_of,
     join_lines,
@@ -189,9 +190,12 @@ def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings()
         if any(_overlap(region, drawing) > aligned.figure_overlap * drawing.width * drawing.height
                for drawing in page.drawings):
             continue   # a chart's labels, or a legend, around a figure
+        across = block.direction in (90, 270)   # rules across the text's lines are vertical when it runs along
+        if any(r.is_horizontal == across and region.contains_point(*r.box.center) for r in page.rulings):
+            continue   # text in boxes joined by lines: a diagram (a table with no rules has none inside it)
         inside = [g for g in free if region.contains_point(*g.box.center)]
         table = _page_table(grid, "whitespace", inside, block.direction, page, settings, lines, aligned)
-        if table is not None:
+        if table is not None and not _a_list(table):
             found.append(table)
     return found
 
@@ -216,6 +220,12 @@ def _table_of(component: list[Ruling], how: str, page: SourcePage, settings: Tab
     if grid is None:
         return None
     return _page_table(grid, how, inside, direction, page, settings, lines, aligned)
+
+
+def _a_list(table: PageTable) -> bool:
+    """Whether a table of two columns is a list: its first column holds item markers only."""
+    markers = [c.text.strip() for c in table.cells if c.col == 0 and c.text and c.text.strip()]
+    return len(table.col_widths) == 2 and bool(markers) and all(LIST_MARKER.match(m) for m in markers)
 
 
 def _overlap(a: Box, b: Box) -> float:
