@@ -190,9 +190,8 @@ def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings()
         if any(_overlap(region, drawing) > aligned.figure_overlap * drawing.width * drawing.height
                for drawing in page.drawings):
             continue   # a chart's labels, or a legend, around a figure
-        across = block.direction in (90, 270)   # rules across the text's lines are vertical when it runs along
-        if any(r.is_horizontal == across and region.contains_point(*r.box.center) for r in page.rulings):
-            continue   # text in boxes joined by lines: a diagram (a table with no rules has none inside it)
+        if _boxed_pieces(region, block.direction, page, settings):
+            continue   # text in boxes joined by lines: a diagram
         inside = [g for g in free if region.contains_point(*g.box.center)]
         table = _page_table(grid, "whitespace", inside, block.direction, page, settings, lines, aligned)
         if table is not None and not _a_list(table):
@@ -220,6 +219,22 @@ def _table_of(component: list[Ruling], how: str, page: SourcePage, settings: Tab
     if grid is None:
         return None
     return _page_table(grid, how, inside, direction, page, settings, lines, aligned)
+
+
+def _boxed_pieces(region: Box, direction: int, page: SourcePage, settings: TableSettings) -> bool:
+    """Whether rules across the lines of a region's text stand inside it without running down it
+    (boxes drawn round pieces of text: a diagram). A rule down the whole of it is a column's
+    edge, which a table whose rows are ruled in pieces has."""
+    down = direction in (0, 180)   # rules across the text's lines are vertical when it runs along the page
+    turned = rotate_to_reading_frame(region, direction, page.width, page.height)
+    inside = [rotate_to_reading_frame(r.box, direction, page.width, page.height) for r in page.rulings
+              if r.is_horizontal != down and region.contains_point(*r.box.center)]
+    for rule in inside:
+        x = (rule.x0 + rule.x1) / 2
+        segments = [(b.center[0], b.top, b.bottom) for b in inside]
+        if not _covered(segments, x, turned.top, turned.bottom, settings):
+            return True
+    return False
 
 
 def _a_list(table: PageTable) -> bool:
