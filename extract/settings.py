@@ -131,10 +131,13 @@ class AlignedTableSettings:
     min_partial: float = 0.3       # a rule under a merged cell spans this share of the table at least
     prose_chars: int = 25          # a line of a column this long is running text, not a cell ...
     prose_share: float = 0.3       # ... and columns with this share of such lines are no table
+    full_chars: int = 12           # a column whose pieces average this many characters ...
+    full_share: float = 0.6        # ... and this share of whose lines run edge to edge is running text
     paragraph_lines: int = 3       # text this many lines tall, in long pieces, between rules parts them
     min_rows: int = 3              # a table with no rules has this many rows in columns at least ...
     max_row_gap: float = 2.0       # ... each at most this far under the line above ...
     max_label_lines: int = 2       # ... with at most this many one-piece lines (labels, wrapped cells) between two
+    wrap_gap: float = 0.5          # a line under another by less than this share of the rows' usual gap continues its cells
     figure_overlap: float = 0.25   # text in columns over this share of a figure drawn in vector paths is its labels
 
 

@@ -45,7 +45,8 @@ class TableSpec:
     repeat_header: bool = True           # the header is drawn again on each page
     continued_caption: str | None = None  # a line drawn above the table on each later page (续表, the title again)
     # how the table is ruled: "grid" (every cell), "rows" (rules between rows, no vertical ones),
-    # "three_line" (三线表: above, under the header, below), "frame" (the outer frame alone)
+    # "three_line" (三线表: above, under the header, below), "frame" (the outer frame alone),
+    # "dotted" (every cell, in dotted lines), "none" (no rules: columns by white space alone)
     rules: str = "grid"
 
     def grid(self) -> list[list[str | None]]:
@@ -297,12 +298,15 @@ def _draw_table(pdf, spec: TableSpec, orientation: int, rotation: int, rows_per_
         for part in parts:
             x0, x1 = xs[part.col], xs[part.col + part.colspan]
             y0, y1 = ys[part.row], ys[part.row + part.rowspan]
-            if spec.rules in ("grid", "rows"):
+            if spec.rules == "dotted":
+                pdf.setDash(1, 2)
+            if spec.rules in ("grid", "rows", "dotted"):
                 line(x0, y0, x1, y0)
                 line(x0, y1, x1, y1)
-            if spec.rules == "grid":
+            if spec.rules in ("grid", "dotted"):
                 line(x0, y0, x0, y1)
                 line(x1, y0, x1, y1)
+            pdf.setDash()
             if part.text:
                 width = len(part.text) * spec.font_size * (1.0 if not part.text.isascii() else 0.5)
                 tx = x0 + max(2.0, (x1 - x0 - width) / 2)

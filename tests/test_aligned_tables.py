@@ -23,14 +23,15 @@ ROWS = [
 ]
 
 
-@pytest.mark.parametrize("rules", ["three_line", "rows", "frame"])
+@pytest.mark.parametrize("rules", ["three_line", "rows", "frame", "none", "dotted"])
 @pytest.mark.parametrize("orientation", [0, 90, 270])
 def test_a_table_ruled_across_its_rows_only_comes_out_cell_for_cell(tmp_path, rules, orientation):
     spec = dataclasses.replace(long_subsidy_spec(ROWS), rules=rules)
     path = tmp_path / "t.pdf"
     write_table_pdf(path, spec, orientation=orientation)
     [table] = find_tables(load_source(path)).tables
-    assert table.rulings == "alignment" and table.orientation == orientation
+    how = {"none": "whitespace", "dotted": "vector"}.get(rules, "alignment")
+    assert table.rulings == how and table.orientation == orientation
     assert table.header + table.body == spec.grid()
     spans = {(c.row, c.col): c.rowspan for c in table.cells if c.rowspan > 1}
     assert spans == {(c.row, c.col): c.rowspan for c in spec.cells if c.rowspan > 1}

@@ -169,6 +169,8 @@ DIVISIONS = tuple((kind, re.compile(rf"^(第\s*[一二三四五六七八九十�
 # A list item's marker standing alone: a bullet, or a number or letter with its punctuation
 # (1.  2)  (3)  一、  （一）  a.): a column of these beside a column of text is a list, not a table.
 LIST_MARKER = re.compile(r"^(?:[•·▪▫◦●○■□◆◇►▶*\-–—]|[(（]?(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[a-zA-Z])[)）.．、:：]|[(（](?:\d{1,3}|[一二三四五六七八九十]{1,3}|[a-zA-Z])[)）])$")
+# A field's label before its value (甲方：…, 日期：…, Name: …); a colon between figures (9:30) is none.
+FIELD_LABEL = re.compile(r"^[^:：]{1,12}(?:：|:(?!\d))")
 ATTACHMENT_LIST = re.compile(r"^附\s*件\s*[:：]\s*")
 # an attachment's first page opens with a line that is only its marker (附件2; 附件 when there is one)
 ATTACHMENT_MARKER = re.compile(r"^附\s*件\s*(?P<number>\d{1,2})?$")

@@ -266,11 +266,15 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
     spans = [k for k in range(1, len(body) - 1)
              if not _columns(body[k], xs) & (_columns(body[k - 1], xs) | _columns(body[k + 1], xs))]
     rows = [line for k, line in enumerate(body) if k not in spans]
+    # lines set closer than rows usually are stand apart (a header or a cell wrapped over lines)
+    gaps = sorted(min(b.top for b in lower) - max(b.bottom for b in upper) for upper, lower in zip(rows, rows[1:]))
+    row_gap = gaps[len(gaps) // 2] if gaps else 0.0
     ys = sorted({top, bottom, *((b.top + b.bottom) / 2 for b in turned_rules)})
     # a rule under some columns only (beneath a merged cell) separates those columns only
     horizontals: list[Segment] = [((b.top + b.bottom) / 2, b.x0, b.x1) for b in turned_rules]
     for upper, lower in zip(rows, rows[1:]):
-        if _continues_a_cell(upper, lower, xs):
+        tight = min(b.top for b in lower) - max(b.bottom for b in upper) < settings.wrap_gap * row_gap
+        if _continues_a_cell(upper, lower, xs) or (tight and _columns(lower, xs) <= _columns(upper, xs)):
             continue
         between = (max(b.bottom for b in upper) + min(b.top for b in lower)) / 2
         if any(abs(between - y) <= size / 2 for y in ys):
@@ -345,10 +349,24 @@ def _clearest(strip: tuple[float, float], lines: list[list[Box]], gap: float) ->
 
 def _prose(body: list[list[Box]], xs: list[float], size: float, settings: AlignedTableSettings) -> bool:
     """Whether the columns hold running text (a page in two columns between its header and
-    footer rules): many of their lines as wide as a line of prose. A table's cells are short."""
+    footer rules): many of their lines as long as a line of prose, or most of the columns set
+    full (most lines run from the column's left edge to its right, justified) in pieces longer
+    than a cell's. A table's cells are short, and ragged at one side or both."""
     pieces = [sum(1 for b in line if xs[k] <= b.center[0] < xs[k + 1]) for line in body for k in range(len(xs) - 1)]
     pieces = [n for n in pieces if n]
-    return sum(1 for n in pieces if n >= settings.prose_chars) > settings.prose_share * len(pieces)
+    if sum(1 for n in pieces if n >= settings.prose_chars) > settings.prose_share * len(pieces):
+        return True
+    set_full = 0
+    for k in range(len(xs) - 1):
+        spans = [(min(b.x0 for b in own), max(b.x1 for b in own), len(own))
+                 for line in body for own in [[b for b in line if xs[k] <= b.center[0] < xs[k + 1]]] if own]
+        if not spans:
+            continue
+        left, right = min(a for a, _, _ in spans), max(b for _, b, _ in spans)
+        full = [n for a, b, n in spans if a - left <= size and right - b <= size]
+        if len(full) >= settings.full_share * len(spans) and statistics.mean(n for _, _, n in spans) >= settings.full_chars:
+            set_full += 1
+    return set_full * 2 > len(xs) - 1
 
 
 def _columns(line: list[Box], xs: list[float]) -> set[int]:

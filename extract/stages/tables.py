@@ -27,6 +27,7 @@ from extract.common.geometry import reading_to_display_box, rotate_to_reading_fr
 from extract.common.grid import assemble_table
 from extract.common.lines import glyphs_to_lines
 from extract.common.text import (
+    FIELD_LABEL,
     LIST_MARKER,
     NOTE_ROW,
     division_of,
@@ -194,7 +195,7 @@ def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings()
             continue   # text in boxes joined by lines: a diagram
         inside = [g for g in free if region.contains_point(*g.box.center)]
         table = _page_table(grid, "whitespace", inside, block.direction, page, settings, lines, aligned)
-        if table is not None and not _a_list(table):
+        if table is not None and not any(lookalike(table) for lookalike in NOT_TABLES):
             found.append(table)
     return found
 
@@ -238,9 +239,31 @@ def _boxed_pieces(region: Box, direction: int, page: SourcePage, settings: Table
 
 
 def _a_list(table: PageTable) -> bool:
-    """Whether a table of two columns is a list: its first column holds item markers only."""
+    """A list: two columns, the first holding item markers only (1.  （一）  •)."""
     markers = [c.text.strip() for c in table.cells if c.col == 0 and c.text and c.text.strip()]
     return len(table.col_widths) == 2 and bool(markers) and all(LIST_MARKER.match(m) for m in markers)
+
+
+def _a_form(table: PageTable) -> bool:
+    """Fields set side by side (a signature block: 甲方：… 乙方：…, 代表：… 代表：…): most cells
+    are a label and its value."""
+    texts = [c.text for c in table.cells if c.text and c.text.strip()]
+    return bool(texts) and sum(1 for t in texts if FIELD_LABEL.search(t)) >= 0.8 * len(texts)
+
+
+def _contents(table: PageTable) -> bool:
+    """A table of contents: the last column holds page numbers only, rising down the page, and
+    no other column holds a number of its own."""
+    last = len(table.col_widths) - 1
+    pages = [c.text.strip() for c in sorted(table.cells, key=lambda c: c.row) if c.col == last and c.text and c.text.strip()]
+    others = [c.text.strip() for c in table.cells if c.col != last and c.text and c.text.strip()]
+    numbers = [int(p) for p in pages if p.isdigit()]
+    return len(numbers) == len(pages) >= 3 and numbers == sorted(numbers) and not any(t.isdigit() for t in others)
+
+
+# Text set in columns that is no table, however regular: each test takes a table read from white
+# space alone and says whether it is one of these.
+NOT_TABLES = (_a_list, _a_form, _contents)
 
 
 def _overlap(a: Box, b: Box) -> float:
@@ -737,7 +760,7 @@ def to_table(group: list[PageTable], index: int, settings: TableSettings = Table
         pages=sorted({p.page for p in group}),
         orientation=first.direction,
         page_rotation=[p.page_rotation for p in sorted(group, key=lambda p: p.page)],
-        rulings=next((how for how in ("alignment", "raster") if any(p.rulings == how for p in group)), "vector"),
+        rulings=next((how for how in ("whitespace", "alignment", "raster") if any(p.rulings == how for p in group)), "vector"),
         n_rows=n_rows,
         n_cols=len(first.col_widths),
         header_rows=header_rows,

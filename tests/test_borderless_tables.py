@@ -1,0 +1,174 @@
+"""Tables with no rules at all: rows and columns read from the text's alignment alone, cell for
+cell, in every orientation, at several sizes, in Chinese and in Latin script, across pages, with
+wrapped cells and headers; and the text set in columns that is no table (a signature block, a
+list, a table of contents, a 版记, running text in two columns) stays text."""
+
+from __future__ import annotations
+
+import pytest
+from notice_gen import CJK_FONT
+from table_gen import SpecCell, TableSpec, write_table_pdf
+
+from extract.pipeline import load_source
+from extract.stages.tables import find_tables
+
+CITIES = [("郑州市", "1200", "1,280", "焊工、电工"), ("开封市", "450", "960", "育婴员"),
+          ("洛阳市", "800", "1,100", "茶艺师"), ("平顶山市", "360", "1000", "中式烹调师"),
+          ("安阳市", "520", "880", "电工"), ("鹤壁市", "150", "—", "—")]
+CITIES_HEADER = ("地市", "名额（人）", "补贴标准（元/人）", "培训职业")
+LATIN = [("Austria", "86.2", "13.8", "3,375"), ("Belgium", "0", "100.0", "3,973"), ("Bulgaria", "12.5", "7.5", "1,136"),
+         ("Czech Republic", "98.6", "1.4", "17,655"), ("Denmark", "3.1", "86.7", "1,662")]
+LATIN_HEADER = ("Country", "Domestic (%)", "Imported (%)", "Total (n)")
+
+
+def spec_of(header: tuple[str, ...], rows: list[tuple[str, ...]], widths: list[float], font_size: float = 10.0,
+            row_height: float = 22.0) -> TableSpec:
+    cells = [SpecCell(0, k, text) for k, text in enumerate(header)]
+    cells += [SpecCell(r, k, text) for r, row in enumerate(rows, start=1) for k, text in enumerate(row)]
+    return TableSpec(col_widths=widths, n_rows=len(rows) + 1, header_rows=1, cells=cells, font_size=font_size,
+                     row_height=row_height, rules="none")
+
+
+@pytest.mark.parametrize("orientation", [0, 90, 180, 270])
+@pytest.mark.parametrize("rotation", [0, 90])
+def test_a_borderless_table_comes_out_cell_for_cell_in_any_orientation(tmp_path, orientation, rotation):
+    spec = spec_of(CITIES_HEADER, CITIES, [90.0, 80.0, 120.0, 110.0])
+    path = tmp_path / "t.pdf"
+    write_table_pdf(path, spec, orientation=orientation, rotation=rotation)
+    [table] = find_tables(load_source(path)).tables
+    assert table.rulings == "whitespace" and table.orientation == orientation
+    assert table.header + table.body == spec.grid()
+
+
+@pytest.mark.parametrize("font_size, row_height", [(7.0, 12.0), (9.0, 16.0), (12.0, 26.0)])
+@pytest.mark.parametrize("content", ["chinese", "latin"])
+def test_a_borderless_table_comes_out_at_any_size_and_in_latin_script(tmp_path, font_size, row_height, content):
+    header, rows = (CITIES_HEADER, CITIES) if content == "chinese" else (LATIN_HEADER, LATIN)
+    scale = font_size / 10
+    spec = spec_of(header, rows, [w * scale for w in (100.0, 90.0, 120.0, 110.0)], font_size, row_height)
+    path = tmp_path / "t.pdf"
+    write_table_pdf(path, spec)
+    [table] = find_tables(load_source(path)).tables
+    assert table.rulings == "whitespace"
+    # white space inside a cell aside: this font's Latin space (0.21 em) is narrower than the gap
+    # the lines stage reads as a space (0.25 em), so "Domestic (%)" reads "Domestic(%)"
+    assert [["".join((c or "").split()) for c in row] for row in table.header + table.body] == \
+        [["".join(c.split()) for c in row] for row in spec.grid()]
+
+
+def test_a_borderless_table_over_two_pages_is_one_table(tmp_path):
+    rows = CITIES + [("新乡市", "610", "1,050", "焊工"), ("焦作市", "330", "900", "育婴员"), ("濮阳市", "280", "860", "电工")]
+    spec = spec_of(CITIES_HEADER, rows, [90.0, 80.0, 120.0, 110.0])
+    path = tmp_path / "t.pdf"
+    assert write_table_pdf(path, spec, rows_per_page=5) == 2
+    [table] = find_tables(load_source(path)).tables
+    assert table.rulings == "whitespace" and table.pages == [1, 2]
+    assert table.header + table.body == spec.grid()
+
+
+def _page(path, draw, size=(595, 842)) -> None:
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=size)
+    pdf.setFont(CJK_FONT, 10)
+    draw(pdf)
+    pdf.showPage()
+    pdf.save()
+
+
+def test_wrapped_cells_and_a_header_over_two_lines_stay_one_cell(tmp_path):
+    """A header set over two lines, and a name that wraps in its column, are one cell each; a
+    group's label set further out than its rows starts a row of its own."""
+    def draw(pdf):
+        for x, lines in ((64, ["地市"]), (170, ["培训", "名额（人）"]), (270, ["补贴标准", "（元/人）"]), (380, ["培训职业"])):
+            for k, line in enumerate(lines):
+                pdf.drawString(x, 700 - 13 * k, line)
+        rows = [(64, "豫北地区", None, None, None),
+                (74, "新乡市", "610", "1,050", ["焊工"]),
+                (74, "焦作市", "330", "900", ["育婴员、茶艺师、", "中式烹调师"]),
+                (74, "濮阳市", "280", "860", ["电工"]),
+                (64, "豫南地区", None, None, None),
+                (74, "信阳市", "420", "980", ["茶艺师"]),
+                (74, "驻马店市", "390", "940", ["焊工"])]
+        y = 672
+        for x, name, places, amount, trades in rows:
+            pdf.drawString(x, y, name)
+            if places:
+                pdf.drawString(180, y, places)
+                pdf.drawString(280, y, amount)
+                for k, line in enumerate(trades):
+                    pdf.drawString(380, y - 13 * k, line)
+                y -= 13 * len(trades)
+            else:
+                y -= 13
+            y -= 9
+
+    path = tmp_path / "wrapped.pdf"
+    _page(path, draw)
+    [table] = find_tables(load_source(path)).tables
+    assert table.rulings == "whitespace"
+    assert table.header + table.body == [
+        ["地市", "培训名额（人）", "补贴标准（元/人）", "培训职业"],
+        ["豫北地区", "", "", ""],
+        ["新乡市", "610", "1,050", "焊工"],
+        ["焦作市", "330", "900", "育婴员、茶艺师、中式烹调师"],
+        ["濮阳市", "280", "860", "电工"],
+        ["豫南地区", "", "", ""],
+        ["信阳市", "420", "980", "茶艺师"],
+        ["驻马店市", "390", "940", "焊工"],
+    ]
+
+
+PARAGRAPH = ("各地要结合实际制定实施细则，确保各项政策落实到位，按时报送工作进展情况。对工作中遇到的新情况新问题，"
+             "要及时研究解决，重大问题及时报告。")
+
+
+def _lookalike(pdf, kind: str) -> None:
+    if kind == "signature":   # two parties side by side, three lines each
+        for k, (left, right) in enumerate([("甲方：某某市人力资源和社会保障局", "乙方：某某职业技能培训学校"),
+                                           ("代表：张某某", "代表：李某某"),
+                                           ("日期：2025年3月1日", "日期：2025年3月1日")]):
+            pdf.drawString(64, 600 - 24 * k, left)
+            pdf.drawString(330, 600 - 24 * k, right)
+    elif kind == "banji":   # the 版记: 抄送 across, then the issuer and the date at either end
+        pdf.drawString(64, 160, "抄送：省委办公厅，省人大常委会办公厅，省政协办公厅，省法院，省检察院。")
+        pdf.drawString(64, 136, "某省人力资源和社会保障厅办公室")
+        pdf.drawString(420, 136, "2025年3月1日印发")
+    elif kind == "numbered_list":
+        for k, item in enumerate(["加强组织领导", "明确补贴范围", "规范资金管理", "强化监督检查", "做好宣传引导"]):
+            pdf.drawString(64, 600 - 20 * k, f"（{'一二三四五'[k]}）")
+            pdf.drawString(110, 600 - 20 * k, item + "。各地要按照本通知要求抓好落实。")
+    elif kind == "bullets":
+        for k, item in enumerate(["Indications of planning", "Method and manner of travel", "Apparent triggering event",
+                                  "Admissions of intent"]):
+            pdf.drawString(64, 600 - 16 * k, "•")
+            pdf.drawString(80, 600 - 16 * k, item)
+    elif kind == "attachments":
+        pdf.drawString(64, 600, "附件：1. 2025年职业技能培训补贴标准")
+        for k, item in enumerate(["2. 职业技能培训机构名单", "3. 补贴申请表"], start=1):
+            pdf.drawString(100, 600 - 20 * k, item)
+    elif kind == "contents":   # a table of contents with no leaders
+        pdf.drawString(270, 720, "目  录")
+        for k, (chapter, title, page) in enumerate([("第一章", "总则", "1"), ("第二章", "补贴范围和标准", "3"),
+                                                    ("第三章", "申请和审核", "6"), ("第四章", "资金管理", "9"),
+                                                    ("第五章", "附则", "12")]):
+            pdf.drawString(64, 690 - 22 * k, chapter)
+            pdf.drawString(130, 690 - 22 * k, title)
+            pdf.drawString(500, 690 - 22 * k, page)
+    elif kind == "two_columns":   # running text set in two columns
+        text = PARAGRAPH * 3
+        for column, x in enumerate((64, 310)):
+            for k in range(12):
+                start = (column * 12 + k) * 20 % (len(text) - 20)
+                pdf.drawString(x, 700 - 16 * k, text[start:start + 20])
+    elif kind == "paragraphs":
+        for k in range(8):
+            pdf.drawString(64, 700 - 18 * k, (PARAGRAPH * 2)[k * 12: k * 12 + 36])
+
+
+@pytest.mark.parametrize("kind", ["signature", "banji", "numbered_list", "bullets", "attachments", "contents",
+                                  "two_columns", "paragraphs"])
+def test_text_in_columns_that_is_no_table_stays_text(tmp_path, kind):
+    path = tmp_path / f"{kind}.pdf"
+    _page(path, lambda pdf: _lookalike(pdf, kind))
+    assert find_tables(load_source(path)).tables == ()
