@@ -349,7 +349,7 @@ def _clearest(strip: tuple[float, float], lines: list[list[Box]], gap: float) ->
 
 def _prose(body: list[list[Box]], xs: list[float], size: float, settings: AlignedTableSettings) -> bool:
     """Whether the columns hold running text (a page in two columns between its header and
-    footer rules): many of their lines as long as a line of prose, or most of the columns set
+    footer rules): many of their lines as long as a line of prose, or half the columns or more set
     full (most lines run from the column's left edge to its right, justified) in pieces longer
     than a cell's. A table's cells are short, and ragged at one side or both."""
     pieces = [sum(1 for b in line if xs[k] <= b.center[0] < xs[k + 1]) for line in body for k in range(len(xs) - 1)]
@@ -366,7 +366,7 @@ def _prose(body: list[list[Box]], xs: list[float], size: float, settings: Aligne
         full = [n for a, b, n in spans if a - left <= size and right - b <= size]
         if len(full) >= settings.full_share * len(spans) and statistics.mean(n for _, _, n in spans) >= settings.full_chars:
             set_full += 1
-    return set_full * 2 > len(xs) - 1
+    return set_full * 2 >= len(xs) - 1
 
 
 def _columns(line: list[Box], xs: list[float]) -> set[int]:
@@ -522,4 +522,11 @@ def whitespace_grid(block: TextBlock, settings: AlignedTableSettings = AlignedTa
         return None
     xs = grid[0]
     rows_in_columns = sum(1 for line in block.lines if len(_columns(list(line.boxes), xs)) >= 2)
-    return grid if rows_in_columns >= settings.min_rows else None
+    if rows_in_columns < settings.min_rows:
+        return None
+    # a column of running text beside another (a sidebar by the main text) is a page's layout
+    for k in range(len(xs) - 1):
+        pieces = [n for line in block.lines for n in [sum(1 for b in line.boxes if xs[k] <= b.center[0] < xs[k + 1])] if n]
+        if sum(1 for n in pieces if n >= settings.prose_chars) > settings.prose_share * len(pieces):
+            return None
+    return grid
