@@ -156,6 +156,7 @@ class SourcePage(Frozen):
     rulings_source: Literal["vector", "raster"] = "vector"
     images: tuple[Box, ...] = ()      # where pictures are drawn, display frame
     drawings: tuple[Box, ...] = ()    # where figures are drawn in vector paths (charts, drawings), display frame
+    shades: tuple[Box, ...] = ()      # filled rectangles that show, thicker than a rule (bands, shaded cells), display frame
     undecodable: int = 0              # characters of the text layer that could not be decoded (left out)
     lines: tuple[DumpLine, ...] = ()
     text: PageText | None = None
@@ -213,6 +214,7 @@ class TextLine(Frozen):
     confidence: float | None = None
     column: tuple[float, float] | None = None   # left and right edge of its column, when the page has columns
     direction: Degrees = 0                      # the way its text runs on the page: its box's frame
+    shaded: bool = False                        # set alone on a shaded band no taller than two lines
 
 
 class Block(Frozen):

@@ -104,6 +104,9 @@ class TableSettings:
     continuation_width: float = 0.03  # tables on consecutive pages match when column widths agree to this share
     title_distance: float = 3.0    # a caption line sits within this many of its own heights above the table (or the line below it)
     max_title_chars: int = 80      # a longer line above a table is a paragraph, not its title
+    heading_over_table: float = 1.5  # a title set this much larger than the table's text heads a section too, ...
+    band_lines: float = 2.0        # ... as does one alone on a shaded band this many times its height at most, ...
+    wider_band: float = 1.2        # ... this many times wider than the table, heads a section of the text too
     min_columns: int = 2           # a ruled box with fewer columns (a framed list, a text box) is not a table
     raster_min_rulings: int = 4    # a page with this many rulings but no grid has broken rulings: look at its image
     running_band: float = 0.06     # share of the page height at its top where running headers stand
@@ -137,6 +140,7 @@ class AlignedTableSettings:
     min_rows: int = 3              # a table with no rules has this many rows in columns at least ...
     max_row_gap: float = 2.0       # ... each at most this far under the line above ...
     max_label_lines: int = 2       # ... with at most this many one-piece lines (labels, wrapped cells) between two
+    size_spread: float = 1.3       # the lines of a table with no rules differ in size by this factor at most
     wrap_gap: float = 0.5          # a line under another by less than this share of the rows' usual gap continues its cells
     figure_overlap: float = 0.25   # text in columns over this share of a figure drawn in vector paths is its labels
 
@@ -160,6 +164,7 @@ class LayoutSettings:
     paragraph_gap: float = 1.2         # extra vertical space beyond normal leading that breaks a paragraph
     heading_max_chars: int = 30        # a numbered level-1 line longer than this is body text
     heading_size_ratio: float = 1.15   # an unnumbered line set this much larger than the body is a heading
+    band_lines: float = 2.0            # ... or set alone on a shaded band at most this many times its height
     repeated_min_pages: int = 3        # a line repeated on this many pages at one place is a running header
     margin_band: float = 0.1           # share of the page height at top and bottom where running lines live
     dump_short_cells: int = 3          # text dumps: a line this many half-width cells short ends a paragraph

@@ -53,11 +53,12 @@ def make_block(texts: list[TextLine], body_size: float | None, body_font: str | 
 
 
 def set_apart(texts: list[TextLine], body_size: float | None, settings: LayoutSettings) -> bool:
-    """An unnumbered heading: one short line set larger than the body text, no sentence in it
-    (no 。，；： — a line that runs into text or leads into a list is body text)."""
+    """An unnumbered heading: one short line set larger than the body text or alone on a shaded
+    band, no sentence in it (no 。，；： — a line that runs into text or leads into a list is body
+    text)."""
     text = texts[0].text.strip()
-    return (len(texts) == 1 and body_size is not None and texts[0].size is not None
-            and texts[0].size >= body_size * settings.heading_size_ratio
+    larger = body_size is not None and texts[0].size is not None and texts[0].size >= body_size * settings.heading_size_ratio
+    return (len(texts) == 1 and (larger or texts[0].shaded)
             and 2 <= len(text) <= settings.heading_max_chars and not re.search(r"[。，,；;：:]", text)
             and division_of(text) is None and not CONTENTS_HEADING.match(text))
 

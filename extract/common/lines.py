@@ -56,3 +56,10 @@ def glyphs_to_lines(glyphs: list[Glyph], page: SourcePage, direction: int, setti
         lines.append(TextLine(text=text, page=page.number, box=box.rounded(), size=sizes.most_common(1)[0][0],
                               font=fonts.most_common(1)[0][0], confidence=confidence, direction=direction))
     return lines
+
+
+def on_band(box: Box, band: Box, max_lines: float) -> bool:
+    """Whether a line's box lies on a band (both in one frame) no taller than `max_lines` times
+    the line: a heading set on a shaded strip."""
+    return (band.x0 - 1 <= box.x0 and box.x1 <= band.x1 + 1 and band.top - 1 <= box.top
+            and box.bottom <= band.bottom + 1 and band.height <= max_lines * box.height)

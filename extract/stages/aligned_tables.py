@@ -520,6 +520,10 @@ def whitespace_grid(block: TextBlock, settings: AlignedTableSettings = AlignedTa
     grid = _grid_of_lines(list(block.lines), (x0 - 1, top - 1, x1 + 1, bottom + 1), block.header_end, [], (), settings)
     if grid is None:
         return None
+    # a table's text is set in one size (a title beside a sidebar is not)
+    sizes = [statistics.median(b.height for b in line.boxes) for line in block.lines]
+    if max(sizes) > settings.size_spread * min(sizes):
+        return None
     xs = grid[0]
     rows_in_columns = sum(1 for line in block.lines if len(_columns(list(line.boxes), xs)) >= 2)
     if rows_in_columns < settings.min_rows:

@@ -27,7 +27,7 @@ import numpy as np
 
 from extract.common.blocks import make_block, opens_block, percentile
 from extract.common.geometry import reading_to_display_box, rotate_to_reading_frame
-from extract.common.lines import glyphs_to_lines, rows_of
+from extract.common.lines import glyphs_to_lines, on_band, rows_of
 from extract.common.text import normalize_spaces
 from extract.model import (
     Block,
@@ -72,9 +72,13 @@ def pdf_lines(source: SourceDocument, regions: tuple[TableRegion, ...], settings
         by_direction = Counter(g.direction for g in glyphs)
         for direction, _ in by_direction.most_common():
             group = [g for g in glyphs if g.direction == direction]
+            shades = [rotate_to_reading_frame(b, direction, page.width, page.height) for b in page.shades]
             for part, column in reading_columns(group, page, direction, settings, lines):
-                out.extend(line.model_copy(update={"column": column}) if column else line
-                           for line in glyphs_to_lines(part, page, direction, lines))
+                for line in glyphs_to_lines(part, page, direction, lines):
+                    update = {"column": column} if column else {}
+                    if line.box is not None and any(on_band(line.box, band, settings.band_lines) for band in shades):
+                        update["shaded"] = True
+                    out.append(line.model_copy(update=update) if update else line)
     return out
 
 

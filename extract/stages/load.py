@@ -125,7 +125,8 @@ def source_page_of(content: PdfPageContent) -> tuple[SourcePage, list[ErrorItem]
     return SourcePage(number=content.number, width=round(width, 2), height=round(height, 2), rotation=rotation,
                       glyphs=tuple(glyphs), rulings=tuple(Ruling(box=display_box(box)) for box in drawn_rulings(content.paths)),
                       images=tuple(display_box(box) for box in content.images),
-                      drawings=tuple(display_box(box) for box in drawn_figures(content.paths)), undecodable=undecodable), errors
+                      drawings=tuple(display_box(box) for box in drawn_figures(content.paths)),
+                      shades=tuple(display_box(box) for box in drawn_shades(content.paths)), undecodable=undecodable), errors
 
 
 def without_repeats(chars: Sequence[PdfChar], tolerance: float) -> list[PdfChar]:
@@ -195,6 +196,21 @@ def drawn_rulings(paths: Sequence[PdfPath]) -> list[UserBox]:
                 if any(abs(a[0] - b[0]) > 0.5 and abs(a[1] - b[1]) > 0.5 for a, b in segments):
                     continue  # a diagonal: a chart's line or a drawing, not a grid
                 out += [_segment_box(a, b) for a, b in segments]
+    return out
+
+
+def drawn_shades(paths: Sequence[PdfPath]) -> list[UserBox]:
+    """Boxes (user space) of filled upright rectangles that show on white paper and are thicker
+    than a rule: the band behind a heading, a shaded cell or row."""
+    out: list[UserBox] = []
+    for path in paths:
+        if not path.filled or path.fill_lightness >= INVISIBLE_LIGHTNESS:
+            continue
+        for subpath in path.subpaths:
+            if len(subpath.points) == 5 and not subpath.curved and _is_rectangle(subpath.points):
+                xs, ys = [p[0] for p in subpath.points], [p[1] for p in subpath.points]
+                if min(max(xs) - min(xs), max(ys) - min(ys)) > RULING_MAX_THICKNESS:
+                    out.append((min(xs), min(ys), max(xs), max(ys)))
     return out
 
 

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from extract.common.geometry import reading_to_display_box, rotate_to_reading_frame
 from extract.common.grid import assemble_table
-from extract.common.lines import glyphs_to_lines
+from extract.common.lines import glyphs_to_lines, on_band
 from extract.common.text import (
     FIELD_LABEL,
     LIST_MARKER,
@@ -590,8 +591,15 @@ def caption_above(page: SourcePage, region: Box, direction: int, settings: Table
         title = join_lines(chosen)
         if len(title) > settings.max_title_chars or re.search(r"[。；;]", title):
             break  # the last line of a paragraph, not a title
-        # a title that is a numbered heading (二、主动公开政府信息情况) heads a section of the text too
-        heads_section = section_number(normalize_spaces(title)) or division_of(normalize_spaces(title))
+        # a title that is a numbered heading (二、主动公开政府信息情况) heads a section of the text
+        # too, as does one set far larger than the table's text, or on a shaded band wider than
+        # the table (over tables side by side)
+        shades = [rotate_to_reading_frame(b, direction, page.width, page.height) for b in page.shades]
+        inside = [g.size for g in page.glyphs if g.direction == direction and region.contains_point(*g.box.center)]
+        heads_section = section_number(normalize_spaces(title)) or division_of(normalize_spaces(title)) or \
+            (inside and line.size is not None and line.size >= settings.heading_over_table * statistics.median(inside)) or \
+            any(on_band(line.box, band, settings.band_lines) and band.width > top.width * settings.wider_band
+                for band in shades)
         # (a line that also states the unit or preparer keeps its words 单位, 编制部门 in the text)
         title_only = [t for t in chosen_lines if caption_fields(t.text)[1:] == (None, None)]
         return Caption(title=title or None, unit=unit, preparer=preparer, text_above=text_above,
