@@ -104,8 +104,7 @@ class TableSettings:
     continuation_width: float = 0.03  # tables on consecutive pages match when column widths agree to this share
     title_distance: float = 3.0    # a caption line sits within this many of its own heights above the table (or the line below it)
     max_title_chars: int = 80      # a longer line above a table is a paragraph, not its title
-    heading_over_table: float = 1.5  # a title set this much larger than the table's text heads a section too, ...
-    band_lines: float = 2.0        # ... as does one alone on a shaded band this many times its height at most, ...
+    band_lines: float = 2.0        # a title alone on a shaded band this many times its height at most, ...
     wider_band: float = 1.2        # ... this many times wider than the table, heads a section of the text too
     min_columns: int = 2           # a ruled box with fewer columns (a framed list, a text box) is not a table
     raster_min_rulings: int = 4    # a page with this many rulings but no grid has broken rulings: look at its image

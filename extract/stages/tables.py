@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import re
-import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -294,6 +293,10 @@ def _page_table(grid, how: str, inside: list[Glyph], direction: int, page: Sourc
     # A caption inside the frame stands in for a title only when none stands above the table;
     # under a title, a row across the whole table is part of it (a shaded group row).
     caption = caption_above(page, region_of(xs, ys), direction, settings, lines)
+    if how in ("alignment", "whitespace"):
+        # over a table read from its text's alignment (a report's, an article's), the line above may
+        # as well head a section of the text: it stays in the text too, for the layout to judge
+        caption = replace(caption, boxes=())
     framed_xs, framed_ys = xs, ys
     cells, xs, ys, captions = peel_frame(cells, xs, ys, keep_first=caption.title is not None)
     if len(xs) - 1 < settings.min_columns or len(ys) < 2 or not any(c.text for c in cells) \
@@ -592,14 +595,11 @@ def caption_above(page: SourcePage, region: Box, direction: int, settings: Table
         if len(title) > settings.max_title_chars or re.search(r"[。；;]", title):
             break  # the last line of a paragraph, not a title
         # a title that is a numbered heading (二、主动公开政府信息情况) heads a section of the text
-        # too, as does one set far larger than the table's text, or on a shaded band wider than
-        # the table (over tables side by side)
+        # too, as does one on a shaded band wider than the table (over tables side by side)
         shades = [rotate_to_reading_frame(b, direction, page.width, page.height) for b in page.shades]
-        inside = [g.size for g in page.glyphs if g.direction == direction and region.contains_point(*g.box.center)]
-        heads_section = section_number(normalize_spaces(title)) or division_of(normalize_spaces(title)) or \
-            (inside and line.size is not None and line.size >= settings.heading_over_table * statistics.median(inside)) or \
-            any(on_band(line.box, band, settings.band_lines) and band.width > top.width * settings.wider_band
-                for band in shades)
+        heads_section = section_number(normalize_spaces(title)) or division_of(normalize_spaces(title)) or any(
+            on_band(line.box, band, settings.band_lines) and band.width > top.width * settings.wider_band
+            for band in shades)
         # (a line that also states the unit or preparer keeps its words 单位, 编制部门 in the text)
         title_only = [t for t in chosen_lines if caption_fields(t.text)[1:] == (None, None)]
         return Caption(title=title or None, unit=unit, preparer=preparer, text_above=text_above,
