@@ -426,22 +426,22 @@ def underdivided(xs: list[float], glyphs: list[Glyph], direction: int, page: Sou
                  lines_settings: LineSettings = LineSettings()) -> bool:
     """Whether the column rules of a grid leave columns of text undivided: a share of its lines
     (`crowded_lines`) have text outside the ruled columns (no rule before the first column), or
-    pieces a gutter apart within one ruled column (rules between groups of columns only). A
-    ruled table's cell holds one piece to a line."""
+    a ruled column holds columns of its own, a gutter running down its lines (rules between
+    groups of columns only). A cell's wrapped sentence has no such gutter."""
     if not glyphs:
         return False
     boxes = [rotate_to_reading_frame(g.box, direction, page.width, page.height) for g in glyphs]
     size = statistics.median(b.height for b in boxes)
-    rows = rows_of(boxes, lines_settings.line_overlap)
-    crowded = 0
-    for row in rows:
-        line = sorted((boxes[i] for i in row), key=lambda b: b.x0)
-        pieces = _words(line, settings.min_gutter * size)
-        outside = any(b < xs[0] or a > xs[-1] for a, b in pieces)
-        columns = [next((k for k in range(len(xs) - 1) if xs[k] <= (a + b) / 2 < xs[k + 1]), -1) for a, b in pieces]
-        if outside or len(set(columns)) < len(columns):
-            crowded += 1
-    return crowded >= settings.min_body_lines and crowded > settings.crowded_lines * len(rows)
+    lines = [sorted((boxes[i] for i in row), key=lambda b: b.x0) for row in rows_of(boxes, lines_settings.line_overlap)]
+    outside = sum(1 for line in lines if any(b < xs[0] or a > xs[-1] for a, b in _words(line, settings.min_gutter * size)))
+    if outside >= settings.min_rows and outside > settings.crowded_lines * len(lines):
+        return True
+    for a, b in zip(xs, xs[1:]):
+        own = [part for line in lines for part in [[x for x in line if a <= x.center[0] < b]] if part]
+        if len(own) >= settings.min_rows and len(own) > settings.crowded_lines * len(lines) \
+                and _gutters(own, a, b, size, settings):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
