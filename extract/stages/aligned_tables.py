@@ -428,9 +428,10 @@ def underdivided(xs: list[float], glyphs: list[Glyph], direction: int, page: Sou
     (`crowded_lines`) have text outside the ruled columns (no rule before the first column), or
     a ruled column holds columns of its own, a gutter running down its lines (rules between
     groups of columns only). A cell's wrapped sentence has no such gutter."""
-    if not glyphs:
+    # (text set across the table's direction, names printed up a header's columns, is no line of it)
+    boxes = [rotate_to_reading_frame(g.box, direction, page.width, page.height) for g in glyphs if g.direction == direction]
+    if not boxes:
         return False
-    boxes = [rotate_to_reading_frame(g.box, direction, page.width, page.height) for g in glyphs]
     size = statistics.median(b.height for b in boxes)
     lines = [sorted((boxes[i] for i in row), key=lambda b: b.x0) for row in rows_of(boxes, lines_settings.line_overlap)]
     outside = sum(1 for line in lines if any(b < xs[0] or a > xs[-1] for a, b in _words(line, settings.min_gutter * size)))

@@ -195,7 +195,7 @@ def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings()
             continue   # text in boxes joined by lines: a diagram
         inside = [g for g in free if region.contains_point(*g.box.center)]
         table = _page_table(grid, "whitespace", inside, block.direction, page, settings, lines, aligned)
-        if table is not None and not any(lookalike(table) for lookalike in NOT_TABLES):
+        if table is not None and table.n_rows >= aligned.min_rows and not any(lookalike(table) for lookalike in NOT_TABLES):
             found.append(table)
     return found
 
