@@ -439,9 +439,12 @@ def underdivided(xs: list[float], glyphs: list[Glyph], direction: int, page: Sou
         return True
     for a, b in zip(xs, xs[1:]):
         own = [part for line in lines for part in [[x for x in line if a <= x.center[0] < b]] if part]
-        if len(own) >= settings.min_rows and len(own) > settings.crowded_lines * len(lines) \
-                and _gutters(own, a, b, size, settings):
-            return True
+        for start, end in _gutters(own, a, b, size, settings) if len(own) >= settings.min_rows else []:
+            # columns of its own: lines with text on either side of the gutter (a header centred
+            # above right-aligned figures leaves a gutter with no line on both sides of it)
+            both = sum(1 for part in own if part[0].center[0] < start and part[-1].center[0] > end)
+            if both >= settings.min_rows and both > settings.crowded_lines * len(lines):
+                return True
     return False
 
 
