@@ -96,9 +96,8 @@ def source_page_of(content: PdfPageContent) -> tuple[SourcePage, list[ErrorItem]
 
     def display_box(box: UserBox) -> Box:
         (ax, ay), (bx, by) = to_display(box[:2]), to_display(box[2:])
-        # built without validation: a page has thousands, and these are floats by construction
-        return Box.model_construct(x0=round(float(min(ax, bx)), 2), top=round(float(min(ay, by)), 2),
-                                   x1=round(float(max(ax, bx)), 2), bottom=round(float(max(ay, by)), 2))
+        return Box(x0=round(min(ax, bx), 2), top=round(min(ay, by), 2), x1=round(max(ax, bx), 2),
+                   bottom=round(max(ay, by), 2))
 
     width, height = display_size(rotation, mediabox)
     glyphs: list[Glyph] = []
@@ -115,9 +114,8 @@ def source_page_of(content: PdfPageContent) -> tuple[SourcePage, list[ErrorItem]
             continue
         # The baseline vector taken through to the display frame (y down).
         tip = to_display(char.baseline)
-        glyphs.append(Glyph.model_construct(text=text, font=_base_font(char.font), size=round(float(char.size), 2),
-                                            box=display_box(char.box),
-                                            direction=direction_of((tip[0] - origin[0], tip[1] - origin[1]))))
+        glyphs.append(Glyph(text=text, font=_base_font(char.font), size=round(char.size, 2), box=display_box(char.box),
+                            direction=direction_of((tip[0] - origin[0], tip[1] - origin[1]))))
     if undecodable:
         errors.append(ErrorItem(stage=STAGE, code=ErrorCode.UNDECODABLE_TEXT.value, page=content.number,
                                 message=f"{undecodable} characters use a font that maps them to no Unicode; "
