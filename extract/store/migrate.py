@@ -92,8 +92,9 @@ def to_1_6_0(document: dict) -> dict:
 
 
 def to_1_7_0(document: dict) -> dict:
-    """1.7.0 added the table origin `alignment` (rules across the rows, columns from the text).
-    A migrated document was not re-extracted: its tables keep the origins they had."""
+    """1.7.0 added the table origins `alignment` (rules across the rows, columns from the text)
+    and `whitespace` (no rules: rows and columns from the text). A migrated document was not
+    re-extracted: its tables keep the origins they had."""
     out = copy.deepcopy(document)
     out["schema_version"] = "1.7.0"
     return out
