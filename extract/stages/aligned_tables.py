@@ -46,23 +46,25 @@ def stacked_rules(rulings: list[Ruling], page: SourcePage, settings: AlignedTabl
                 groups.append([rule])
     # text that is no table's (a paragraph, a title) parts the rules above it from those below;
     # a table ends with a rule across it all
-    runs = [run for group in groups for run in _parted_by_prose(group, page, settings)]
+    centres = np.array([g.box.center for g in page.glyphs], dtype=float).reshape(-1, 2)
+    runs = [run for group in groups for run in _parted_by_prose(group, page, centres, settings)]
     closed = [g for g in runs if len(g) >= 2 and _within(g[:1], g[-1], g[0].is_horizontal, float("inf"), settings,
                                                           partial=False)]
     return [table for group in closed for side in _side_by_side(group) for table in _one_after_another(side)]
 
 
-def _parted_by_prose(group: list[Ruling], page: SourcePage, settings: AlignedTableSettings) -> list[list[Ruling]]:
+def _parted_by_prose(group: list[Ruling], page: SourcePage, centres: np.ndarray,
+                     settings: AlignedTableSettings) -> list[list[Ruling]]:
     """A group cut wherever the text between two of its rules reads as running text: rules above
-    and below a paragraph or a title belong to different tables (or to none)."""
+    and below a paragraph or a title belong to different tables (or to none). `centres`: the
+    page's glyphs' centres, in their order."""
     runs = [[group[0]]]
     x0, x1 = _span(group[0])
+    down, along = (centres[:, 1], centres[:, 0]) if group[0].is_horizontal else (centres[:, 0], centres[:, 1])
+    across_group = (x0 <= along) & (along <= x1)
     for upper, lower in zip(group, group[1:]):
-        horizontal = upper.is_horizontal
         a, b = _level(upper), _level(lower)
-        between = [g for g in page.glyphs
-                   if a < (g.box.center[1] if horizontal else g.box.center[0]) < b
-                   and x0 <= (g.box.center[0] if horizontal else g.box.center[1]) <= x1]
+        between = [page.glyphs[i] for i in np.flatnonzero(across_group & (a < down) & (down < b))]
         if between and _prose_lines(between, page, settings):
             runs.append([lower])
         else:
