@@ -172,3 +172,32 @@ def test_text_in_columns_that_is_no_table_stays_text(tmp_path, kind):
     path = tmp_path / f"{kind}.pdf"
     _page(path, lambda pdf: _lookalike(pdf, kind))
     assert find_tables(load_source(path)).tables == ()
+
+
+def test_a_group_label_over_its_columns_and_empty_cells(tmp_path):
+    """A header label over the two columns it groups is one cell across them; cells left blank
+    stay empty, in their columns."""
+    def draw(pdf):
+        pdf.drawString(64, 696, "地市")
+        pdf.drawString(205, 712, "2024年度计划")   # centred over its two columns
+        pdf.drawString(365, 712, "2025年度计划")
+        for x, head in ((170, "名额"), (250, "补贴（元）"), (330, "名额"), (410, "补贴（元）")):
+            pdf.drawString(x, 696, head)
+        rows = [("郑州市", "1200", "1,280", "1300", "1,380"), ("开封市", "450", "", "480", "990"),
+                ("洛阳市", "", "1,100", "820", ""), ("安阳市", "520", "880", "540", "900")]
+        for k, row in enumerate(rows):
+            for x, text in zip((64, 170, 250, 330, 410), row):
+                pdf.drawString(x, 676 - 20 * k, text)
+
+    path = tmp_path / "groups.pdf"
+    _page(path, draw)
+    [table] = find_tables(load_source(path)).tables
+    assert table.rulings == "whitespace"
+    assert table.header + table.body == [
+        ["", "2024年度计划", None, "2025年度计划", None],
+        ["地市", "名额", "补贴（元）", "名额", "补贴（元）"],
+        ["郑州市", "1200", "1,280", "1300", "1,380"],
+        ["开封市", "450", "", "480", "990"],
+        ["洛阳市", "", "1,100", "820", ""],
+        ["安阳市", "520", "880", "540", "900"],
+    ]

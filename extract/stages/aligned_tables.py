@@ -234,9 +234,11 @@ def _reading_lines(glyphs: list[Glyph], direction: int, page: SourcePage, lines_
 
 
 def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, float, float], header_end: float,
-                   turned_rules: list[Box], column_rules: tuple[Segment, ...], settings: AlignedTableSettings):
+                   turned_rules: list[Box], column_rules: tuple[Segment, ...], settings: AlignedTableSettings,
+                   header_in_rows: bool = False):
     """The grid of lines of text within `extent` (x0, top, x1, bottom), the lines above
-    `header_end` its header, with whatever rules cross it (reading frame): the columns are the
+    `header_end` its header (its lines parted into rows as the body's are when
+    `header_in_rows`: no rule parts them), with whatever rules cross it (reading frame): the columns are the
     gutters down the body, the rows its lines, a line that only continues a cell above joined
     to it. None when the body is not in columns, or its columns hold running text."""
     x0, top, x1, bottom = extent
@@ -251,7 +253,8 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
     if len(body) < settings.min_body_lines:
         return None
     # each column's edge where the body's gutter is clear of the header's text as well, if it can be
-    header = [line for line in lines if line[0].top < header_end]
+    header = _without_group_labels([line for line in lines if line[0].top < header_end] + body[:1],
+                                   size * settings.min_gutter)
     strips = _gutters(body, x0, x1, size, settings)
     ruled = sorted({round(x, 1) for x, _, _ in column_rules if x0 + size < x < x1 - size})
     gutters = [next((x for x in ruled if a <= x <= b), None) or _clearest((a, b), header, size * settings.word_gap)
@@ -267,7 +270,8 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
     # the middle of the rows it spans) is a merged cell over both: no line crosses its columns.
     spans = [k for k in range(1, len(body) - 1)
              if not _columns(body[k], xs) & (_columns(body[k - 1], xs) | _columns(body[k + 1], xs))]
-    rows = [line for k, line in enumerate(body) if k not in spans]
+    rows = ([line for line in lines if line[0].top < header_end] if header_in_rows else []) + \
+        [line for k, line in enumerate(body) if k not in spans]
     # lines set closer than rows usually are stand apart (a header or a cell wrapped over lines)
     gaps = sorted(min(b.top for b in lower) - max(b.bottom for b in upper) for upper, lower in zip(rows, rows[1:]))
     row_gap = gaps[len(gaps) // 2] if gaps else 0.0
@@ -338,6 +342,25 @@ def _gutters(body: list[list[Box]], x0: float, x1: float, size: float,
     edges = [x0, *((a + b) / 2 for a, b in gutters), x1]
     filled = [sum(1 for line in body if any(a < b.center[0] < c for b in line)) for a, c in zip(edges, edges[1:])]
     return [g for k, g in enumerate(gutters) if filled[k] >= 2 and filled[k + 1] >= 2]
+
+
+def _without_group_labels(lines: list[list[Box]], gap: float) -> list[list[Box]]:
+    """Header lines without their group labels: a piece centred over a gap of the line below
+    it, with that line's pieces close on both sides, labels the columns either side, and is
+    meant to run across their edge ("2024年度计划" over "名额  补贴")."""
+    out = []
+    for upper, lower in zip(lines, lines[1:]):
+        below = _words(lower, gap)
+        groups = []
+        for a, b in _words(upper, gap):
+            middle, width = (a + b) / 2, b - a
+            over = any(c <= middle <= d for c, d in below)
+            left = any(middle - width <= d < middle for c, d in below)
+            right = any(middle < c <= middle + width for c, d in below)
+            if not over and left and right:
+                groups.append((a, b))
+        out.append([box for box in upper if not any(a <= box.center[0] <= b for a, b in groups)])
+    return [line for line in out if line]
 
 
 def _clearest(strip: tuple[float, float], lines: list[list[Box]], gap: float) -> float:
@@ -523,7 +546,8 @@ def whitespace_grid(block: TextBlock, settings: AlignedTableSettings = AlignedTa
     """(xs, ys, horizontal segments, vertical segments) of a borderless table, in its reading
     frame; None when its columns do not hold over `min_rows` of its rows."""
     x0, top, x1, bottom = block.extent
-    grid = _grid_of_lines(list(block.lines), (x0 - 1, top - 1, x1 + 1, bottom + 1), block.header_end, [], (), settings)
+    grid = _grid_of_lines(list(block.lines), (x0 - 1, top - 1, x1 + 1, bottom + 1), block.header_end, [], (), settings,
+                          header_in_rows=True)
     if grid is None:
         return None
     # a table's text is set in one size (a title beside a sidebar is not)
