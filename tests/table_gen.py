@@ -46,7 +46,8 @@ class TableSpec:
     continued_caption: str | None = None  # a line drawn above the table on each later page (续表, the title again)
     # how the table is ruled: "grid" (every cell), "rows" (rules between rows, no vertical ones),
     # "three_line" (三线表: above, under the header, below), "frame" (the outer frame alone),
-    # "dotted" (every cell, in dotted lines), "none" (no rules: columns by white space alone)
+    # "dotted" (every cell, in dotted lines), "dots" (every cell, each line a row of tiny squares
+    # drawn one by one), "none" (no rules: columns by white space alone)
     rules: str = "grid"
 
     def grid(self) -> list[list[str | None]]:
@@ -227,6 +228,12 @@ def _draw_table(pdf, spec: TableSpec, orientation: int, rotation: int, rows_per_
                              *reading_to_display(x1, y1, orientation, dw, dh)))
             return
         a, b = to_user(x0, y0), to_user(x1, y1)
+        if spec.rules == "dots":
+            steps = max(1, int(math.hypot(b[0] - a[0], b[1] - a[1]) // 3))
+            for k in range(steps + 1):
+                x, y = a[0] + (b[0] - a[0]) * k / steps, a[1] + (b[1] - a[1]) * k / steps
+                pdf.rect(x - 0.5, y - 0.5, 1, 1, stroke=0, fill=1)
+            return
         pdf.line(a[0], a[1], b[0], b[1])
 
     def paint_segments():
@@ -300,10 +307,10 @@ def _draw_table(pdf, spec: TableSpec, orientation: int, rotation: int, rows_per_
             y0, y1 = ys[part.row], ys[part.row + part.rowspan]
             if spec.rules == "dotted":
                 pdf.setDash(1, 2)
-            if spec.rules in ("grid", "rows", "dotted"):
+            if spec.rules in ("grid", "rows", "dotted", "dots"):
                 line(x0, y0, x1, y0)
                 line(x0, y1, x1, y1)
-            if spec.rules in ("grid", "dotted"):
+            if spec.rules in ("grid", "dotted", "dots"):
                 line(x0, y0, x0, y1)
                 line(x1, y0, x1, y1)
             pdf.setDash()

@@ -23,14 +23,14 @@ ROWS = [
 ]
 
 
-@pytest.mark.parametrize("rules", ["three_line", "rows", "frame", "none", "dotted"])
+@pytest.mark.parametrize("rules", ["three_line", "rows", "frame", "none", "dotted", "dots"])
 @pytest.mark.parametrize("orientation", [0, 90, 270])
 def test_a_table_ruled_across_its_rows_only_comes_out_cell_for_cell(tmp_path, rules, orientation):
     spec = dataclasses.replace(long_subsidy_spec(ROWS), rules=rules)
     path = tmp_path / "t.pdf"
     write_table_pdf(path, spec, orientation=orientation)
     [table] = find_tables(load_source(path)).tables
-    how = {"none": "whitespace", "dotted": "vector"}.get(rules, "alignment")
+    how = {"none": "whitespace", "dotted": "vector", "dots": "vector"}.get(rules, "alignment")
     assert table.rulings == how and table.orientation == orientation
     assert table.header + table.body == spec.grid()
     spans = {(c.row, c.col): c.rowspan for c in table.cells if c.rowspan > 1}
@@ -92,3 +92,26 @@ def test_a_note_above_the_closing_rule_is_no_row_and_does_not_hide_the_columns(t
     [table] = find_tables(load_source(path)).tables
     assert table.rulings == "alignment"
     assert table.header + table.body == [["职业", "课时", "标准（元/人）"], *[list(r) for r in rows]]
+
+
+def test_dots_in_a_row_are_one_rule_and_a_lone_dot_is_none():
+    from extract.stages.load import dots_joined
+
+    across = [(x, 100.0, x + 1, 101.0) for x in range(50, 200, 3)]   # tiny squares along a row
+    down = [(300.0, y, 300.4, y + 1.0) for y in range(40, 90, 2)]   # short dashes down a column
+    lone = [(400.0, 400.0, 401.0, 401.0)]                            # a full stop drawn as a path
+    line = [(10.0, 10.0, 500.0, 10.5)]
+    assert sorted(dots_joined(across + down + lone + line)) == sorted(
+        [(50, 100.0, 198, 101.0), (300.0, 40, 300.4, 89.0), (10.0, 10.0, 500.0, 10.5)])
+
+
+@pytest.mark.parametrize("rules", ["three_line", "rows", "none"])
+def test_a_table_without_a_full_grid_over_two_pages_is_one_table(tmp_path, rules):
+    rows = [(name, code, [levels[0]]) for name, code, levels in ROWS] + \
+        [("保育师", "4-10-01-03", [("五级/初级工", "64", "900")]), ("家政服务员", "4-10-01-06", [("五级/初级工", "56", "800")])]
+    spec = dataclasses.replace(long_subsidy_spec(rows), rules=rules)
+    path = tmp_path / "t.pdf"
+    assert write_table_pdf(path, spec, rows_per_page=4) == 2
+    [table] = find_tables(load_source(path)).tables
+    assert table.pages == [1, 2]
+    assert table.header + table.body == spec.grid()

@@ -123,7 +123,8 @@ def source_page_of(content: PdfPageContent) -> tuple[SourcePage, list[ErrorItem]
     if controls:
         errors.append(controls_error(controls, content.number))
     return SourcePage(number=content.number, width=round(width, 2), height=round(height, 2), rotation=rotation,
-                      glyphs=tuple(glyphs), rulings=tuple(Ruling(box=display_box(box)) for box in drawn_rulings(content.paths)),
+                      glyphs=tuple(glyphs),
+                      rulings=tuple(Ruling(box=display_box(box)) for box in dots_joined(drawn_rulings(content.paths))),
                       images=tuple(display_box(box) for box in content.images),
                       drawings=tuple(display_box(box) for box in drawn_figures(content.paths)),
                       shades=tuple(display_box(box) for box in drawn_shades(content.paths)), undecodable=undecodable), errors
@@ -161,6 +162,11 @@ def _clusters(indices: list[int], value: Callable[[int], float], tolerance: floa
 
 # A filled rectangle at most this thick (points) is drawn as a line; a thicker one is shading.
 RULING_MAX_THICKNESS = 3.0
+# Dots (marks no larger than a rule is thick) this many or more in a row, each this close
+# (points) to the next and within this distance of the row's level, draw a dotted line.
+DOTS_MIN = 3
+DOT_GAP = 4.0
+SAME_LEVEL = 0.5
 # A path of this many curved or slanted segments draws a figure (a chart's line, a drawing).
 FIGURE_MIN_SEGMENTS = 8
 # A colour at least this light (0 black, 1 white) does not show on white paper.
@@ -196,6 +202,37 @@ def drawn_rulings(paths: Sequence[PdfPath]) -> list[UserBox]:
                 if any(abs(a[0] - b[0]) > 0.5 and abs(a[1] - b[1]) > 0.5 for a, b in segments):
                     continue  # a diagonal: a chart's line or a drawing, not a grid
                 out += [_segment_box(a, b) for a, b in segments]
+    return out
+
+
+def dots_joined(boxes: list[UserBox]) -> list[UserBox]:
+    """Rulings with dotted lines joined: dots (marks no larger than a rule is thick: tiny squares
+    or short dashes drawn each on its own) `DOTS_MIN` or more in a row, each within `DOT_GAP` of
+    the next, make one line; a dot in no such row is no ruling (a full stop drawn as a path).
+    Other rulings pass as they are. User space."""
+    def is_dot(box: UserBox) -> bool:
+        return box[2] - box[0] <= RULING_MAX_THICKNESS and box[3] - box[1] <= RULING_MAX_THICKNESS
+
+    dots = [b for b in boxes if is_dot(b)]
+    out = [b for b in boxes if not is_dot(b)]
+    for level_of, start, end in ((lambda b: (b[1] + b[3]) / 2, 0, 2),    # rows along x
+                                 (lambda b: (b[0] + b[2]) / 2, 1, 3)):   # rows along y
+        rows: list[list[UserBox]] = []
+        for dot in sorted(dots, key=level_of):
+            if rows and level_of(dot) - level_of(rows[-1][0]) <= SAME_LEVEL:
+                rows[-1].append(dot)
+            else:
+                rows.append([dot])
+        for row in rows:
+            run: list[UserBox] = []
+            for dot in [*sorted(row, key=lambda b: b[start]), None]:
+                if dot is not None and run and dot[start] - run[-1][end] <= DOT_GAP:
+                    run.append(dot)
+                    continue
+                if len(run) >= DOTS_MIN:
+                    out.append((min(b[0] for b in run), min(b[1] for b in run), max(b[2] for b in run),
+                                max(b[3] for b in run)))
+                run = [dot] if dot is not None else []
     return out
 
 
