@@ -94,15 +94,15 @@ def test_a_note_above_the_closing_rule_is_no_row_and_does_not_hide_the_columns(t
     assert table.header + table.body == [["职业", "课时", "标准（元/人）"], *[list(r) for r in rows]]
 
 
-def test_dots_in_a_row_are_one_rule_and_a_lone_dot_is_none():
+def test_dots_in_a_row_are_one_rule_and_a_lone_dot_stays():
     from extract.stages.load import dots_joined
 
     across = [(x, 100.0, x + 1, 101.0) for x in range(50, 200, 3)]   # tiny squares along a row
     down = [(300.0, y, 300.4, y + 1.0) for y in range(40, 90, 2)]   # short dashes down a column
-    lone = [(400.0, 400.0, 401.0, 401.0)]                            # a full stop drawn as a path
+    corner = [(400.0, 400.0, 401.0, 401.0)]    # the piece a spreadsheet draws where two rules meet
     line = [(10.0, 10.0, 500.0, 10.5)]
-    assert sorted(dots_joined(across + down + lone + line)) == sorted(
-        [(50, 100.0, 198, 101.0), (300.0, 40, 300.4, 89.0), (10.0, 10.0, 500.0, 10.5)])
+    assert sorted(dots_joined(across + down + corner + line)) == sorted(
+        [(50, 100.0, 198, 101.0), (300.0, 40, 300.4, 89.0), (10.0, 10.0, 500.0, 10.5), (400.0, 400.0, 401.0, 401.0)])
 
 
 @pytest.mark.parametrize("rules", ["three_line", "rows", "none"])

@@ -208,13 +208,14 @@ def drawn_rulings(paths: Sequence[PdfPath]) -> list[UserBox]:
 def dots_joined(boxes: list[UserBox]) -> list[UserBox]:
     """Rulings with dotted lines joined: dots (marks no larger than a rule is thick: tiny squares
     or short dashes drawn each on its own) `DOTS_MIN` or more in a row, each within `DOT_GAP` of
-    the next, make one line; a dot in no such row is no ruling (a full stop drawn as a path).
-    Other rulings pass as they are. User space."""
+    the next, make one line in their stead. A dot in no such row stays as it is (the corner
+    piece a spreadsheet draws where rules meet). User space."""
     def is_dot(box: UserBox) -> bool:
         return box[2] - box[0] <= RULING_MAX_THICKNESS and box[3] - box[1] <= RULING_MAX_THICKNESS
 
     dots = [b for b in boxes if is_dot(b)]
     out = [b for b in boxes if not is_dot(b)]
+    in_rows: set[UserBox] = set()
     for level_of, start, end in ((lambda b: (b[1] + b[3]) / 2, 0, 2),    # rows along x
                                  (lambda b: (b[0] + b[2]) / 2, 1, 3)):   # rows along y
         rows: list[list[UserBox]] = []
@@ -232,8 +233,9 @@ def dots_joined(boxes: list[UserBox]) -> list[UserBox]:
                 if len(run) >= DOTS_MIN:
                     out.append((min(b[0] for b in run), min(b[1] for b in run), max(b[2] for b in run),
                                 max(b[3] for b in run)))
+                    in_rows.update(run)
                 run = [dot] if dot is not None else []
-    return out
+    return out + [dot for dot in dots if dot not in in_rows]
 
 
 def drawn_shades(paths: Sequence[PdfPath]) -> list[UserBox]:
