@@ -253,8 +253,8 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
     if len(body) < settings.min_body_lines:
         return None
     # each column's edge where the body's gutter is clear of the header's text as well, if it can be
-    header = _without_group_labels([line for line in lines if line[0].top < header_end] + body[:1],
-                                   size * settings.min_gutter)
+    header_lines = [line for line in lines if line[0].top < header_end]
+    header = _without_group_labels(header_lines + body[:1], size * settings.min_gutter)
     strips = _gutters(body, x0, x1, size, settings)
     ruled = sorted({round(x, 1) for x, _, _ in column_rules if x0 + size < x < x1 - size})
     gutters = [next((x for x in ruled if a <= x <= b), None) or _clearest((a, b), header, size * settings.word_gap)
@@ -270,7 +270,7 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
     # the middle of the rows it spans) is a merged cell over both: no line crosses its columns.
     spans = [k for k in range(1, len(body) - 1)
              if not _columns(body[k], xs) & (_columns(body[k - 1], xs) | _columns(body[k + 1], xs))]
-    rows = ([line for line in lines if line[0].top < header_end] if header_in_rows else []) + \
+    rows = (_header_rows(header_lines, body[0], size * settings.min_gutter) if header_in_rows and header_lines else []) + \
         [line for k, line in enumerate(body) if k not in spans]
     # lines set closer than rows usually are stand apart (a header or a cell wrapped over lines)
     gaps = sorted(min(b.top for b in lower) - max(b.bottom for b in upper) for upper, lower in zip(rows, rows[1:]))
@@ -344,23 +344,42 @@ def _gutters(body: list[list[Box]], x0: float, x1: float, size: float,
     return [g for k, g in enumerate(gutters) if filled[k] >= 2 and filled[k + 1] >= 2]
 
 
+def _group_labels(upper: list[Box], lower: list[Box], gap: float) -> list[tuple[float, float]]:
+    """The pieces of a header line that label groups of columns: each centred over a gap of the
+    line below it, with that line's pieces close on both sides ("2024年度计划" over "名额  补贴")."""
+    below = _words(lower, gap)
+    groups = []
+    for a, b in _words(upper, gap):
+        middle, width = (a + b) / 2, b - a
+        over = any(c <= middle <= d for c, d in below)
+        left = any(middle - width <= d < middle for c, d in below)
+        right = any(middle < c <= middle + width for c, d in below)
+        if not over and left and right:
+            groups.append((a, b))
+    return groups
+
+
 def _without_group_labels(lines: list[list[Box]], gap: float) -> list[list[Box]]:
-    """Header lines without their group labels: a piece centred over a gap of the line below
-    it, with that line's pieces close on both sides, labels the columns either side, and is
-    meant to run across their edge ("2024年度计划" over "名额  补贴")."""
+    """Header lines (and the line under them) without their group labels, which are meant to
+    run across the edges of the columns they group."""
     out = []
     for upper, lower in zip(lines, lines[1:]):
-        below = _words(lower, gap)
-        groups = []
-        for a, b in _words(upper, gap):
-            middle, width = (a + b) / 2, b - a
-            over = any(c <= middle <= d for c, d in below)
-            left = any(middle - width <= d < middle for c, d in below)
-            right = any(middle < c <= middle + width for c, d in below)
-            if not over and left and right:
-                groups.append((a, b))
+        groups = _group_labels(upper, lower, gap)
         out.append([box for box in upper if not any(a <= box.center[0] <= b for a, b in groups)])
     return [line for line in out if line]
+
+
+def _header_rows(header: list[list[Box]], below: list[Box], gap: float) -> list[list[Box]]:
+    """A header's rows when no rule parts them: one row, cut under each line of group labels
+    (its cells' words may wrap over several lines, but a group's label stands over them)."""
+    rows: list[list[Box]] = []
+    current: list[Box] = []
+    for upper, lower in zip(header, [*header[1:], below]):
+        current += upper
+        if _group_labels(upper, lower, gap):
+            rows.append(current)
+            current = []
+    return rows + ([current] if current else [])
 
 
 def _clearest(strip: tuple[float, float], lines: list[list[Box]], gap: float) -> float:
