@@ -176,7 +176,8 @@ def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings()
     # "component" of its own, but no table)
     for rules in stacked_rules([r for r in page.rulings if id(r) not in used], page, aligned):
         table = _table_of(rules, "alignment", page, settings, lines, aligned)
-        if table is not None:
+        # (rules around tables already found, a heavier rule above them say, make none of their own)
+        if table is not None and not any(_overlap(table.region, t.region) > 0 for t in found):
             found.append(table)
     # tables with no rules at all, among the text no table took
     taken = [t.region for t in found] + [box for t in found for box in t.caption.boxes]
