@@ -141,7 +141,7 @@ class AlignedTableSettings:
     max_label_lines: int = 2       # ... with at most this many one-piece lines (labels, wrapped cells) between two
     size_spread: float = 1.3       # the lines of a table with no rules differ in size by this factor at most
     wrap_gap: float = 0.5          # a line under another by less than this share of the rows' usual gap continues its cells
-    figure_overlap: float = 0.25   # text in columns over this share of a figure drawn in vector paths is its labels
+    figure_overlap: float = 0.25   # text in columns over this share of a figure drawn in vector paths (or of itself) is its labels
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Tables with no rules at all: rows and columns read from the text's alignment alone, cell for
 cell, in every orientation, at several sizes, in Chinese and in Latin script, across pages, with
 wrapped cells and headers; and the text set in columns that is no table (a signature block, a
-list, a table of contents, a 版记, running text in two columns) stays text."""
+list, a table of contents, a 版记, running text in two columns, a chart's labels and grid lines)
+stays text."""
 
 from __future__ import annotations
 
@@ -161,13 +162,32 @@ def _lookalike(pdf, kind: str) -> None:
             for k in range(12):
                 start = (column * 12 + k) * 20 % (len(text) - 20)
                 pdf.drawString(x, 700 - 16 * k, text[start:start + 20])
+    elif kind in ("chart", "chart_with_grid"):   # a line chart: axis labels in a column and a row, a legend
+        for k in range(6):
+            y = 500 + 40 * k
+            pdf.drawString(70, y - 3, str(k * 200))
+            if kind == "chart_with_grid":
+                pdf.line(100, y, 500, y)
+        for k, year in enumerate(("2019", "2020", "2021", "2022", "2023", "2024")):
+            pdf.drawString(110 + 70 * k, 485, year)
+        pdf.drawString(420, 720, "培训人数（人）")
+        path = pdf.beginPath()
+        path.moveTo(120, 520)
+        for k, value in enumerate((560, 610, 590, 650, 700, 690, 720, 705, 730, 715, 725)):
+            path.lineTo(150 + 32 * k, value)
+            if k % 2 == 0:   # the values printed by the points, a legend inside the plot
+                pdf.drawString(140 + 32 * k, value + 6, str(value * 3))
+        pdf.drawPath(path, stroke=1, fill=0)
+        for k, entry in enumerate(("培训人数", "结业人数", "就业人数")):
+            pdf.drawString(130, 690 - 16 * k, entry)
+            pdf.drawString(200, 690 - 16 * k, ("—", "--", "··")[k])
     elif kind == "paragraphs":
         for k in range(8):
             pdf.drawString(64, 700 - 18 * k, (PARAGRAPH * 2)[k * 12: k * 12 + 36])
 
 
 @pytest.mark.parametrize("kind", ["signature", "banji", "numbered_list", "bullets", "attachments", "contents",
-                                  "two_columns", "paragraphs"])
+                                  "two_columns", "paragraphs", "chart", "chart_with_grid"])
 def test_text_in_columns_that_is_no_table_stays_text(tmp_path, kind):
     path = tmp_path / f"{kind}.pdf"
     _page(path, lambda pdf: _lookalike(pdf, kind))

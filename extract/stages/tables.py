@@ -189,9 +189,6 @@ def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings()
         x0, top, x1, bottom = block.extent
         region = reading_to_display_box(Box(x0=x0 - 1, top=top - 1, x1=x1 + 1, bottom=bottom + 1), block.direction,
                                         page.width, page.height)
-        if any(_overlap(region, drawing) > aligned.figure_overlap * drawing.width * drawing.height
-               for drawing in page.drawings):
-            continue   # a chart's labels, or a legend, around a figure
         if _boxed_pieces(region, block.direction, page, settings):
             continue   # text in boxes joined by lines: a diagram
         inside = [g for g in free if region.contains_point(*g.box.center)]
@@ -221,6 +218,15 @@ def _table_of(component: list[Ruling], how: str, page: SourcePage, settings: Tab
     if grid is None:
         return None
     return _page_table(grid, how, inside, direction, page, settings, lines, aligned)
+
+
+def _over_a_figure(region: Box, page: SourcePage, aligned: AlignedTableSettings) -> bool:
+    """Whether a region and a figure drawn in vector paths (a chart's plot) lie much over each
+    other: the region covers much of the figure, or stands mostly inside it (a legend). A chart's
+    grid lines and labels are set in rows and columns, but they are no table."""
+    area = region.width * region.height
+    return any(_overlap(region, drawing) > aligned.figure_overlap * min(area, drawing.width * drawing.height)
+               for drawing in page.drawings)
 
 
 def _boxed_pieces(region: Box, direction: int, page: SourcePage, settings: TableSettings) -> bool:
@@ -304,6 +310,8 @@ def _page_table(grid, how: str, inside: list[Glyph], direction: int, page: Sourc
             or not looks_like_a_table(cells, len(ys) - 1, len(xs) - 1, settings):
         return None
     region = region_of(xs, ys)
+    if how in ("alignment", "whitespace") and _over_a_figure(region, page, aligned):
+        return None   # a chart's grid lines and labels, around its plot: set in rows and columns, but no table
     if captions:
         strip = region_of([framed_xs[0], framed_xs[-1]], [framed_ys[0], ys[0]])
         caption = replace(caption, title=captions[0], boxes=(*caption.boxes, strip))
