@@ -255,12 +255,18 @@ def drawn_shades(paths: Sequence[PdfPath]) -> list[UserBox]:
 
 def drawn_figures(paths: Sequence[PdfPath]) -> list[UserBox]:
     """Boxes (user space) of the paths that draw a figure rather than a line: a chart's data
-    line, a plot, a drawing, made of `FIGURE_MIN_SEGMENTS` curved or slanted segments or more.
-    Text around them (axis labels, a legend) is set in columns but is no table."""
+    line, a plot, a drawing, made of `FIGURE_MIN_SEGMENTS` curved or slanted segments or more in
+    open strokes (a filled or closed shape, a background with rounded corners or a round bullet,
+    encloses and is no figure). Text around them (axis labels, a legend) is set in columns but
+    is no table."""
     out: list[UserBox] = []
     for path in paths:
+        if path.filled or not path.stroked:
+            continue
         segments = 0
         for subpath in path.subpaths:
+            if subpath.closed:
+                continue
             pairs = list(zip(subpath.points, subpath.points[1:]))
             segments += len(pairs) if subpath.curved else \
                 sum(1 for a, b in pairs if abs(a[0] - b[0]) > 0.5 and abs(a[1] - b[1]) > 0.5)

@@ -222,11 +222,16 @@ def _table_of(component: list[Ruling], how: str, page: SourcePage, settings: Tab
 
 def _over_a_figure(region: Box, page: SourcePage, aligned: AlignedTableSettings) -> bool:
     """Whether a region and a figure drawn in vector paths (a chart's plot) lie much over each
-    other: the region covers much of the figure, or stands mostly inside it (a legend). A chart's
-    grid lines and labels are set in rows and columns, but they are no table."""
+    other: the region stands mostly inside the figure (a legend), or covers much of a figure
+    about its own size (a plot among its grid lines and labels; a small drawing in a table, an
+    icon, is no plot). A chart's labels are set in rows and columns, but they are no table."""
+    share = aligned.figure_overlap
     area = region.width * region.height
-    return any(_overlap(region, drawing) > aligned.figure_overlap * min(area, drawing.width * drawing.height)
-               for drawing in page.drawings)
+    for drawing in page.drawings:
+        overlap, size = _overlap(region, drawing), drawing.width * drawing.height
+        if overlap > share * area or (overlap > share * size and size > share * area):
+            return True
+    return False
 
 
 def _boxed_pieces(region: Box, direction: int, page: SourcePage, settings: TableSettings) -> bool:
