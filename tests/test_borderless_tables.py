@@ -6,6 +6,8 @@ stays text."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from notice_gen import CJK_FONT
 from table_gen import SpecCell, TableSpec, write_table_pdf
@@ -221,3 +223,24 @@ def test_a_group_label_over_its_columns_and_empty_cells(tmp_path):
         ["洛阳市", "", "1,100", "820", ""],
         ["安阳市", "520", "880", "540", "900"],
     ]
+
+
+@pytest.mark.parametrize("rules, orientation", [("none", 0), ("three_line", 0), ("none", 90)])
+def test_a_scanned_table_without_a_full_grid(tmp_path, rules, orientation):
+    """On a scan the glyphs come from OCR: the columns are read from their alignment alike. (The
+    cells hold no dashes or slashes, which OCR reads as 一 and ／: what is tested is the grid.)"""
+    from scan_gen import ScanSettings, write_scan
+
+    from extract.stages.ocr import ocr_document
+
+    rows = [row for row in CITIES if "—" not in row] + [("鹤壁市", "150", "760", "保育师")]
+    header = ("地市", "名额（人）", "补贴标准（元）", "培训职业")
+    spec = dataclasses.replace(spec_of(header, rows, [90.0, 80.0, 120.0, 110.0]), rules=rules)
+    printed, scan = tmp_path / "t.pdf", tmp_path / "scan.pdf"
+    write_table_pdf(printed, spec, orientation=orientation)
+    write_scan(printed, scan, ScanSettings(seed=3))
+    source = ocr_document(load_source(scan))
+    assert source.pages[0].text.source == "ocr"
+    [table] = find_tables(source).tables
+    assert table.rulings in ("whitespace", "alignment") and table.orientation == orientation
+    assert table.header + table.body == spec.grid()
