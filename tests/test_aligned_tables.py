@@ -24,7 +24,7 @@ ROWS = [
 
 
 @pytest.mark.parametrize("rules", ["three_line", "rows", "frame", "none", "dotted", "dots"])
-@pytest.mark.parametrize("orientation", [0, 90, 270])
+@pytest.mark.parametrize("orientation", [0, 90, 180, 270])
 def test_a_table_ruled_across_its_rows_only_comes_out_cell_for_cell(tmp_path, rules, orientation):
     spec = dataclasses.replace(long_subsidy_spec(ROWS), rules=rules)
     path = tmp_path / "t.pdf"
@@ -114,4 +114,15 @@ def test_a_table_without_a_full_grid_over_two_pages_is_one_table(tmp_path, rules
     assert write_table_pdf(path, spec, rows_per_page=4) == 2
     [table] = find_tables(load_source(path)).tables
     assert table.pages == [1, 2]
+    assert table.header + table.body == spec.grid()
+
+
+@pytest.mark.parametrize("rules", ["three_line", "frame"])
+@pytest.mark.parametrize("orientation, rotation", [(0, 90), (90, 270), (180, 180)])
+def test_a_table_ruled_across_its_rows_on_a_page_with_rotate(tmp_path, rules, orientation, rotation):
+    spec = dataclasses.replace(long_subsidy_spec(ROWS), rules=rules)
+    path = tmp_path / "t.pdf"
+    write_table_pdf(path, spec, orientation=orientation, rotation=rotation)
+    [table] = find_tables(load_source(path)).tables
+    assert table.rulings == "alignment" and table.orientation == orientation
     assert table.header + table.body == spec.grid()
