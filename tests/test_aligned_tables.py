@@ -126,3 +126,28 @@ def test_a_table_ruled_across_its_rows_on_a_page_with_rotate(tmp_path, rules, or
     [table] = find_tables(load_source(path)).tables
     assert table.rulings == "alignment" and table.orientation == orientation
     assert table.header + table.body == spec.grid()
+
+
+def test_a_paragraph_the_rules_run_past_is_left_to_the_text(tmp_path):
+    """Rules drawn across the page over a paragraph set beside the table: the paragraph's column,
+    running text set full, is no column of the table."""
+    paragraph = "以报告发布后的六个月内的市场表现为比较标准，报告发布日后六个月内的公司股价的涨跌幅相对同期市场基准指数的涨跌幅为准。"
+    rows = [("股票评级", "买入", "强于市场百分之二十以上"), ("", "增持", "强于市场百分之五至二十"),
+            ("", "中性", "与市场相当"), ("行业评级", "优于大市", "高于基准指数")]
+
+    def draw(pdf):
+        pdf.line(40, 700, 555, 700)
+        for x, head in ((210, "类别"), (290, "评级"), (380, "说明")):
+            pdf.drawString(x, 686, head)
+        pdf.line(40, 678, 555, 678)
+        for k in range(6):
+            pdf.drawString(44, 664 - 18 * k, paragraph[k * 13:(k + 1) * 13])
+        for k, (kind, rating, note) in enumerate(rows):
+            for x, text in ((210, kind), (290, rating), (380, note)):
+                pdf.drawString(x, 664 - 18 * k, text)
+        pdf.line(40, 560, 555, 560)
+
+    path = tmp_path / "beside.pdf"
+    _page(path, draw)
+    [table] = find_tables(load_source(path)).tables
+    assert table.header + table.body == [["类别", "评级", "说明"], *[list(r) for r in rows]]

@@ -208,10 +208,15 @@ def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, pag
 
 @dataclass(frozen=True)
 class ReadingLine:
-    """A line of text in a table's reading frame: its characters' boxes, left to right."""
+    """A line of text in a table's reading frame: its characters' boxes, left to right, and
+    each one's text."""
 
     boxes: tuple[Box, ...]
-    text: str
+    chars: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chars)
 
     @property
     def top(self) -> float:
@@ -230,7 +235,7 @@ def _reading_lines(glyphs: list[Glyph], direction: int, page: SourcePage, lines_
     boxes = [b for b, _ in turned]
     rows = sorted((sorted(row, key=lambda i: boxes[i].x0) for row in rows_of(boxes, lines_settings.line_overlap)),
                   key=lambda row: boxes[row[0]].top)
-    return [ReadingLine(boxes=tuple(boxes[i] for i in row), text="".join(turned[i][1] for i in row)) for row in rows]
+    return [ReadingLine(boxes=tuple(boxes[i] for i in row), chars=tuple(turned[i][1] for i in row)) for row in rows]
 
 
 def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, float, float], header_end: float,
@@ -265,6 +270,19 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
     xs = [x0, *gutters, x1]
     if _prose(body, xs, size, settings):
         return None
+    # a column of running text at either edge (a paragraph the rules run past) is the text's
+    chars = {id(box): char for line in all_lines for box, char in zip(line.boxes, line.chars)}
+
+    def running_text(a: float, b: float) -> bool:
+        own = [chars[id(x)] for line in body for x in line if a <= x.center[0] < b]
+        words = sum(1 for c in own if c.isalpha())   # letters and ideographs: not figures, not leader dots
+        return words >= settings.words_share * len(own) and _set_full(body, a, b, size, settings)
+
+    while len(xs) > 3 and running_text(xs[0], xs[1]):
+        xs = xs[1:]
+    while len(xs) > 3 and running_text(xs[-2], xs[-1]):
+        xs = xs[:-1]
+    x0, x1, gutters = xs[0], xs[-1], xs[1:-1]
     # rows: the rules, and a line between body lines unless the lower only continues a cell. A
     # line with text only in columns empty in the lines above and below it (a label printed in
     # the middle of the rows it spans) is a merged cell over both: no line crosses its columns.
@@ -394,23 +412,24 @@ def _clearest(strip: tuple[float, float], lines: list[list[Box]], gap: float) ->
 def _prose(body: list[list[Box]], xs: list[float], size: float, settings: AlignedTableSettings) -> bool:
     """Whether the columns hold running text (a page in two columns between its header and
     footer rules): many of their lines as long as a line of prose, or half the columns or more set
-    full (most lines run from the column's left edge to its right, justified) in pieces longer
-    than a cell's. A table's cells are short, and ragged at one side or both."""
+    full. A table's cells are short, and ragged at one side or both."""
     pieces = [sum(1 for b in line if xs[k] <= b.center[0] < xs[k + 1]) for line in body for k in range(len(xs) - 1)]
     pieces = [n for n in pieces if n]
     if sum(1 for n in pieces if n >= settings.prose_chars) > settings.prose_share * len(pieces):
         return True
-    set_full = 0
-    for k in range(len(xs) - 1):
-        spans = [(min(b.x0 for b in own), max(b.x1 for b in own), len(own))
-                 for line in body for own in [[b for b in line if xs[k] <= b.center[0] < xs[k + 1]]] if own]
-        if not spans:
-            continue
-        left, right = min(a for a, _, _ in spans), max(b for _, b, _ in spans)
-        full = [n for a, b, n in spans if a - left <= size and right - b <= size]
-        if len(full) >= settings.full_share * len(spans) and statistics.mean(n for _, _, n in spans) >= settings.full_chars:
-            set_full += 1
-    return set_full * 2 >= len(xs) - 1
+    return sum(1 for k in range(len(xs) - 1) if _set_full(body, xs[k], xs[k + 1], size, settings)) * 2 >= len(xs) - 1
+
+
+def _set_full(body: list[list[Box]], a: float, b: float, size: float, settings: AlignedTableSettings) -> bool:
+    """Whether the column between a and b is running text set full: most of its lines run from
+    its left edge to its right (justified), in pieces longer than a cell's."""
+    spans = [(min(x.x0 for x in own), max(x.x1 for x in own), len(own))
+             for line in body for own in [[x for x in line if a <= x.center[0] < b]] if own]
+    if not spans:
+        return False
+    left, right = min(s for s, _, _ in spans), max(e for _, e, _ in spans)
+    full = [n for s, e, n in spans if s - left <= size and right - e <= size]
+    return len(full) >= settings.full_share * len(spans) and statistics.mean(n for _, _, n in spans) >= settings.full_chars
 
 
 def _columns(line: list[Box], xs: list[float]) -> set[int]:
