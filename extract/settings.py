@@ -128,7 +128,7 @@ class AlignedTableSettings:
     min_body_lines: int = 2        # a table has this many body lines at least
     max_crossing: float = 0.05     # share of body lines that may cross a gutter (a total set too wide)
     crowded_lines: float = 0.3     # share of a ruled grid's lines with text its column rules leave undivided
-    max_rule_gap: float = 1.0      # share of the page height two rules of one table may stand apart
+    max_rule_gap: float = 1.0      # share of the page height two rules of one table may stand apart (1: any; text between parts them)
     snap: float = 2.0              # points: pieces of a rule this close are one rule
     min_partial: float = 0.3       # a rule under a merged cell spans this share of the table at least
     prose_chars: int = 25          # a line of a column this long is running text, not a cell ...

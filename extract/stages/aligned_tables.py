@@ -1,11 +1,18 @@
-"""Tables ruled across their rows only: a three-line table (三线表: a rule above, one under the
-header, one below), a table with rules between rows but none between columns, a frame with no
-inner rules. The rules give the table's extent and its header; the columns come from the text:
-the gutters of white space that run down every body line. A vertical line is laid in each gutter
-wherever the text of a row does not cross it (a header over several columns crosses, and is one
-merged cell), and a row is each body line, a line that only continues one cell of the line above
-(a name that wraps in its column) joined to it. The grid then goes through the same cells engine
-as a ruled one.
+"""Tables without a full grid, their columns read from the alignment of their text:
+
+- ruled across their rows only (`stacked_rules`, then `alignment_grid`): a three-line table
+  (三线表: a rule above, one under the header, one below), rules between rows but none between
+  columns, a frame with no inner rules. The rules give the table's extent and its header;
+- partly ruled (`columns_of_open_rows`, `underdivided`): rows under column rules that stop, and
+  grids whose column rules leave columns of text undivided;
+- with no rules at all (`borderless_blocks`, then `whitespace_grid`): runs of lines set in
+  columns, told from running text, lists and the like.
+
+All three share `_grid_of_lines`: the columns are the gutters of white space that run down the
+body lines; a vertical line is laid in each gutter wherever the text of a row does not cross it
+(a header over several columns crosses, and is one merged cell); a row is each body line, a line
+that only continues one cell of the line above (a name that wraps in its column) joined to it.
+The grid then goes through the same cells engine as a ruled one.
 
 All positions are in the table's reading frame (points, top-left origin)."""
 
@@ -563,6 +570,7 @@ def _pieces(line: ReadingLine, settings: AlignedTableSettings) -> list[int]:
 
 
 def _trailing(run: list, test: Callable[[int], bool]):
+    """The lines at the end of a run whose number of pieces passes `test`, last first."""
     for line, pieces in reversed(run):
         if not test(pieces):
             return
