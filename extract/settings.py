@@ -104,8 +104,6 @@ class TableSettings:
     continuation_width: float = 0.03  # tables on consecutive pages match when column widths agree to this share
     title_distance: float = 3.0    # a caption line sits within this many of its own heights above the table (or the line below it)
     max_title_chars: int = 80      # a longer line above a table is a paragraph, not its title
-    band_lines: float = 2.0        # a title alone on a shaded band this many times its height at most, ...
-    wider_band: float = 1.2        # ... this many times wider than the table, heads a section of the text too
     min_columns: int = 2           # a ruled box with fewer columns (a framed list, a text box) is not a table
     raster_min_rulings: int = 4    # a page with this many rulings but no grid has broken rulings: look at its image
     running_band: float = 0.06     # share of the page height at its top where running headers stand
@@ -119,8 +117,9 @@ class TableSettings:
 
 @dataclass(frozen=True)
 class AlignedTableSettings:
-    """Tables ruled across their rows only (三线表, rules between rows, a bare frame): columns read
-    from the text's alignment. In units of the table's median character size unless said otherwise."""
+    """Tables without a full grid (三线表, rules between rows, a bare frame, partial grids, no rules
+    at all): columns read from the text's alignment. In units of the table's median character
+    size unless said otherwise."""
 
     same_extent: float = 0.05      # rules whose ends differ by less than this share of their length align
     word_gap: float = 0.6          # a gap this wide between characters separates words (a Latin space is ~0.3)
@@ -128,7 +127,6 @@ class AlignedTableSettings:
     min_body_lines: int = 2        # a table has this many body lines at least
     max_crossing: float = 0.05     # share of body lines that may cross a gutter (a total set too wide)
     crowded_lines: float = 0.3     # share of a ruled grid's lines with text its column rules leave undivided
-    max_rule_gap: float = 1.0      # share of the page height two rules of one table may stand apart (1: any; text between parts them)
     snap: float = 2.0              # points: pieces of a rule this close are one rule
     min_partial: float = 0.3       # a rule under a merged cell spans this share of the table at least
     prose_chars: int = 25          # a line of a column this long is running text, not a cell ...

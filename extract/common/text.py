@@ -166,11 +166,6 @@ DIVISIONS = tuple((kind, re.compile(rf"^(第\s*[一二三四五六七八九十�
 
 # 附件 lines (GB/T 9704-2012 7.3.3 and 7.3.6), one pattern for each meaning:
 # the attachment list under the body (附件：1. …) opens with
-# A list item's marker standing alone: a bullet, or a number or letter with its punctuation
-# (1.  2)  (3)  一、  （一）  a.): a column of these beside a column of text is a list, not a table.
-LIST_MARKER = re.compile(r"^(?:[•·▪▫◦●○■□◆◇►▶*\-–—]|[(（]?(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[a-zA-Z])[)）.．、:：]|[(（](?:\d{1,3}|[一二三四五六七八九十]{1,3}|[a-zA-Z])[)）])$")
-# A field's label before its value (甲方：…, 日期：…, Name: …); a colon between figures (9:30) is none.
-FIELD_LABEL = re.compile(r"^[^:：]{1,12}(?:：|:(?!\d))")
 ATTACHMENT_LIST = re.compile(r"^附\s*件\s*[:：]\s*")
 # an attachment's first page opens with a line that is only its marker (附件2; 附件 when there is one)
 ATTACHMENT_MARKER = re.compile(r"^附\s*件\s*(?P<number>\d{1,2})?$")
@@ -237,5 +232,10 @@ def parse_chinese_date(text: str) -> dt.date | None:
         return None
 
 
+# A list item's marker standing alone: a bullet, or a number or letter with its punctuation
+# (1.  2)  (3)  一、  （一）  a.): a column of these beside a column of text is a list, not a table.
+LIST_MARKER = re.compile(r"^(?:[•·▪▫◦●○■□◆◇►▶*\-–—]|[(（]?(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[a-zA-Z])[)）.．、:：]|[(（](?:\d{1,3}|[一二三四五六七八九十]{1,3}|[a-zA-Z])[)）])$")
+# A field's label before its value (甲方：…, 日期：…, Name: …); a colon between figures (9:30) is none.
+FIELD_LABEL = re.compile(r"^[^:：]{1,12}(?:：|:(?!\d))")
 # A line under a table that says it is a note, not a row of the table (注：…, 资料来源：…, or a sentence).
 NOTE_ROW = re.compile(r"^(?:注|说明|备注|资料来源|数据来源|来源|附注|Note|Source)\s*[0-9０-９]*\s*[:：.]|。$")

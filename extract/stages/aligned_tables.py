@@ -36,17 +36,16 @@ Segment = tuple[float, float, float]   # (position, start, end)
 
 def stacked_rules(rulings: list[Ruling], page: SourcePage, settings: AlignedTableSettings = AlignedTableSettings()) -> list[list[Ruling]]:
     """Horizontal rules stacked down a page under a first one, each within its extent (a rule
-    across a few columns under a merged cell counts) and not far below the one before: each
-    group of two or more is a candidate table ruled across its rows only (display frame: tables
+    across a few columns under a merged cell counts), cut where running text stands between
+    two of them: each group of two or more is a candidate table ruled across its rows only (display frame: tables
     printed sideways have vertical rules here, grouped the same way across the page)."""
     groups: list[list[Ruling]] = []
     for horizontal in (True, False):
         rules = sorted(_joined([r for r in rulings if r.is_horizontal == horizontal], horizontal, settings),
                        key=lambda r: (r.box.top, r.box.x0) if horizontal else (r.box.x0, r.box.top))
-        max_gap = settings.max_rule_gap * (page.height if horizontal else page.width)
         for rule in rules:
             for group in groups:
-                if group[0].is_horizontal == horizontal and _within(group, rule, horizontal, max_gap, settings):
+                if group[0].is_horizontal == horizontal and _within(group, rule, horizontal, settings):
                     group.append(rule)
                     break
             else:
@@ -55,7 +54,7 @@ def stacked_rules(rulings: list[Ruling], page: SourcePage, settings: AlignedTabl
     # a table ends with a rule across it all
     centres = np.array([g.box.center for g in page.glyphs], dtype=float).reshape(-1, 2)
     runs = [run for group in groups for run in _parted_by_prose(group, page, centres, settings)]
-    closed = [g for g in runs if len(g) >= 2 and _within(g[:1], g[-1], g[0].is_horizontal, float("inf"), settings,
+    closed = [g for g in runs if len(g) >= 2 and _within(g[:1], g[-1], g[0].is_horizontal, settings,
                                                           partial=False)]
     return [table for group in closed for side in _side_by_side(group) for table in _one_after_another(side)]
 
@@ -150,20 +149,20 @@ def _one_after_another(group: list[Ruling]) -> list[list[Ruling]]:
     return [group[a:b + 1] for a, b in zip(bounds, bounds[1:])]
 
 
-def _within(group: list[Ruling], rule: Ruling, horizontal: bool, max_gap: float, settings: AlignedTableSettings,
+def _within(group: list[Ruling], rule: Ruling, horizontal: bool, settings: AlignedTableSettings,
             partial: bool = True) -> bool:
     """Whether a rule belongs under a group's first rule: within its extent (or of the same
-    extent, when not `partial`), and at most `max_gap` below the group's last rule."""
-    first, last = group[0].box, group[-1].box
+    extent, when not `partial`). However far below it stands: running text between them parts
+    them later (`_parted_by_prose`)."""
+    first = group[0].box
     (a0, a1), (b0, b1) = ((first.x0, first.x1), (rule.box.x0, rule.box.x1)) if horizontal else \
         ((first.top, first.bottom), (rule.box.top, rule.box.bottom))
-    gap = rule.box.top - last.bottom if horizontal else rule.box.x0 - last.x1
     tolerance = settings.same_extent * (a1 - a0)
     if partial:
         inside = b0 >= a0 - tolerance and b1 <= a1 + tolerance and (b1 - b0) >= settings.min_partial * (a1 - a0)
     else:
         inside = abs(a0 - b0) <= tolerance and abs(a1 - b1) <= tolerance
-    return inside and gap <= max_gap
+    return inside
 
 
 def _joined(rules: list[Ruling], horizontal: bool, settings: AlignedTableSettings) -> list[Ruling]:
@@ -195,11 +194,8 @@ def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, pag
     turned_rules = [rotate_to_reading_frame(r.box, direction, page.width, page.height) for r in rules]
     ys_rules = sorted((b.top + b.bottom) / 2 for b in turned_rules)
     x0, x1 = min(b.x0 for b in turned_rules), max(b.x1 for b in turned_rules)
-    frame_height = page.width if direction in (90, 270) else page.height
-    if any(b - a > settings.max_rule_gap * frame_height for a, b in zip(ys_rules, ys_rules[1:])):
-        return None
     top, bottom = ys_rules[0], ys_rules[-1]
-    lines = _reading_lines([g for g in glyphs], direction, page, lines_settings,
+    lines = _reading_lines(glyphs, direction, page, lines_settings,
                            lambda b: x0 - 1 <= b.center[0] <= x1 + 1 and top < b.center[1] < bottom)
     if not lines:
         return None

@@ -263,15 +263,14 @@ def drawn_figures(paths: Sequence[PdfPath]) -> list[UserBox]:
     for path in paths:
         if path.filled or not path.stroked:
             continue
+        strokes = [subpath for subpath in path.subpaths if not subpath.closed]
         segments = 0
-        for subpath in path.subpaths:
-            if subpath.closed:
-                continue
+        for subpath in strokes:
             pairs = list(zip(subpath.points, subpath.points[1:]))
             segments += len(pairs) if subpath.curved else \
                 sum(1 for a, b in pairs if abs(a[0] - b[0]) > 0.5 and abs(a[1] - b[1]) > 0.5)
         if segments >= FIGURE_MIN_SEGMENTS:
-            points = [p for subpath in path.subpaths for p in subpath.points]
+            points = [p for subpath in strokes for p in subpath.points]
             out.append((min(x for x, _ in points), min(y for _, y in points), max(x for x, _ in points),
                         max(y for _, y in points)))
     return out

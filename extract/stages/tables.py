@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 
 from extract.common.geometry import reading_to_display_box, rotate_to_reading_frame
 from extract.common.grid import assemble_table
-from extract.common.lines import glyphs_to_lines, on_band
+from extract.common.lines import glyphs_to_lines
 from extract.common.text import (
     FIELD_LABEL,
     LIST_MARKER,
@@ -125,7 +125,7 @@ class PageTable:
     page_rotation: int
     direction: int
     region: Box                    # display frame
-    rulings: str                   # "vector", "raster", or "alignment" (rules across rows, columns from the text)
+    rulings: str                   # "vector", "raster", "alignment" (columns from the text) or "whitespace" (no rules)
     col_widths: list[float]
     n_rows: int
     cells: list[GridCell]
@@ -242,12 +242,8 @@ def _boxed_pieces(region: Box, direction: int, page: SourcePage, settings: Table
     turned = rotate_to_reading_frame(region, direction, page.width, page.height)
     inside = [rotate_to_reading_frame(r.box, direction, page.width, page.height) for r in page.rulings
               if r.is_horizontal != down and region.contains_point(*r.box.center)]
-    for rule in inside:
-        x = (rule.x0 + rule.x1) / 2
-        segments = [(b.center[0], b.top, b.bottom) for b in inside]
-        if not _covered(segments, x, turned.top, turned.bottom, settings):
-            return True
-    return False
+    segments = [(b.center[0], b.top, b.bottom) for b in inside]
+    return any(not _covered(segments, x, turned.top, turned.bottom, settings) for x, _, _ in segments)
 
 
 def _a_list(table: PageTable) -> bool:
@@ -493,8 +489,6 @@ def fill_cell_text(cells: list[GridCell], glyphs: list[Glyph], page: SourcePage,
         cell.confidence = min((g.confidence for g in own if g.confidence is not None), default=None)
 
 
-
-
 def peel_frame(cells: list[GridCell], xs: list[float], ys: list[float], keep_first: bool = False):
     """Take off what a frame drawn around a table adds: empty edge rows and columns, a first row
     that is one cell across the whole width (a caption, returned; kept when `keep_first`: the
@@ -608,12 +602,8 @@ def caption_above(page: SourcePage, region: Box, direction: int, settings: Table
         title = join_lines(chosen)
         if len(title) > settings.max_title_chars or re.search(r"[。；;]", title):
             break  # the last line of a paragraph, not a title
-        # a title that is a numbered heading (二、主动公开政府信息情况) heads a section of the text
-        # too, as does one on a shaded band wider than the table (over tables side by side)
-        shades = [rotate_to_reading_frame(b, direction, page.width, page.height) for b in page.shades]
-        heads_section = section_number(normalize_spaces(title)) or division_of(normalize_spaces(title)) or any(
-            on_band(line.box, band, settings.band_lines) and band.width > top.width * settings.wider_band
-            for band in shades)
+        # a title that is a numbered heading (二、主动公开政府信息情况) heads a section of the text too
+        heads_section = section_number(normalize_spaces(title)) or division_of(normalize_spaces(title))
         # (a line that also states the unit or preparer keeps its words 单位, 编制部门 in the text)
         title_only = [t for t in chosen_lines if caption_fields(t.text)[1:] == (None, None)]
         return Caption(title=title or None, unit=unit, preparer=preparer, text_above=text_above,
