@@ -11,10 +11,12 @@ reason and is not written. `extract.batch` runs the pipeline over a folder.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,6 +144,22 @@ def settings_digest(settings: PipelineSettings) -> str:
     return sha256_of(to_json(settings.to_dict()).encode("utf-8"))
 
 
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector off while the stages run. They make hundreds of thousands of
+    small objects (a glyph and its box per character) that refer to no cycle, and the collector
+    would scan the growing heap of them again and again: a third of the load stage's time on
+    long documents (bench/pipeline.py). Reference counting still frees everything; any cycles
+    left are collected once it is on again."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_pipeline(path: Path, settings: PipelineSettings | dict | str | Path | None = None,
                  notice_id_: str | None = None, source_name: str | None = None) -> PipelineRun:
     """Run every stage on one input (its id `notice_id_`, by default `notice_id(path)`; the name
@@ -161,15 +179,16 @@ def run_pipeline(path: Path, settings: PipelineSettings | dict | str | Path | No
         seconds[stage], clock = now - clock, now
         return value
 
-    loaded = timed("load", route.load(path, name))
-    source = timed("text", route.read_text(loaded, settings))
-    found = timed("tables", route.find_tables(source, settings))
-    laid = timed("layout", route.lay_out(source, found.regions, settings))
-    structure = timed("structure", blocks_to_structure(laid, file=name))
-    threshold = settings.ocr.low_confidence
-    found_records = timed("records", build_records(found.tables, structure, min_confidence=threshold,
-                                                   reread=CellRereader(source, settings.ocr)))
-    unsure = timed("confidence", low_confidence_errors(structure.paragraphs(), list(found.tables), threshold))
+    with cycle_collection_paused():
+        loaded = timed("load", route.load(path, name))
+        source = timed("text", route.read_text(loaded, settings))
+        found = timed("tables", route.find_tables(source, settings))
+        laid = timed("layout", route.lay_out(source, found.regions, settings))
+        structure = timed("structure", blocks_to_structure(laid, file=name))
+        threshold = settings.ocr.low_confidence
+        found_records = timed("records", build_records(found.tables, structure, min_confidence=threshold,
+                                                       reread=CellRereader(source, settings.ocr)))
+        unsure = timed("confidence", low_confidence_errors(structure.paragraphs(), list(found.tables), threshold))
     errors = [*source.errors, *found.errors, *structure.errors, *unsure, *found_records.errors]
     document = structure.document
     notice = Notice(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from extract.model import Box, Degrees
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -39,6 +41,31 @@ def user_to_display(p: Point, rotation: int, mediabox: tuple[float, float, float
     if rotation == 270:
         return (y1 - y, x1 - x)
     return (x - x0, y1 - y)
+
+
+def user_to_display_arrays(x: np.ndarray, y: np.ndarray, rotation: int,
+                           mediabox: tuple[float, float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """`user_to_display` for arrays of points (the same arithmetic, so the same values)."""
+    x0, y0, x1, y1 = mediabox
+    if rotation == 90:
+        return (y - y0, x - x0)
+    if rotation == 180:
+        return (x1 - x, y - y0)
+    if rotation == 270:
+        return (y1 - y, x1 - x)
+    return (x - x0, y1 - y)
+
+
+def rounded(values: np.ndarray, digits: int = 2) -> list[float]:
+    """Python's `round(v, digits)` of each value, as a list. numpy's rounding (scale, round half
+    to even, scale back) gives the same but where the scaled value lies within a hair of a half,
+    which Python rounds by the value's exact decimal expansion: those few are left to Python."""
+    scale = 10.0 ** digits
+    scaled = values * scale
+    out = (np.rint(scaled) / scale).tolist()
+    for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).tolist():
+        out[i] = round(float(values[i]), digits)
+    return out
 
 
 def direction_of(vector: Point) -> Degrees:

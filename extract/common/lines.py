@@ -15,13 +15,15 @@ from extract.settings import LineSettings
 def rows_of(boxes: list[Box], overlap: float) -> list[list[int]]:
     """Indexes of `boxes` grouped in rows, top to bottom: a box joins one of the last rows when
     its height overlaps that row's first box by `overlap` of the smaller one (how a line is set)."""
-    order = sorted(range(len(boxes)), key=lambda i: (boxes[i].top, boxes[i].x0))
+    tops, bottoms = [b.top for b in boxes], [b.bottom for b in boxes]
+    x0s = [b.x0 for b in boxes]
+    order = sorted(range(len(boxes)), key=lambda i: (tops[i], x0s[i]))
     rows: list[list[int]] = []
     for i in order:
-        box = boxes[i]
+        top, bottom = tops[i], bottoms[i]
         for row in reversed(rows[-3:]):
-            ref = boxes[row[0]]
-            if min(ref.bottom, box.bottom) - max(ref.top, box.top) >= overlap * min(ref.height, box.height):
+            ref_top, ref_bottom = tops[row[0]], bottoms[row[0]]
+            if min(ref_bottom, bottom) - max(ref_top, top) >= overlap * min(ref_bottom - ref_top, bottom - top):
                 row.append(i)
                 break
         else:
@@ -47,9 +49,8 @@ def glyphs_to_lines(glyphs: list[Glyph], page: SourcePage, direction: int, setti
                     text += " "
             text += glyph.text
             prev = box
-        box = row[0][0]
-        for b, _ in row[1:]:
-            box = box.union(b)
+        box = Box(x0=min(b.x0 for b, _ in row), top=min(b.top for b, _ in row), x1=max(b.x1 for b, _ in row),
+                  bottom=max(b.bottom for b, _ in row))
         sizes = Counter(g.size for _, g in row)
         fonts = Counter(g.font for _, g in row)
         confidence = min((g.confidence for _, g in row if g.confidence is not None), default=None)

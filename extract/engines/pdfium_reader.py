@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import ctypes
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -28,15 +30,32 @@ IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 @dataclass(frozen=True, slots=True)
-class PdfChar:
-    """One character of the text layer."""
+class PdfChars:
+    """The characters of a page's text layer, in the order the page draws them: one entry per
+    character in each column (columns, not one object per character, as a page holds thousands
+    of them and every later step works on them all at once)."""
 
-    text: str           # "" when the font maps the character to no Unicode (`unmapped`)
-    font: str           # the font's BaseFont as written (a subset prefix ABCDEF+ included)
-    size: float         # the em size in user space (the font size times the text matrix's scale across the baseline)
-    box: UserBox        # the font box: the advance along the baseline, one em from the font's descent across it
-    baseline: Point     # the direction the baseline runs in, user space
-    unmapped: bool      # the font gives no Unicode for the character
+    text: tuple[str, ...]   # "" when the font maps the character to no Unicode (`unmapped`)
+    font: tuple[str, ...]   # the font's BaseFont as written (a subset prefix ABCDEF+ included)
+    size: np.ndarray        # (n,) the em size in user space (the font size times the text matrix's scale across the baseline)
+    box: np.ndarray         # (n, 4) x0, y0, x1, y1: the font box, the advance along the baseline, one em from the font's descent across it
+    baseline: np.ndarray    # (n, 2) the direction the baseline runs in, user space
+    unmapped: np.ndarray    # (n,) bool: the font gives no Unicode for the character
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    @staticmethod
+    def empty() -> PdfChars:
+        return PdfChars(text=(), font=(), size=np.zeros(0), box=np.zeros((0, 4)), baseline=np.zeros((0, 2)),
+                        unmapped=np.zeros(0, dtype=bool))
+
+    def take(self, order: Sequence[int] | np.ndarray) -> PdfChars:
+        """The characters at `order`, in that order."""
+        order = np.asarray(order, dtype=np.intp)
+        return PdfChars(text=tuple(self.text[i] for i in order), font=tuple(self.font[i] for i in order),
+                        size=self.size[order], box=self.box[order].reshape(-1, 4),
+                        baseline=self.baseline[order].reshape(-1, 2), unmapped=self.unmapped[order])
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +87,7 @@ class PdfPageContent:
     number: int
     rotation: int
     mediabox: UserBox
-    chars: tuple[PdfChar, ...]
+    chars: PdfChars
     paths: tuple[PdfPath, ...]
     images: tuple[UserBox, ...]
 
@@ -122,22 +141,31 @@ def _handle(obj) -> int:
     return ctypes.addressof(obj.contents) if obj else 0
 
 
-@dataclass(slots=True)
-class _CharRead:
-    """One character as pdfium's text page gives it, before ligatures are joined."""
+@dataclass(frozen=True, slots=True)
+class _TextObject:
+    """What the characters of one text object share."""
 
-    object_key: int
-    index: int
-    text: str
-    unmapped: bool
-    origin: Point
-    matrix: tuple[float, float, float, float]
-    font_size: float
+    key: int                                      # the object's address (`_handle`)
     font: _FontMetrics
-    advance: float | None      # text space, from the font's widths; None when pdfium has none
+    matrix: tuple[float, float, float, float]     # the text matrix's a b c d
+    font_size: float
 
 
-def _read_chars(page, ordinal: dict[int, int]) -> tuple[PdfChar, ...]:
+@dataclass(frozen=True, slots=True)
+class _CharReads:
+    """The characters pdfium's text page holds that the page draws, before ligatures are
+    joined, in its order: one entry per character in each column."""
+
+    index: np.ndarray        # pdfium's index of the character
+    text: list[str]
+    unmapped: np.ndarray     # bool
+    object_of: np.ndarray    # the character's text object, an index into `objects`
+    origin: np.ndarray       # (n, 2) user space
+    advance: np.ndarray      # text space, from the font's widths; nan when pdfium has none
+    objects: list[_TextObject]
+
+
+def _read_chars(page, ordinal: dict[int, int]) -> PdfChars:
     textpage = page.get_textpage()
     try:
         return _chars_of(textpage.raw, ordinal)
@@ -145,47 +173,33 @@ def _read_chars(page, ordinal: dict[int, int]) -> tuple[PdfChar, ...]:
         textpage.close()
 
 
-def _chars_of(raw, ordinal: dict[int, int]) -> tuple[PdfChar, ...]:
-    reads = _char_reads(raw)
-    keyed: list[tuple[int, int, PdfChar]] = []
-    following = {id(read): nxt for read, nxt in zip(reads, reads[1:])}
-    for group in _ligatures(reads):
-        first = group[0]
-        a, b, c, d = first.matrix
-        along = math.hypot(a, b)
-        across = abs(a * d - b * c) / along if along else 1.0
-        advance = _group_advance(group, following.get(id(group[-1])))
-        if advance is None:   # no width to be had: pdfium's own box for the character
-            rect = pdfium_c.FS_RECTF()
-            pdfium_c.FPDFText_GetLooseCharBox(raw, first.index, rect)
-            box = (rect.left, min(rect.bottom, rect.top), rect.right, max(rect.bottom, rect.top))
-        else:
-            box = _font_box(first.origin, first.matrix, first.font_size, advance, first.font.descent)
-        keyed.append((ordinal.get(first.object_key, len(ordinal)), first.index, PdfChar(
-            text="".join(r.text for r in group), font=first.font.name, size=first.font_size * across, box=box,
-            baseline=(a, b) if along else (1.0, 0.0), unmapped=any(r.unmapped for r in group))))
-    keyed.sort(key=lambda item: (item[0], item[1]))
-    return tuple(char for _, _, char in keyed)
-
-
 # What pdfium may give for a hyphen that ends a line (0x02: its own mark; a soft hyphen).
 HYPHEN_MARKS = {0x02, 0xAD}
 
 
-def _char_reads(raw) -> list[_CharRead]:
+def _char_reads(raw) -> _CharReads:
     """Every character pdfium's text page holds that the page draws, with what its box needs.
     The matrix and font size are the text object's, so they are read once per object, and a
-    width once per font, character and size: ctypes calls are most of the cost here."""
+    width once per font, character and size: ctypes calls are most of the cost here, and the
+    loop does nothing else."""
+    get_unicode, has_map_error = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_HasUnicodeMapError
+    get_object, get_origin = pdfium_c.FPDFText_GetTextObject, pdfium_c.FPDFText_GetCharOrigin
     matrix = pdfium_c.FS_MATRIX()
     x, y = ctypes.c_double(), ctypes.c_double()
     width = ctypes.c_float()
     fonts: dict[int, _FontMetrics] = {}
-    objects: dict[int, tuple[_FontMetrics, tuple[float, float, float, float], float]] = {}
-    widths: dict[tuple[int, int, float], float | None] = {}
-    reads: list[_CharRead] = []
+    object_number: dict[int, int] = {}
+    objects: list[_TextObject] = []
+    widths: dict[tuple[int, int, float], float] = {}
+    indices: list[int] = []
+    texts: list[str] = []
+    unmapped_flags: list[bool] = []
+    object_of: list[int] = []
+    origins: list[float] = []
+    advances: list[float] = []
     for index in range(pdfium_c.FPDFText_CountChars(raw)):
-        code = pdfium_c.FPDFText_GetUnicode(raw, index)
-        unmapped = bool(pdfium_c.FPDFText_HasUnicodeMapError(raw, index))
+        code = get_unicode(raw, index)
+        unmapped = bool(has_map_error(raw, index))
         if unmapped:
             if pdfium_c.FPDFText_IsGenerated(raw, index):
                 continue
@@ -195,79 +209,121 @@ def _char_reads(raw) -> list[_CharRead]:
             text = "-" if code in HYPHEN_MARKS and pdfium_c.FPDFText_IsHyphen(raw, index) else chr(code)
             if not text.strip():
                 continue   # spaces, and the spaces and line breaks pdfium adds between words and lines
-        obj = pdfium_c.FPDFText_GetTextObject(raw, index)
-        object_key = _handle(obj)
-        if object_key not in objects:
+        obj = get_object(raw, index)
+        key = _handle(obj)
+        number = object_number.get(key)
+        if number is None:
             pdfium_c.FPDFText_GetMatrix(raw, index, matrix)
-            objects[object_key] = (_font_metrics(obj, fonts), (matrix.a, matrix.b, matrix.c, matrix.d),
-                                   pdfium_c.FPDFText_GetFontSize(raw, index))
-        font, char_matrix, font_size = objects[object_key]
-        pdfium_c.FPDFText_GetCharOrigin(raw, index, x, y)
-        advance = None
-        if font.handle and not unmapped:
-            key = (id(font), code, font_size)
-            if key not in widths:
-                widths[key] = width.value if pdfium_c.FPDFFont_GetGlyphWidth(font.handle, code, font_size, width) else None
-            advance = widths[key]
-        reads.append(_CharRead(object_key=object_key, index=index, text=text, unmapped=unmapped,
-                               origin=(x.value, y.value), matrix=char_matrix, font_size=font_size, font=font,
-                               advance=advance))
-    return reads
+            number = object_number[key] = len(objects)
+            objects.append(_TextObject(key=key, font=_font_metrics(obj, fonts), matrix=(matrix.a, matrix.b, matrix.c, matrix.d),
+                                       font_size=pdfium_c.FPDFText_GetFontSize(raw, index)))
+        text_object = objects[number]
+        get_origin(raw, index, x, y)
+        advance = math.nan
+        if text_object.font.handle and not unmapped:
+            width_key = (id(text_object.font), code, text_object.font_size)
+            if width_key not in widths:
+                widths[width_key] = width.value if pdfium_c.FPDFFont_GetGlyphWidth(
+                    text_object.font.handle, code, text_object.font_size, width) else math.nan
+            advance = widths[width_key]
+        indices.append(index)
+        texts.append(text)
+        unmapped_flags.append(unmapped)
+        object_of.append(number)
+        origins += (x.value, y.value)
+        advances.append(advance)
+    return _CharReads(index=np.array(indices, dtype=np.intp), text=texts, unmapped=np.array(unmapped_flags, dtype=bool),
+                      object_of=np.array(object_of, dtype=np.intp), origin=np.array(origins, dtype=float).reshape(-1, 2),
+                      advance=np.array(advances, dtype=float), objects=objects)
 
 
-def _ligatures(reads: list[_CharRead]) -> list[list[_CharRead]]:
-    """Characters grouped into the glyphs that drew them: pdfium splits a ligature (ﬁ, or a
-    glyph whose ToUnicode gives several letters) into letters at one and the same origin."""
-    groups: list[list[_CharRead]] = []
-    for read in reads:
-        last = groups[-1][-1] if groups else None
-        if last is not None and last.object_key == read.object_key and \
-                abs(last.origin[0] - read.origin[0]) < 1e-3 and abs(last.origin[1] - read.origin[1]) < 1e-3:
-            groups[-1].append(read)
-        else:
-            groups.append([read])
-    return groups
+def _chars_of(raw, ordinal: dict[int, int]) -> PdfChars:
+    """The page's characters, ligatures joined, with their font boxes, in the order their
+    objects are drawn (`ordinal`: object address -> place)."""
+    reads = _char_reads(raw)
+    if not reads.text:
+        return PdfChars.empty()
+    starts, ends = _ligatures(reads)
+    advance = _glyph_advances(reads, starts, ends)
+    objects = reads.objects
+    of = reads.object_of[starts]    # each glyph's text object
+    matrix = np.array([o.matrix for o in objects], dtype=float).reshape(-1, 4)[of]
+    font_size = np.array([o.font_size for o in objects], dtype=float)[of]
+    descent = np.array([o.font.descent for o in objects], dtype=float)[of]
+    box = _font_boxes(reads.origin[starts], matrix, font_size, advance, descent)
+    for glyph in np.flatnonzero(np.isnan(advance)):   # no width to be had: pdfium's own box for the character
+        rect = pdfium_c.FS_RECTF()
+        pdfium_c.FPDFText_GetLooseCharBox(raw, int(reads.index[starts[glyph]]), rect)
+        box[glyph] = (rect.left, min(rect.bottom, rect.top), rect.right, max(rect.bottom, rect.top))
+    sizes, baselines = [], []
+    for o in objects:   # what follows from the text matrix, once per object
+        a, b, c, d = o.matrix
+        along = math.hypot(a, b)
+        across = abs(a * d - b * c) / along if along else 1.0
+        sizes.append(o.font_size * across)
+        baselines.append((a, b) if along else (1.0, 0.0))
+    texts = [reads.text[s] if e - s == 1 else "".join(reads.text[s:e]) for s, e in zip(starts.tolist(), ends.tolist())]
+    fonts = [o.font.name for o in objects]
+    place = np.array([ordinal.get(o.key, len(ordinal)) for o in objects], dtype=np.intp)[of]
+    order = np.lexsort((reads.index[starts], place))
+    return PdfChars(text=tuple(texts[i] for i in order), font=tuple(fonts[i] for i in of[order]),
+                    size=np.array(sizes, dtype=float)[of[order]], box=box[order],
+                    baseline=np.array(baselines, dtype=float).reshape(-1, 2)[of[order]],
+                    unmapped=np.logical_or.reduceat(reads.unmapped, starts)[order])
 
 
-def _group_advance(group: list[_CharRead], following: _CharRead | None) -> float | None:
-    """The advance of one glyph in text space: the font's width for its character. A ligature's
+def _ligatures(reads: _CharReads) -> tuple[np.ndarray, np.ndarray]:
+    """Characters grouped into the glyphs that drew them, as (start, end) index arrays into the
+    reads (end exclusive): pdfium splits a ligature (ﬁ, or a glyph whose ToUnicode gives several
+    letters) into letters at one and the same origin of the same text object."""
+    x, y = reads.origin[:, 0], reads.origin[:, 1]
+    joined = (reads.object_of[1:] == reads.object_of[:-1]) & (np.abs(x[:-1] - x[1:]) < 1e-3) & (np.abs(y[:-1] - y[1:]) < 1e-3)
+    starts = np.flatnonzero(np.concatenate(([True], ~joined)))
+    return starts, np.append(starts[1:], len(reads.text))
+
+
+def _glyph_advances(reads: _CharReads, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Each glyph's advance in text space: the font's width for its character. A ligature's
     letters each have their own width, none the ligature's, and a character whose Unicode pdfium
     found without the font's map (a bullet) has no width it can look up (0): for these, the
     way to the next glyph of the same text object along the baseline, or at the object's end
-    the widest letter's; None if there is neither."""
-    if len(group) == 1 and group[0].advance:
-        return group[0].advance
-    last = group[-1]
-    a, b, _, _ = last.matrix
-    scale = math.hypot(a, b)
-    if following is not None and following.object_key == last.object_key and scale:
-        nxt = following.origin
-        step = ((nxt[0] - last.origin[0]) * a + (nxt[1] - last.origin[1]) * b) / (scale * scale)
+    the widest letter's; nan if there is neither."""
+    advance = reads.advance[starts].copy()
+    plain = (ends - starts == 1) & ~np.isnan(advance) & (advance != 0)
+    for glyph in np.flatnonzero(~plain):
+        start, last = int(starts[glyph]), int(ends[glyph]) - 1
+        a, b, _, _ = reads.objects[reads.object_of[last]].matrix
+        scale = math.hypot(a, b)
+        following = last + 1
+        step = 0.0
+        if following < len(reads.text) and reads.object_of[following] == reads.object_of[last] and scale:
+            (nx, ny), (lx, ly) = reads.origin[following].tolist(), reads.origin[last].tolist()
+            step = ((nx - lx) * a + (ny - ly) * b) / (scale * scale)
         if step > 0:
-            return step
-    widths = [r.advance for r in group if r.advance]
-    return max(widths) if widths else None
+            advance[glyph] = step
+            continue
+        widths = [w for w in reads.advance[start:last + 1].tolist() if w and not math.isnan(w)]
+        advance[glyph] = max(widths) if widths else math.nan
+    return advance
 
 
-def _font_box(origin: Point, matrix: tuple[float, float, float, float], font_size: float, advance: float,
-              descent: float) -> UserBox:
-    """The font box of one character in user space, as pdfminer draws it: in text space, the
+def _font_boxes(origin: np.ndarray, matrix: np.ndarray, font_size: np.ndarray, advance: np.ndarray,
+                descent: np.ndarray) -> np.ndarray:
+    """The font box (n, 4) of each glyph in user space, as pdfminer draws it: in text space, the
     advance (the font's /Widths, what the writer positioned the next character by) along the
     baseline, from `descent` (in em) to one em above it across. A vertical-writing font gives a
     negative advance (downwards): its box is one em wide and the advance tall, from the origin
-    pdfium gives (its lower left)."""
-    a, b, c, d = matrix
-    if advance >= 0:
-        along, low, high = advance, descent * font_size, (descent + 1.0) * font_size
-    else:
-        along, low, high = font_size, 0.0, -advance
-    ox, oy = origin
-    xs, ys = [], []
-    for s in (0.0, along):
-        for t in (low, high):
-            xs.append(ox + s * a + t * c)
-            ys.append(oy + s * b + t * d)
-    return (min(xs), min(ys), max(xs), max(ys))
+    pdfium gives (its lower left). A nan advance gives a nan box."""
+    a, b, c, d = matrix.T
+    with np.errstate(invalid="ignore"):
+        forward = advance >= 0
+        along = np.where(forward, advance, font_size)
+        low = np.where(forward, descent * font_size, 0.0)
+        high = np.where(forward, (descent + 1.0) * font_size, -advance)
+    ox, oy = origin[:, 0], origin[:, 1]
+    xs = [ox + s * a + t * c for s in (0.0, along) for t in (low, high)]
+    ys = [oy + s * b + t * d for s in (0.0, along) for t in (low, high)]
+    return np.stack([np.minimum.reduce(xs), np.minimum.reduce(ys), np.maximum.reduce(xs), np.maximum.reduce(ys)], axis=1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ All positions are in the table's reading frame (points, top-left origin)."""
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,11 +35,13 @@ from extract.settings import AlignedTableSettings, LineSettings
 Segment = tuple[float, float, float]   # (position, start, end)
 
 
-def stacked_rules(rulings: list[Ruling], page: SourcePage, settings: AlignedTableSettings = AlignedTableSettings()) -> list[list[Ruling]]:
+def stacked_rules(rulings: list[Ruling], page: SourcePage, settings: AlignedTableSettings = AlignedTableSettings(),
+                  centres: np.ndarray | None = None) -> list[list[Ruling]]:
     """Horizontal rules stacked down a page under a first one, each within its extent (a rule
     across a few columns under a merged cell counts), cut where running text stands between
     two of them: each group of two or more is a candidate table ruled across its rows only (display frame: tables
-    printed sideways have vertical rules here, grouped the same way across the page)."""
+    printed sideways have vertical rules here, grouped the same way across the page). `centres`:
+    the page's glyphs' centres (n, 2), when the caller has them."""
     groups: list[list[Ruling]] = []
     for horizontal in (True, False):
         rules = sorted(_joined([r for r in rulings if r.is_horizontal == horizontal], horizontal, settings),
@@ -52,7 +55,8 @@ def stacked_rules(rulings: list[Ruling], page: SourcePage, settings: AlignedTabl
                 groups.append([rule])
     # text that is no table's (a paragraph, a title) parts the rules above it from those below;
     # a table ends with a rule across it all
-    centres = np.array([g.box.center for g in page.glyphs], dtype=float).reshape(-1, 2)
+    if centres is None:
+        centres = np.array([g.box.center for g in page.glyphs], dtype=float).reshape(-1, 2)
     runs = [run for group in groups for run in _parted_by_prose(group, page, centres, settings)]
     closed = [g for g in runs if len(g) >= 2 and _within(g[:1], g[-1], g[0].is_horizontal, settings,
                                                           partial=False)]
@@ -87,7 +91,7 @@ def _prose_lines(glyphs: list[Glyph], page: SourcePage, settings: AlignedTableSe
     direction = Counter(g.direction for g in glyphs).most_common(1)[0][0]
     boxes = [rotate_to_reading_frame(g.box, direction, page.width, page.height) for g in glyphs]
     size = statistics.median(b.height for b in boxes)
-    lines = [[sum(1 for b in line if a <= b.center[0] <= c) for a, c in _words(line, settings.min_gutter * size)]
+    lines = [_piece_sizes(line, settings.min_gutter * size)
              for row in rows_of(boxes, lines_settings.line_overlap)
              for line in [sorted((boxes[i] for i in row), key=lambda b: b.x0)]]
     pieces = [n for line in lines for n in line]
@@ -318,10 +322,12 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
         horizontals.append((notes_top, x0, x1))
     ys.sort()
     verticals: list[Segment] = [(x, top, bottom) for x in (x0, x1)]
+    middles = [[(bx.top + bx.bottom) / 2 for bx in line] for line in lines]
     for a, b in zip(ys, ys[1:]):
         if a >= notes_top:
             break
-        band = [[bx for bx in line if a < bx.center[1] < b] for line in lines]
+        band = [[bx for bx, y in zip(line, ys_of_line) if a < y < b]
+                for line, ys_of_line in zip(lines, middles) if ys_of_line and max(ys_of_line) > a and min(ys_of_line) < b]
         for x in gutters:
             if not any(_crossed(line, x, size * settings.word_gap) for line in band):
                 verticals.append((x, a, b))
@@ -330,13 +336,25 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
 
 
 def _words(line: list[Box], gap: float) -> list[tuple[float, float]]:
-    words: list[list[float]] = []
+    """The extents (start, end) of a line's runs of boxes (left to right) no gap wider than `gap` parts."""
+    return [(a, b) for a, b, _ in _runs(line, gap)]
+
+
+def _piece_sizes(line: list[Box] | tuple[Box, ...], gap: float) -> list[int]:
+    """The number of boxes in each of a line's runs (`_words`): each box's centre lies in its own run's extent, and
+    the extents do not overlap."""
+    return [n for _, _, n in _runs(line, gap)]
+
+
+def _runs(line: list[Box] | tuple[Box, ...], gap: float) -> list[list]:
+    runs: list[list] = []   # [start, end, number of boxes]
     for box in line:
-        if words and box.x0 - words[-1][1] <= gap:
-            words[-1][1] = max(words[-1][1], box.x1)
+        if runs and box.x0 - runs[-1][1] <= gap:
+            runs[-1][1] = max(runs[-1][1], box.x1)
+            runs[-1][2] += 1
         else:
-            words.append([box.x0, box.x1])
-    return [(a, b) for a, b in words]
+            runs.append([box.x0, box.x1, 1])
+    return runs
 
 
 def _gutters(body: list[list[Box]], x0: float, x1: float, size: float,
@@ -436,8 +454,14 @@ def _set_full(body: list[list[Box]], a: float, b: float, size: float, settings: 
 
 
 def _columns(line: list[Box], xs: list[float]) -> set[int]:
-    """The columns a line has text in."""
-    return {next((k for k in range(len(xs) - 1) if xs[k] <= b.center[0] < xs[k + 1]), len(xs) - 2) for b in line}
+    """The columns a line has text in (`xs` the columns' edges, left to right; text outside
+    them counts in the last column)."""
+    last = len(xs) - 2
+    out = set()
+    for b in line:
+        k = bisect_right(xs, (b.x0 + b.x1) / 2) - 1
+        out.add(k if 0 <= k <= last else last)
+    return out
 
 
 def _continues_a_cell(upper: list[Box], lower: list[Box], xs: list[float]) -> bool:
@@ -561,8 +585,7 @@ def borderless_blocks(glyphs: list[Glyph], page: SourcePage, settings: AlignedTa
 def _pieces(line: ReadingLine, settings: AlignedTableSettings) -> list[int]:
     """The number of characters in each piece of a line: runs no gutter-wide gap divides."""
     size = statistics.median(b.height for b in line.boxes)
-    spans = _words(list(line.boxes), settings.min_gutter * size)
-    return [sum(1 for b in line.boxes if a <= b.center[0] <= c) for a, c in spans]
+    return _piece_sizes(line.boxes, settings.min_gutter * size)
 
 
 def _trailing(run: list, test: Callable[[int], bool]):

@@ -15,16 +15,17 @@ unreadable_pdf, unsupported_input) naming the file.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pypdfium2.raw as pdfium_c
+from pydantic import TypeAdapter
 
 from extract.common.digest import sha256_of
-from extract.common.geometry import direction_of, display_size, user_to_display
-from extract.common.text import strip_controls
-from extract.engines.pdfium_reader import PdfChar, PdfiumDocument, PdfPageContent, PdfPath, UserBox
+from extract.common.geometry import direction_of, display_size, rounded, user_to_display, user_to_display_arrays
+from extract.common.text import CONTROL_CHARACTERS, strip_controls
+from extract.engines.pdfium_reader import PdfChars, PdfiumDocument, PdfPageContent, PdfPath, UserBox
 from extract.errors import ErrorCode, NoticeError
 from extract.model import Box, ErrorItem, Glyph, Ruling, SourceDocument, SourcePage
 from extract.stages.input_file import STAGE, controls_error, read_input
@@ -100,64 +101,89 @@ def source_page_of(content: PdfPageContent) -> tuple[SourcePage, list[ErrorItem]
                    bottom=round(max(ay, by), 2))
 
     width, height = display_size(rotation, mediabox)
-    glyphs: list[Glyph] = []
-    errors: list[ErrorItem] = []
-    undecodable = controls = 0
-    origin = to_display((0.0, 0.0))
-    for char in without_repeats(content.chars, DEDUPE_TOLERANCE):
-        if char.unmapped:
-            undecodable += 1
-            continue
-        text, removed = strip_controls(char.text)
-        controls += removed
-        if not text.strip():
-            continue
-        # The baseline vector taken through to the display frame (y down).
-        tip = to_display(char.baseline)
-        glyphs.append(Glyph(text=text, font=_base_font(char.font), size=round(char.size, 2), box=display_box(char.box),
-                            direction=direction_of((tip[0] - origin[0], tip[1] - origin[1]))))
-    if undecodable:
-        errors.append(ErrorItem(stage=STAGE, code=ErrorCode.UNDECODABLE_TEXT.value, page=content.number,
-                                message=f"{undecodable} characters use a font that maps them to no Unicode; "
-                                        f"they are left out"))
-    if controls:
-        errors.append(controls_error(controls, content.number))
+    chars = content.chars.take(without_repeats(content.chars, DEDUPE_TOLERANCE))
+    glyphs, errors = _glyphs_of(chars, rotation, mediabox, content.number)
     return SourcePage(number=content.number, width=round(width, 2), height=round(height, 2), rotation=rotation,
-                      glyphs=tuple(glyphs),
+                      glyphs=glyphs,
                       rulings=tuple(Ruling(box=display_box(box)) for box in dots_joined(drawn_rulings(content.paths))),
                       images=tuple(display_box(box) for box in content.images),
                       drawings=tuple(display_box(box) for box in drawn_figures(content.paths)),
-                      shades=tuple(display_box(box) for box in drawn_shades(content.paths)), undecodable=undecodable), errors
+                      shades=tuple(display_box(box) for box in drawn_shades(content.paths)),
+                      undecodable=int(chars.unmapped.sum())), errors
 
 
-def without_repeats(chars: Sequence[PdfChar], tolerance: float) -> list[PdfChar]:
-    """The characters less those printed again over themselves (fake bold, a shadow): of the
-    characters with the same text, font, size and direction whose boxes start within
-    `tolerance` points of each other (chained, across then along), the first from the top-left
-    is kept. The same rule as pdfplumber's `dedupe_chars`; order is kept."""
-    groups: dict[tuple, list[int]] = defaultdict(list)
-    for index, char in enumerate(chars):
-        groups[(direction_of(char.baseline), char.text, char.font, char.size)].append(index)
-    kept: list[int] = []
-    for indices in groups.values():
-        for across in _clusters(indices, lambda i: -chars[i].box[3], tolerance):
-            for along in _clusters(across, lambda i: chars[i].box[0], tolerance):
-                kept.append(min(along, key=lambda i: (-chars[i].box[3], chars[i].box[0], i)))
-    return [chars[i] for i in sorted(kept)]
+GLYPHS = TypeAdapter(tuple[Glyph, ...])
 
 
-def _clusters(indices: list[int], value: Callable[[int], float], tolerance: float) -> list[list[int]]:
-    """Indices grouped by value: sorted, a new group wherever the gap to the previous value is
-    over `tolerance`."""
-    ordered = sorted(indices, key=value)
-    groups: list[list[int]] = []
-    last = None
-    for index in ordered:
-        if last is None or value(index) > last + tolerance:
-            groups.append([])
-        groups[-1].append(index)
-        last = value(index)
-    return groups
+def _glyphs_of(chars: PdfChars, rotation: int, mediabox: UserBox, page: int) -> tuple[tuple[Glyph, ...], list[ErrorItem]]:
+    """The characters as glyphs in the display frame, those without Unicode left out and
+    control characters taken out of the rest, with the errors that reports. A page holds
+    thousands of characters: their boxes are turned and rounded all at once, and the glyphs
+    validated in one call."""
+    errors: list[ErrorItem] = []
+    undecodable = int(chars.unmapped.sum())
+    if undecodable:
+        errors.append(ErrorItem(stage=STAGE, code=ErrorCode.UNDECODABLE_TEXT.value, page=page,
+                                message=f"{undecodable} characters use a font that maps them to no Unicode; "
+                                        f"they are left out"))
+    ax, ay = user_to_display_arrays(chars.box[:, 0], chars.box[:, 1], rotation, mediabox)
+    bx, by = user_to_display_arrays(chars.box[:, 2], chars.box[:, 3], rotation, mediabox)
+    x0, top = rounded(np.minimum(ax, bx)), rounded(np.minimum(ay, by))
+    x1, bottom = rounded(np.maximum(ax, bx)), rounded(np.maximum(ay, by))
+    # The baseline vector taken through to the display frame (y down), once per direction.
+    origin = user_to_display((0.0, 0.0), rotation, mediabox)
+    directions: dict[tuple[float, float], int] = {}
+    for vector in set(map(tuple, chars.baseline.tolist())):
+        tip = user_to_display(vector, rotation, mediabox)
+        directions[vector] = direction_of((tip[0] - origin[0], tip[1] - origin[1]))
+    sizes = {size: round(size, 2) for size in set(chars.size.tolist())}
+    fonts = {font: _base_font(font) for font in set(chars.font)}
+    texts: list[str] = list(chars.text)
+    controls = 0
+    if CONTROL_CHARACTERS.search("".join(texts)):
+        for i, text in enumerate(texts):
+            texts[i], removed = strip_controls(text)
+            controls += removed
+    if controls:
+        errors.append(controls_error(controls, page))
+    glyphs = [{"text": text, "font": fonts[font], "size": sizes[size], "direction": directions[(bx_, by_)],
+               "box": {"x0": x0[i], "top": top[i], "x1": x1[i], "bottom": bottom[i]}}
+              for i, (text, font, size, (bx_, by_), unmapped) in enumerate(zip(
+                  texts, chars.font, chars.size.tolist(), chars.baseline.tolist(), chars.unmapped.tolist()))
+              if not unmapped and text.strip()]
+    return GLYPHS.validate_python(glyphs), errors
+
+
+def without_repeats(chars: PdfChars, tolerance: float) -> np.ndarray:
+    """The indices, in order, of the characters less those printed again over themselves (fake
+    bold, a shadow): of the characters with the same text, font, size and direction whose boxes
+    start within `tolerance` points of each other (chained, across then along), the first from
+    the top-left is kept. The same rule as pdfplumber's `dedupe_chars`."""
+    if not len(chars):
+        return np.zeros(0, dtype=np.intp)
+    directions = {vector: direction_of(vector) for vector in set(map(tuple, chars.baseline.tolist()))}
+    kinds: dict[tuple, int] = {}
+    kind = np.array([kinds.setdefault((directions[tuple(vector)], text, font, size), len(kinds)) for vector, text, font, size
+                     in zip(chars.baseline.tolist(), chars.text, chars.font, chars.size.tolist())], dtype=np.intp)
+    across, along = -chars.box[:, 3], chars.box[:, 0]
+    # clusters across the baseline within each kind, then along it within each of those
+    order = np.lexsort((across, kind))
+    cluster = _cluster_ids(kind[order], across[order], tolerance)[np.argsort(order, kind="stable")]
+    order = np.lexsort((along, cluster))
+    cluster = _cluster_ids(cluster[order], along[order], tolerance)[np.argsort(order, kind="stable")]
+    # the first of each cluster from the top-left
+    index = np.arange(len(chars))
+    order = np.lexsort((index, along, across, cluster))
+    first = np.concatenate(([True], cluster[order][1:] != cluster[order][:-1]))
+    return np.sort(order[first])
+
+
+def _cluster_ids(groups: np.ndarray, values: np.ndarray, tolerance: float) -> np.ndarray:
+    """For values sorted within each group: a cluster number per value, a new cluster at each
+    new group and wherever the gap to the previous value is over `tolerance`."""
+    new = np.ones(len(values), dtype=bool)
+    new[1:] = (groups[1:] != groups[:-1]) | (values[1:] > values[:-1] + tolerance)
+    return np.cumsum(new) - 1
 
 
 # A filled rectangle at most this thick (points) is drawn as a line; a thicker one is shading.

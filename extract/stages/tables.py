@@ -21,7 +21,10 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from extract.common.geometry import reading_to_display_box, rotate_to_reading_frame
 from extract.common.grid import assemble_table
@@ -165,24 +168,26 @@ def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings()
     if not components and source == "vector" and pdf and page.glyphs and (page.images or len(page.rulings) >= settings.raster_min_rulings):
         components = rulings_to_components(raster_rulings(pdf, page.number, raster), settings)
         source = "raster"
+    placed = PlacedGlyphs.of(page.glyphs)
     found: list[PageTable] = []
     used: set[int] = set()
     for component in components:
-        table = _table_of(component, source, page, settings, lines, aligned)
+        table = _table_of(component, source, page, placed, settings, lines, aligned)
         if table is not None:
             found.append(table)
             used.update(id(r) for r in component)
     # the rules no grid table took (a rule drawn cell by cell under a banded header is a
     # "component" of its own, but no table)
-    for rules in stacked_rules([r for r in page.rulings if id(r) not in used], page, aligned):
-        table = _table_of(rules, "alignment", page, settings, lines, aligned)
+    for rules in stacked_rules([r for r in page.rulings if id(r) not in used], page, aligned, placed.centres):
+        table = _table_of(rules, "alignment", page, placed, settings, lines, aligned)
         # (rules around tables already found, a heavier rule above them say, make none of their own)
         if table is not None and not any(_overlap(table.region, t.region) > 0 for t in found):
             found.append(table)
     # tables with no rules at all, among the text no table took
     taken = [t.region for t in found] + [box for t in found for box in t.caption.boxes]
-    free = [g for g in page.glyphs if not any(box.contains_point(*g.box.center) for box in taken)]
-    for block in borderless_blocks(free, page, aligned, lines):
+    free = placed.take(~np.logical_or.reduce([placed.inside(box) for box in taken], initial=False, axis=0)
+                       if taken else np.ones(len(placed.glyphs), dtype=bool))
+    for block in borderless_blocks(list(free.glyphs), page, aligned, lines):
         grid = whitespace_grid(block, aligned)
         if grid is None:
             continue
@@ -191,19 +196,44 @@ def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings()
                                         page.width, page.height)
         if _boxed_pieces(region, block.direction, page, settings):
             continue   # text in boxes joined by lines: a diagram
-        inside = [g for g in free if region.contains_point(*g.box.center)]
-        table = _page_table(grid, "whitespace", inside, block.direction, page, settings, lines, aligned)
+        inside = free.within(region)
+        table = _page_table(grid, "whitespace", inside, block.direction, page, placed, settings, lines, aligned)
         if table is not None and table.n_rows >= aligned.min_rows and not any(lookalike(table) for lookalike in NOT_TABLES):
             found.append(table)
     return found
 
 
-def _table_of(component: list[Ruling], how: str, page: SourcePage, settings: TableSettings, lines: LineSettings,
-              aligned: AlignedTableSettings) -> PageTable | None:
+@dataclass(frozen=True)
+class PlacedGlyphs:
+    """Glyphs with their boxes' centres (display frame) in one array: which of a page's glyphs
+    lie in a region is asked for every table, caption and block on it."""
+
+    glyphs: tuple[Glyph, ...]
+    centres: np.ndarray   # (n, 2): x, y
+
+    @staticmethod
+    def of(glyphs: Sequence[Glyph]) -> PlacedGlyphs:
+        return PlacedGlyphs(glyphs=tuple(glyphs), centres=np.array([g.box.center for g in glyphs], dtype=float).reshape(-1, 2))
+
+    def inside(self, region: Box) -> np.ndarray:
+        """Which glyphs have their centre in `region` (edges included), as a mask."""
+        x, y = self.centres[:, 0], self.centres[:, 1]
+        return (region.x0 <= x) & (x <= region.x1) & (region.top <= y) & (y <= region.bottom)
+
+    def take(self, mask: np.ndarray) -> PlacedGlyphs:
+        kept = np.flatnonzero(mask)
+        return PlacedGlyphs(glyphs=tuple(self.glyphs[i] for i in kept.tolist()), centres=self.centres[kept])
+
+    def within(self, region: Box) -> list[Glyph]:
+        return list(self.take(self.inside(region)).glyphs)
+
+
+def _table_of(component: list[Ruling], how: str, page: SourcePage, placed: PlacedGlyphs, settings: TableSettings,
+              lines: LineSettings, aligned: AlignedTableSettings) -> PageTable | None:
     """The table a group of rulings draws, or None: its grid from the rulings, or, when they
     divide no columns (a frame, rules across the rows), from the text's alignment."""
     region = _bounds([r.box for r in component])
-    inside = [g for g in page.glyphs if region.contains_point(*g.box.center)]
+    inside = placed.within(region)
     direction = table_direction(inside)
     grid = component_to_grid(component, direction, page, settings) if how != "alignment" else None
     if grid is None or len(grid[0]) - 1 < settings.min_columns or \
@@ -217,7 +247,7 @@ def _table_of(component: list[Ruling], how: str, page: SourcePage, settings: Tab
             grid, how = grid_of_text, "alignment"
     if grid is None:
         return None
-    return _page_table(grid, how, inside, direction, page, settings, lines, aligned)
+    return _page_table(grid, how, inside, direction, page, placed, settings, lines, aligned)
 
 
 def _over_a_figure(region: Box, page: SourcePage, aligned: AlignedTableSettings) -> bool:
@@ -279,8 +309,8 @@ def _overlap(a: Box, b: Box) -> float:
     return max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0)) * max(0.0, min(a.bottom, b.bottom) - max(a.top, b.top))
 
 
-def _page_table(grid, how: str, inside: list[Glyph], direction: int, page: SourcePage, settings: TableSettings,
-                lines: LineSettings, aligned: AlignedTableSettings) -> PageTable | None:
+def _page_table(grid, how: str, inside: list[Glyph], direction: int, page: SourcePage, placed: PlacedGlyphs,
+                settings: TableSettings, lines: LineSettings, aligned: AlignedTableSettings) -> PageTable | None:
     """The table a grid (reading frame) draws over the glyphs inside it, or None when it holds
     no table (too few columns, no text, a chart's grid)."""
     xs, ys, horizontals, verticals = grid
@@ -300,7 +330,7 @@ def _page_table(grid, how: str, inside: list[Glyph], direction: int, page: Sourc
         return None
     # A caption inside the frame stands in for a title only when none stands above the table;
     # under a title, a row across the whole table is part of it (a shaded group row).
-    caption = caption_above(page, region_of(xs, ys), direction, settings, lines)
+    caption = caption_above(page, region_of(xs, ys), direction, settings, lines, placed)
     if how in ("alignment", "whitespace"):
         # over a table read from its text's alignment (a report's, an article's), the line above may
         # as well head a section of the text: it stays in the text too, for the layout to judge
@@ -433,10 +463,19 @@ def component_to_grid(component: list[Ruling], direction: int, page: SourcePage,
 
 def _covered(segments, position: float, start: float, end: float, settings: TableSettings) -> bool:
     """Whether rulings at `position` cover enough of the span start..end."""
+    return _spans_cover(_near(segments, position, settings.snap), start, end, settings)
+
+
+def _near(segments, position: float, snap: float) -> list[tuple[float, float]]:
+    """The spans (start, end), in their order, of the segments (position, start, end) within
+    `snap` of `position`."""
+    return [(a, b) for pos, a, b in segments if abs(pos - position) <= snap]
+
+
+def _spans_cover(spans: list[tuple[float, float]], start: float, end: float, settings: TableSettings) -> bool:
     covered = 0.0
-    for pos, a, b in segments:
-        if abs(pos - position) <= settings.snap:
-            covered += max(0.0, min(b, end) - max(a, start))
+    for a, b in spans:
+        covered += max(0.0, min(b, end) - max(a, start))
     return covered >= settings.coverage * (end - start)
 
 
@@ -451,11 +490,14 @@ def grid_to_cells(xs: list[float], ys: list[float], horizontals, verticals, sett
             k = parent[k]
         return k
 
+    # the rules at each edge, looked up once for all the cells along it
+    down = {x: _near(verticals, x, settings.snap) for x in xs}
+    across = {y: _near(horizontals, y, settings.snap) for y in ys}
     for r in range(n_rows):
         for c in range(n_cols):
-            if c + 1 < n_cols and not _covered(verticals, xs[c + 1], ys[r], ys[r + 1], settings):
+            if c + 1 < n_cols and not _spans_cover(down[xs[c + 1]], ys[r], ys[r + 1], settings):
                 parent[root((r, c))] = root((r, c + 1))
-            if r + 1 < n_rows and not _covered(horizontals, ys[r + 1], xs[c], xs[c + 1], settings):
+            if r + 1 < n_rows and not _spans_cover(across[ys[r + 1]], xs[c], xs[c + 1], settings):
                 parent[root((r, c))] = root((r + 1, c))
     members: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for key in parent:
@@ -552,7 +594,7 @@ def trim_empty_edges(cells: list[GridCell], xs: list[float], ys: list[float]):
 
 
 def caption_above(page: SourcePage, region: Box, direction: int, settings: TableSettings,
-                  line_settings: LineSettings = LineSettings()) -> Caption:
+                  line_settings: LineSettings = LineSettings(), placed: PlacedGlyphs | None = None) -> Caption:
     """The caption of a table: walking up from the table's top edge in its reading frame, lines
     that only state a unit or a preparer are read as such, `续表` says the table continues, and
     the first other line close enough is the title (with the lines of the same size right above
@@ -560,7 +602,11 @@ def caption_above(page: SourcePage, region: Box, direction: int, settings: Table
     (where running headers stand) is `text_above`."""
     top = rotate_to_reading_frame(region, direction, page.width, page.height)
     frame_height = page.width if direction in (90, 270) else page.height
-    outside = [g for g in page.glyphs if g.direction == direction and not region.contains_point(*g.box.center)]
+    placed = placed or PlacedGlyphs.of(page.glyphs)
+    # Only glyphs that start above the table's top edge: a line that ends above it holds no
+    # other (a glyph further down joins a line only if that line's first glyph reaches down to it).
+    outside = [g for g in placed.take(~placed.inside(region)).glyphs if g.direction == direction
+               and rotate_to_reading_frame(g.box, direction, page.width, page.height).top <= top.top + 1]
     lines = [line for line in glyphs_to_lines(outside, page, direction, line_settings)
              if line.box.bottom <= top.top + 1 and line.box.x1 > top.x0 and line.box.x0 < top.x1]
     text_above = any(line.box.top > frame_height * settings.running_band for line in lines)
