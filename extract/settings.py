@@ -75,6 +75,8 @@ class OcrSettings:
     uncovered_ink_share: float = 0.5   # this share of such a picture's ink outside every glyph: the text layer is not the page
     lines_in_layer: float = 0.5        # ... unless this share of the text lines detected around it have glyphs in them
     lines_around_min: int = 3          # ... of at least this many lines
+    layer_check_dpi: float = 100.0     # ... detected on the page rendered at this resolution (finding a line
+                                       # needs less than reading it; a quarter of the pixels of `dpi`'s)
     check_scale: float = 0.5           # pixels per point of the image the ink check looks at
     blank_ink_share: float = 0.0005    # a page with no text and no picture whose ink off its rulings covers less
                                        # than this share of it has nothing to read: OCR (and its models) not loaded

@@ -338,9 +338,11 @@ def test_random_bytes_as_a_dump_are_reported(tmp_path):
     assert "implausible_text" in [e.code for e in notice.errors]
 
 
-def test_a_born_digital_page_with_a_large_figure_keeps_its_text_layer(tmp_path):
+@pytest.mark.parametrize("size", [7, 12, 18])
+def test_a_born_digital_page_with_a_large_figure_keeps_its_text_layer(tmp_path, size):
     """A chart pasted as a picture over most of the page, its labels in the picture, with the
-    page's text in the text layer around it: the text layer is the page's text, not read again."""
+    page's text in the text layer around it, small or large: the text layer is the page's text,
+    not read again."""
     from notice_gen import CJK_FONT
     from PIL import Image, ImageDraw
     from reportlab.lib.utils import ImageReader
@@ -355,11 +357,11 @@ def test_a_born_digital_page_with_a_large_figure_keeps_its_text_layer(tmp_path):
     path = tmp_path / "figure.pdf"
     pdf = canvas.Canvas(str(path), pagesize=(595, 842))
     pdf.drawImage(ImageReader(picture), 60, 150, width=475, height=540)
-    pdf.setFont(CJK_FONT, 12)
+    pdf.setFont(CJK_FONT, size)
     for k, line in enumerate(["图1 各市职业技能培训人数（万人）", "资料来源：各市人力资源和社会保障局统计",
                               "全年完成职业技能培训一百二十万人次，较上年增长百分之八。",
                               "其中，数字技能培训三十万人次，占比达到四分之一。"]):
-        pdf.drawString(60, 790 - k * 22 if k < 2 else 120 - (k - 2) * 22, line)
+        pdf.drawString(60, 790 - k * 2 * size if k < 2 else 120 - (k - 2) * 2 * size, line)
     pdf.showPage()
     pdf.save()
     source = load_source(path)

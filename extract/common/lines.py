@@ -14,20 +14,22 @@ from extract.settings import LineSettings
 
 def rows_of(boxes: list[Box], overlap: float) -> list[list[int]]:
     """Indexes of `boxes` grouped in rows, top to bottom: a box joins one of the last rows when
-    its height overlaps that row's first box by `overlap` of the smaller one (how a line is set)."""
-    tops, bottoms = [b.top for b in boxes], [b.bottom for b in boxes]
-    x0s = [b.x0 for b in boxes]
-    order = sorted(range(len(boxes)), key=lambda i: (tops[i], x0s[i]))
+    its height overlaps that row's first box by `overlap` of the smaller one (how a line is set).
+    (Every line of every page goes through here, more than once: the loop reads plain floats.)"""
+    keys = [(b.top, b.x0) for b in boxes]
     rows: list[list[int]] = []
-    for i in order:
-        top, bottom = tops[i], bottoms[i]
-        for row in reversed(rows[-3:]):
-            ref_top, ref_bottom = tops[row[0]], bottoms[row[0]]
-            if min(ref_bottom, bottom) - max(ref_top, top) >= overlap * min(ref_bottom - ref_top, bottom - top):
-                row.append(i)
+    firsts: list[tuple[float, float, float]] = []   # each row's first box: top, bottom, height
+    for i in sorted(range(len(boxes)), key=keys.__getitem__):
+        top, bottom = boxes[i].top, boxes[i].bottom
+        height = bottom - top
+        for k in range(len(rows) - 1, max(len(rows) - 4, -1), -1):
+            first_top, first_bottom, first_height = firsts[k]
+            if min(first_bottom, bottom) - max(first_top, top) >= overlap * min(first_height, height):
+                rows[k].append(i)
                 break
         else:
             rows.append([i])
+            firsts.append((top, bottom, height))
     return rows
 
 

@@ -173,6 +173,12 @@ def _read_chars(page, ordinal: dict[int, int]) -> PdfChars:
         textpage.close()
 
 
+# FPDFText_GetTextObject giving the object's address as an int (`_handle`'s value; None for
+# none): it is asked of every character, and an int costs less than a pointer object to get,
+# hash and compare.
+_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
+
 # What pdfium may give for a hyphen that ends a line (0x02: its own mark; a soft hyphen).
 HYPHEN_MARKS = {0x02, 0xAD}
 
@@ -183,7 +189,8 @@ def _char_reads(raw) -> _CharReads:
     width once per font, character and size: ctypes calls are most of the cost here, and the
     loop does nothing else."""
     get_unicode, has_map_error = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_HasUnicodeMapError
-    get_object, get_origin = pdfium_c.FPDFText_GetTextObject, pdfium_c.FPDFText_GetCharOrigin
+    get_origin = pdfium_c.FPDFText_GetCharOrigin
+    raw_address = ctypes.cast(raw, ctypes.c_void_p).value
     matrix = pdfium_c.FS_MATRIX()
     x, y = ctypes.c_double(), ctypes.c_double()
     width = ctypes.c_float()
@@ -209,10 +216,10 @@ def _char_reads(raw) -> _CharReads:
             text = "-" if code in HYPHEN_MARKS and pdfium_c.FPDFText_IsHyphen(raw, index) else chr(code)
             if not text.strip():
                 continue   # spaces, and the spaces and line breaks pdfium adds between words and lines
-        obj = get_object(raw, index)
-        key = _handle(obj)
+        key = _text_object_address(raw_address, index) or 0
         number = object_number.get(key)
         if number is None:
+            obj = pdfium_c.FPDFText_GetTextObject(raw, index)
             pdfium_c.FPDFText_GetMatrix(raw, index, matrix)
             number = object_number[key] = len(objects)
             objects.append(_TextObject(key=key, font=_font_metrics(obj, fonts), matrix=(matrix.a, matrix.b, matrix.c, matrix.d),

@@ -92,9 +92,10 @@ def text_lines_in_layer(page: SourcePage, pdf: bytes | Path, pictures: list[Box]
     (display frame) that the text layer has glyphs in; None when it finds too few to say."""
     centres = [g.box.center for g in page.glyphs]
     lines = []
-    for quad in text_line_quads(render_page_gray(pdf, page.number, settings.scale), settings):
-        box = Box(x0=float(quad[:, 0].min()) / settings.scale, top=float(quad[:, 1].min()) / settings.scale,
-                  x1=float(quad[:, 0].max()) / settings.scale, bottom=float(quad[:, 1].max()) / settings.scale)
+    scale = settings.layer_check_dpi / 72.0
+    for quad in text_line_quads(render_page_gray(pdf, page.number, scale), settings):
+        box = Box(x0=float(quad[:, 0].min()) / scale, top=float(quad[:, 1].min()) / scale,
+                  x1=float(quad[:, 0].max()) / scale, bottom=float(quad[:, 1].max()) / scale)
         if not any(p.contains_point(*box.center) for p in pictures):
             lines.append(box)
     if len(lines) < settings.lines_around_min:

@@ -213,7 +213,8 @@ class PlacedGlyphs:
 
     @staticmethod
     def of(glyphs: Sequence[Glyph]) -> PlacedGlyphs:
-        return PlacedGlyphs(glyphs=tuple(glyphs), centres=np.array([g.box.center for g in glyphs], dtype=float).reshape(-1, 2))
+        corners = np.array([(g.box.x0, g.box.top, g.box.x1, g.box.bottom) for g in glyphs], dtype=float).reshape(-1, 4)
+        return PlacedGlyphs(glyphs=tuple(glyphs), centres=(corners[:, :2] + corners[:, 2:]) / 2)
 
     def inside(self, region: Box) -> np.ndarray:
         """Which glyphs have their centre in `region` (edges included), as a mask."""
