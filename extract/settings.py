@@ -124,7 +124,9 @@ class AlignedTableSettings:
     size unless said otherwise."""
 
     same_extent: float = 0.05      # rules whose ends differ by less than this share of their length align
-    word_gap: float = 0.6          # a gap this wide between characters separates words (a Latin space is ~0.3)
+    word_gap: float = 0.6          # a gap this wide between characters separates words (a Latin space is ~0.3) ...
+    fixed_pitch_max: float = 0.75  # ... and in a fixed-pitch font (characters all one width, under this), half of
+    fixed_pitch_share: float = 0.8   # that width: a typewriter's columns stand one space apart (share of lines all so)
     min_gutter: float = 0.5        # a gutter between columns is at least this wide
     min_body_lines: int = 2        # a table has this many body lines at least
     max_crossing: float = 0.05     # share of body lines that may cross a gutter (a total set too wide)
@@ -143,6 +145,7 @@ class AlignedTableSettings:
     size_spread: float = 1.3       # the lines of a table with no rules differ in size by this factor at most
     wrap_gap: float = 0.5          # a line under another by less than this share of the rows' usual gap continues its cells
     figure_overlap: float = 0.25   # text in columns over this share of a figure drawn in vector paths (or of itself) is its labels
+    leader_min_dots: int = 3       # dots in a row (`0.99.....800`, `合计……12`) lead from a label to its figure: white space
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import statistics
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -213,6 +213,43 @@ def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, pag
     return _grid_of_lines(lines, (x0, top, x1, bottom), header_end, turned_rules, column_rules, settings)
 
 
+# Characters that draw leader dots, with how many dots each draws.
+LEADER_DOTS = {".": 1, "·": 1, "．": 1, "・": 1, "‥": 2, "…": 3, "⋯": 3}
+
+
+def leader_dots(glyphs: Sequence[Glyph], page: SourcePage, settings: AlignedTableSettings = AlignedTableSettings()) -> set[int]:
+    """The ids of the glyphs that draw leaders: runs of dots (`leader_min_dots` or more, two
+    glyphs at least) that lead the eye from a label to its figure (`0.99..........800`,
+    `合计……………12`). In a table read from its text's alignment they stand where white space
+    would: no text of any cell, and no bridge between two columns."""
+    return {id(g) for run in _runs_of(glyphs, page, LEADER_DOTS.keys())
+            if len(run) >= 2 and sum(LEADER_DOTS[g.text] for g in run) >= settings.leader_min_dots for g in run}
+
+
+def _runs_of(glyphs: Sequence[Glyph], page: SourcePage, characters) -> list[list[Glyph]]:
+    """Runs of glyphs among `characters`, each within half an em of the next along one baseline
+    (in the frame their text runs in)."""
+    marks = sorted(((rotate_to_reading_frame(g.box, g.direction, page.width, page.height), g) for g in glyphs
+                    if g.text in characters), key=lambda bg: (bg[1].direction, bg[0].bottom))
+    baselines: list[list[tuple[Box, Glyph]]] = []
+    for box, glyph in marks:
+        last = baselines[-1][-1] if baselines else None
+        if last is not None and last[1].direction == glyph.direction and box.bottom - last[0].bottom <= box.height / 4:
+            baselines[-1].append((box, glyph))
+        else:
+            baselines.append([(box, glyph)])
+    runs: list[list[Glyph]] = []
+    for baseline in baselines:
+        previous: Box | None = None
+        for box, glyph in sorted(baseline, key=lambda bg: bg[0].x0):
+            if previous is not None and box.x0 - previous.x1 <= glyph.size / 2:
+                runs[-1].append(glyph)
+            else:
+                runs.append([glyph])
+            previous = box
+    return runs
+
+
 @dataclass(frozen=True)
 class ReadingLine:
     """A line of text in a table's reading frame: its characters' boxes, left to right, and
@@ -267,7 +304,22 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
     # each column's edge where the body's gutter is clear of the header's text as well, if it can be
     header_lines = [line for line in lines if line[0].top < header_end]
     header = _without_group_labels(header_lines + body[:1], size * settings.min_gutter)
-    strips = _gutters(body, x0, x1, size, settings)
+    pitch = _fixed_pitch(body, size, settings)
+    # (in a fixed-pitch font one space parts the words of a row, and joins a group label's)
+    word_gap, label_gap = (pitch / 2, max(size * settings.min_gutter, 1.5 * pitch)) if pitch else \
+        (size * settings.word_gap, size * settings.min_gutter)
+    chars = {id(box): char for line in all_lines for box, char in zip(line.boxes, line.chars)}
+
+    def in_words(line: list[Box]) -> bool:   # (letters and ideographs, not figures)
+        return sum(1 for box in line if chars[id(box)].isalpha()) * 2 > len(line)
+
+    labels = _leading_group_labels(body, label_gap, in_words)
+    unlabelled = [[box for box in line if not any(box is label for label in own)] for line, own in zip(body, labels)]
+    strips = _gutters([line for line in unlabelled if line], x0, x1, size, word_gap, settings)
+    # the header's lines, and lines atop the body holding group labels, are crossed where a
+    # label's words run on (one space apart in a fixed-pitch font): only the body's rows part there
+    phrased = {id(line) for line, own in zip(body, labels) if own} | {id(line) for line in header_lines}
+    phrase_gap = max(label_gap, size * settings.word_gap)
     ruled = sorted({round(x, 1) for x, _, _ in column_rules if x0 + size < x < x1 - size})
     gutters = [next((x for x in ruled if a <= x <= b), None) or _clearest((a, b), header, size * settings.word_gap)
                for a, b in strips]
@@ -278,7 +330,6 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
     if _prose(body, xs, size, settings):
         return None
     # a column of running text at either edge (a paragraph the rules run past) is the text's
-    chars = {id(box): char for line in all_lines for box, char in zip(line.boxes, line.chars)}
 
     def running_text(a: float, b: float) -> bool:
         own = [chars[id(x)] for line in body for x in line if a <= x.center[0] < b]
@@ -326,10 +377,10 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
     for a, b in zip(ys, ys[1:]):
         if a >= notes_top:
             break
-        band = [[bx for bx, y in zip(line, ys_of_line) if a < y < b]
+        band = [([bx for bx, y in zip(line, ys_of_line) if a < y < b], phrase_gap if id(line) in phrased else word_gap)
                 for line, ys_of_line in zip(lines, middles) if ys_of_line and max(ys_of_line) > a and min(ys_of_line) < b]
         for x in gutters:
-            if not any(_crossed(line, x, size * settings.word_gap) for line in band):
+            if not any(_crossed(part, x, gap) for part, gap in band):
                 verticals.append((x, a, b))
     verticals.extend(column_rules)
     return xs, ys, horizontals, verticals
@@ -357,12 +408,28 @@ def _runs(line: list[Box] | tuple[Box, ...], gap: float) -> list[list]:
     return runs
 
 
-def _gutters(body: list[list[Box]], x0: float, x1: float, size: float,
+def _fixed_pitch(lines: list[list[Box]], size: float, settings: AlignedTableSettings) -> float | None:
+    """The width of every character of `lines` when they are set in a fixed-pitch font (a
+    typewriter's or a terminal's table, whose columns may stand one space apart): narrower than
+    `fixed_pitch_max`, and every character of `fixed_pitch_share` of the lines that wide (a
+    header in another font aside); None otherwise. (A proportional font's figures are all one
+    width too, but its points and commas are narrower; ideographs are all an em wide: neither
+    is taken for fixed pitch.)"""
+    widths = sorted(b.width for line in lines for b in line)
+    pitch = widths[len(widths) // 2] if widths else 0.0
+    if not 0 < pitch < settings.fixed_pitch_max * size:
+        return None
+    fixed = sum(1 for line in lines if all(abs(b.width - pitch) <= 0.02 * pitch for b in line))
+    return pitch if fixed >= settings.fixed_pitch_share * len(lines) else None
+
+
+def _gutters(body: list[list[Box]], x0: float, x1: float, size: float, word_gap: float,
              settings: AlignedTableSettings) -> list[tuple[float, float]]:
     """The strips of white space (start, end) that run down the body's lines, each with text on
     both sides in at least two lines. A few lines may cross a strip (a total's figures set too
-    wide for their columns, a group's label over its rows): up to `max_crossing` of them."""
-    spans = [w for line in body for w in _words(line, size * settings.word_gap)]
+    wide for their columns, a group's label over its rows): up to `max_crossing` of them.
+    Characters closer than `word_gap` (points) are one word."""
+    spans = [w for line in body for w in _words(line, word_gap)]
     step = 0.5
     places = np.arange(x0, x1 + step, step)
     crossing = np.zeros(len(places) + 1, dtype=np.int32)
@@ -377,6 +444,15 @@ def _gutters(body: list[list[Box]], x0: float, x1: float, size: float,
         start_x, end_x = float(places[first]), float(places[after - 1])
         if start_x > text_start and end_x < text_end and end_x - start_x >= settings.min_gutter * size:
             gutters.append((start_x, end_x))
+    if word_gap < settings.word_gap * size:
+        # In a fixed-pitch font, a strip one space wide in the lines with text on both sides
+        # is the space between words set alike in every row (`40 years`, `41 years`; a header
+        # above them aside); a column's edge is wider in several rows (right-aligned figures of
+        # other lengths).
+        words = [_words(line, word_gap) for line in body]
+        gutters = [(a, b) for a, b in gutters if sum(
+            1 for line in words for before, after in zip(line, line[1:])
+            if before[1] <= a and after[0] >= b and after[0] - before[1] > 3 * word_gap) >= settings.min_rows]
     # a column holds text in two lines at least: a gutter beside a lone word is no column's edge
     edges = [x0, *((a + b) / 2 for a, b in gutters), x1]
     filled = [sum(1 for line in body if any(a < b.center[0] < c for b in line)) for a, c in zip(edges, edges[1:])]
@@ -406,6 +482,23 @@ def _without_group_labels(lines: list[list[Box]], gap: float) -> list[list[Box]]
         groups = _group_labels(upper, lower, gap)
         out.append([box for box in upper if not any(a <= box.center[0] <= b for a, b in groups)])
     return [line for line in out if line]
+
+
+def _leading_group_labels(lines: list[list[Box]], gap: float, in_words: Callable[[list[Box]], bool]) -> list[list[Box]]:
+    """The boxes of the group labels of each of the lines at the top of `lines` that have them
+    (a header no rule parts from the body: `Non-Hispanic white` over `Male  Female`): they run
+    across column edges by design. Labels over a line of figures are the columns' own (centred
+    over right-aligned figures); a label over more than two pieces of the line below heads a
+    section, not a group."""
+    labels: list[list[Box]] = [[] for _ in lines]
+    for k in range(len(lines) - 1):
+        below = _words(lines[k + 1], gap)
+        groups = [(a, b) for a, b in (_group_labels(lines[k], lines[k + 1], gap) if in_words(lines[k + 1]) else [])
+                  if sum(1 for c, d in below if c < b and d > a) <= 2]
+        if not groups:
+            break
+        labels[k] = [box for box in lines[k] if any(a <= box.center[0] <= b for a, b in groups)]
+    return labels
 
 
 def _header_rows(header: list[list[Box]], below: list[Box], gap: float) -> list[list[Box]]:
@@ -529,7 +622,9 @@ def underdivided(xs: list[float], glyphs: list[Glyph], direction: int, page: Sou
         return True
     for a, b in zip(xs, xs[1:]):
         own = [part for line in lines for part in [[x for x in line if a <= x.center[0] < b]] if part]
-        for start, end in _gutters(own, a, b, size, settings) if len(own) >= settings.min_rows else []:
+        pitch = _fixed_pitch(own, size, settings)
+        word_gap = pitch / 2 if pitch else size * settings.word_gap
+        for start, end in _gutters(own, a, b, size, word_gap, settings) if len(own) >= settings.min_rows else []:
             # columns of its own: lines with text on either side of the gutter (a header centred
             # above right-aligned figures leaves a gutter with no line on both sides of it)
             both = sum(1 for part in own if part[0].center[0] < start and part[-1].center[0] > end)

@@ -57,6 +57,7 @@ from extract.model import (
 from extract.settings import AlignedTableSettings, LineSettings, RasterSettings, TableSettings
 from extract.stages.aligned_tables import (
     alignment_grid,
+    leader_dots,
     borderless_blocks,
     columns_of_open_rows,
     stacked_rules,
@@ -169,24 +170,25 @@ def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings()
         components = rulings_to_components(raster_rulings(pdf, page.number, raster), settings)
         source = "raster"
     placed = PlacedGlyphs.of(page.glyphs)
+    leaders = leader_dots(page.glyphs, page, aligned)
     found: list[PageTable] = []
     used: set[int] = set()
     for component in components:
-        table = _table_of(component, source, page, placed, settings, lines, aligned)
+        table = _table_of(component, source, page, placed, leaders, settings, lines, aligned)
         if table is not None:
             found.append(table)
             used.update(id(r) for r in component)
     # the rules no grid table took (a rule drawn cell by cell under a banded header is a
     # "component" of its own, but no table)
     for rules in stacked_rules([r for r in page.rulings if id(r) not in used], page, aligned, placed.centres):
-        table = _table_of(rules, "alignment", page, placed, settings, lines, aligned)
+        table = _table_of(rules, "alignment", page, placed, leaders, settings, lines, aligned)
         # (rules around tables already found, a heavier rule above them say, make none of their own)
         if table is not None and not any(_overlap(table.region, t.region) > 0 for t in found):
             found.append(table)
     # tables with no rules at all, among the text no table took
     taken = [t.region for t in found] + [box for t in found for box in t.caption.boxes]
     free = placed.take(~np.logical_or.reduce([placed.inside(box) for box in taken], initial=False, axis=0)
-                       if taken else np.ones(len(placed.glyphs), dtype=bool))
+                       & ~np.array([id(g) in leaders for g in placed.glyphs], dtype=bool).reshape(-1))
     for block in borderless_blocks(list(free.glyphs), page, aligned, lines):
         grid = whitespace_grid(block, aligned)
         if grid is None:
@@ -229,10 +231,11 @@ class PlacedGlyphs:
         return list(self.take(self.inside(region)).glyphs)
 
 
-def _table_of(component: list[Ruling], how: str, page: SourcePage, placed: PlacedGlyphs, settings: TableSettings,
-              lines: LineSettings, aligned: AlignedTableSettings) -> PageTable | None:
+def _table_of(component: list[Ruling], how: str, page: SourcePage, placed: PlacedGlyphs, leaders: set[int],
+              settings: TableSettings, lines: LineSettings, aligned: AlignedTableSettings) -> PageTable | None:
     """The table a group of rulings draws, or None: its grid from the rulings, or, when they
-    divide no columns (a frame, rules across the rows), from the text's alignment."""
+    divide no columns (a frame, rules across the rows), from the text's alignment (`leaders`:
+    the ids of the glyphs that draw leader dots, white space to the alignment)."""
     region = _bounds([r.box for r in component])
     inside = placed.within(region)
     direction = table_direction(inside)
@@ -243,9 +246,10 @@ def _table_of(component: list[Ruling], how: str, page: SourcePage, placed: Place
         # between groups of columns only, none before the first): the text's columns
         rules = [r for r in component if r.is_horizontal == (direction in (0, 180))]
         column_rules = tuple(grid[3]) if grid is not None else ()
-        grid_of_text = alignment_grid(rules, inside, direction, page, aligned, lines, column_rules) if len(rules) >= 2 else None
+        text = [g for g in inside if id(g) not in leaders]
+        grid_of_text = alignment_grid(rules, text, direction, page, aligned, lines, column_rules) if len(rules) >= 2 else None
         if grid_of_text is not None:
-            grid, how = grid_of_text, "alignment"
+            grid, how, inside = grid_of_text, "alignment", text
     if grid is None:
         return None
     return _page_table(grid, how, inside, direction, page, placed, settings, lines, aligned)
