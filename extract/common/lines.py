@@ -15,18 +15,26 @@ from extract.settings import LineSettings
 def rows_of(boxes: list[Box], overlap: float) -> list[list[int]]:
     """Indexes of `boxes` grouped in rows, top to bottom: a box joins one of the last rows when
     its height overlaps that row's first box by `overlap` of the smaller one (how a line is set).
-    (Every line of every page goes through here, more than once: the loop reads plain floats.)"""
-    keys = [(b.top, b.x0) for b in boxes]
+    (Every line of every page goes through here, more than once: the loop reads plain floats,
+    and takes the smaller and the larger of two as `min` and `max` would, without calling them.)"""
+    tops, bottoms = [b.top for b in boxes], [b.bottom for b in boxes]
+    keys = [(top, b.x0) for top, b in zip(tops, boxes)]
     rows: list[list[int]] = []
     firsts: list[tuple[float, float, float]] = []   # each row's first box: top, bottom, height
     for i in sorted(range(len(boxes)), key=keys.__getitem__):
-        top, bottom = boxes[i].top, boxes[i].bottom
+        top, bottom = tops[i], bottoms[i]
         height = bottom - top
-        for k in range(len(rows) - 1, max(len(rows) - 4, -1), -1):
+        k = len(rows) - 1
+        stop = k - 3 if k > 2 else -1
+        while k > stop:
             first_top, first_bottom, first_height = firsts[k]
-            if min(first_bottom, bottom) - max(first_top, top) >= overlap * min(first_height, height):
+            lower = bottom if bottom < first_bottom else first_bottom      # min(first_bottom, bottom)
+            upper = top if top > first_top else first_top                  # max(first_top, top)
+            smaller = height if height < first_height else first_height    # min(first_height, height)
+            if lower - upper >= overlap * smaller:
                 rows[k].append(i)
                 break
+            k -= 1
         else:
             rows.append([i])
             firsts.append((top, bottom, height))
