@@ -167,8 +167,10 @@ def report(results: dict[str, tuple[float, float, float, float]]) -> None:
         ratio = f"{seconds / base:4.1f}x this pipeline's" if base else ""
         print(f"  {name:28} precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}   time {seconds:6.1f}s {ratio}")
     if base:
+        stream = results.get("camelot stream", (0, 0, 0, 0))[3]
+        against = f", {table_seconds / stream:.2f}x camelot stream's time" if stream else ""
         print(f"  (this pipeline's time is the whole pipeline's; its load, OCR and tables stages took "
-              f"{table_seconds:.1f}s of it)")
+              f"{table_seconds:.1f}s of it{against})")
 
 
 if __name__ == "__main__":
