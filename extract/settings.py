@@ -146,6 +146,7 @@ class AlignedTableSettings:
     wrap_gap: float = 0.5          # a line under another by less than this share of the rows' usual gap continues its cells
     figure_overlap: float = 0.25   # text in columns over this share of a figure drawn in vector paths (or of itself) is its labels
     leader_min_dots: int = 3       # dots in a row (`0.99.....800`, `合计……12`) lead from a label to its figure: white space
+    typed_rule_min: int = 5        # dashes, underscores or equals signs in a row type a rule (`-----`) under a header
 
 
 @dataclass(frozen=True)

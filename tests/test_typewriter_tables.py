@@ -181,3 +181,29 @@ def test_a_table_of_contents_with_leaders_is_no_table(tmp_path, leader):
     pdf.showPage()
     pdf.save()
     assert find_tables(load_source(path)).tables == ()
+
+
+def test_tables_one_under_another_each_under_a_typed_rule(tmp_path):
+    """Two typewriter tables, each a label over its header, a rule typed as `-----` under the
+    header, and rows, the second close under the first (and a rule typed under the last rows):
+    two tables, each with its own header."""
+    second = [(label, *(f"{int(v.replace(',', '')) * 17 // 10:,}" for v in values)) for label, *values in ROWS]
+    lines = []
+    for header, rows in ((HEADER, ROWS), (("Proportion", "1.7", "1.8", "1.9", "2.0", "2.5"), second)):
+        lines += ["                   Design effect", typed_line(header), "-" * 44, *(typed_line(row) for row in rows)]
+    lines += ["-" * 44, "Source: a survey of the 2023 and 2024 editions, with design effects from the agency."]
+    path = tmp_path / "two.pdf"
+    write_typed_page(path, lines, 10.0)
+    first_table, second_table = find_tables(load_source(path)).tables
+    assert grid(first_table)[-len(ROWS) - 1:] == [list(HEADER), *(list(row) for row in ROWS)]
+    assert grid(second_table)[-len(second) - 1:] == [["Proportion", "1.7", "1.8", "1.9", "2.0", "2.5"],
+                                                     *(list(row) for row in second)]
+    assert all("-" * 5 not in cell for table in (first_table, second_table) for row in grid(table) for cell in row)
+
+
+def test_a_typed_rule_between_paragraphs_makes_no_table(tmp_path):
+    lines = ["The suggestions for the presentation of percentiles parallel", "those for proportions, as above.",
+             "-" * 40, "Unlike means, an agency may choose to suppress the", "publication of percentile values."]
+    path = tmp_path / "prose-rule.pdf"
+    write_typed_page(path, lines, 10.0)
+    assert find_tables(load_source(path)).tables == ()

@@ -226,6 +226,33 @@ def leader_dots(glyphs: Sequence[Glyph], page: SourcePage, settings: AlignedTabl
             if len(run) >= 2 and sum(LEADER_DOTS[g.text] for g in run) >= settings.leader_min_dots for g in run}
 
 
+# Characters typed in a row to draw a rule (`--------` under a typewriter table's header).
+TYPED_RULE = {"-", "_", "=", "─", "━", "－", "＿", "＝"}
+
+
+@dataclass(frozen=True)
+class TypedRule:
+    """A rule typed as a run of dashes, underscores or equals signs: its glyphs, and its level
+    (the middle of its glyphs' boxes) in the reading frame of `direction`."""
+
+    glyphs: tuple[Glyph, ...]
+    direction: int
+    level: float
+
+
+def typed_rules(glyphs: Sequence[Glyph], page: SourcePage, settings: AlignedTableSettings = AlignedTableSettings()) -> list[TypedRule]:
+    """Rules typed as text: runs of `typed_rule_min` or more dashes, underscores or equals signs.
+    Among lines set in columns they part a table's header from its body, or one table from the
+    next; they are no cell's text."""
+    out = []
+    for run in _runs_of(glyphs, page, TYPED_RULE):
+        if len(run) >= settings.typed_rule_min:
+            boxes = [rotate_to_reading_frame(g.box, g.direction, page.width, page.height) for g in run]
+            out.append(TypedRule(glyphs=tuple(run), direction=run[0].direction,
+                                 level=(min(b.top for b in boxes) + max(b.bottom for b in boxes)) / 2))
+    return out
+
+
 def _runs_of(glyphs: Sequence[Glyph], page: SourcePage, characters) -> list[list[Glyph]]:
     """Runs of glyphs among `characters`, each within half an em of the next along one baseline
     (in the frame their text runs in)."""
@@ -649,16 +676,19 @@ class TextBlock:
 
 
 def borderless_blocks(glyphs: list[Glyph], page: SourcePage, settings: AlignedTableSettings = AlignedTableSettings(),
-                      lines_settings: LineSettings = LineSettings()) -> list[TextBlock]:
+                      lines_settings: LineSettings = LineSettings(), rules: Sequence[TypedRule] = ()) -> list[TextBlock]:
     """Runs of lines in columns among `glyphs` (those no ruled table took), in each direction
     text runs in on the page. A line is in columns when a gutter-wide gap parts it in two pieces
     or more, at most one of them as long as a line of prose (a row label may be); a run is such
     lines close one under another, with at most `max_label_lines` lines of one piece between
     them (a group's label, a wrapped cell), and `min_rows` of them at least. The header is what
-    stands above its first line with as many pieces as most of its lines have."""
+    stands above its first line with as many pieces as most of its lines have. A rule typed
+    between two lines of a run (`rules`, their glyphs not among `glyphs`) stands under a header:
+    the line in columns above it, with its labels, heads the table below, not the one above."""
     blocks: list[TextBlock] = []
     for direction in sorted({g.direction for g in glyphs}):
         lines = _reading_lines([g for g in glyphs if g.direction == direction], direction, page, lines_settings)
+        levels = [rule.level for rule in rules if rule.direction == direction]
         run: list[tuple[ReadingLine, int]] = []   # (line, its number of pieces)
         for line in [*lines, None]:
             pieces = _pieces(line, settings) if line is not None else []
@@ -667,9 +697,20 @@ def borderless_blocks(glyphs: list[Glyph], page: SourcePage, settings: AlignedTa
             close = bool(run) and line is not None and line.top - run[-1][0].bottom <= settings.max_row_gap * size
             labels = sum(1 for _ in _trailing(run, lambda n: n < 2))
             label = len(pieces) == 1 and pieces[0] < settings.prose_chars and labels < settings.max_label_lines
-            if close and (in_columns or label):
+            ruled = close and any(run[-1][0].bottom < level < line.top for level in levels)
+            if ruled and in_columns and len(pieces) == _last_in_columns(run):
+                # a rule under a header (a row below in as many pieces as it): the header starts
+                # the table below, this line its first row
+                header = _header_above_rule(run)
+                block = _block_of(run[:len(run) - len(header)], direction, settings)
+                if block is not None:
+                    blocks.append(block)
+                run = [*header, (line, len(pieces))]
+                continue
+            if close and (in_columns or label) and not ruled:
                 run.append((line, len(pieces)))
                 continue
+            # the run ends: at a line apart from it, or at a rule under its last row
             block = _block_of(run, direction, settings)
             if block is not None:
                 blocks.append(block)
@@ -681,6 +722,27 @@ def _pieces(line: ReadingLine, settings: AlignedTableSettings) -> list[int]:
     """The number of characters in each piece of a line: runs no gutter-wide gap divides."""
     size = statistics.median(b.height for b in line.boxes)
     return _piece_sizes(line.boxes, settings.min_gutter * size)
+
+
+def _last_in_columns(run: list[tuple[ReadingLine, int]]) -> int:
+    """The number of pieces of a run's last line in columns (0 if none)."""
+    return next((n for _, n in reversed(run) if n >= 2), 0)
+
+
+def _header_above_rule(run: list[tuple[ReadingLine, int]]) -> list[tuple[ReadingLine, int]]:
+    """The end of a run that heads the table under a typed rule: its last line in columns and
+    the lines right above that with fewer pieces than most of the run's lines have (a group's
+    label, a title over the columns)."""
+    end = len(run)
+    while end and run[end - 1][1] < 2:
+        end -= 1
+    if not end:
+        return list(run)
+    most = Counter(n for _, n in run[:end] if n >= 2).most_common(1)[0][0]
+    start = end - 1
+    while start and run[start - 1][1] < most:
+        start -= 1
+    return run[start:]
 
 
 def _trailing(run: list, test: Callable[[int], bool]):

@@ -58,6 +58,7 @@ from extract.settings import AlignedTableSettings, LineSettings, RasterSettings,
 from extract.stages.aligned_tables import (
     alignment_grid,
     leader_dots,
+    typed_rules,
     borderless_blocks,
     columns_of_open_rows,
     stacked_rules,
@@ -171,6 +172,8 @@ def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings()
         source = "raster"
     placed = PlacedGlyphs.of(page.glyphs)
     leaders = leader_dots(page.glyphs, page, aligned)
+    rules_typed = typed_rules(page.glyphs, page, aligned)
+    typed = leaders | {id(g) for rule in rules_typed for g in rule.glyphs}
     found: list[PageTable] = []
     used: set[int] = set()
     for component in components:
@@ -188,8 +191,8 @@ def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings()
     # tables with no rules at all, among the text no table took
     taken = [t.region for t in found] + [box for t in found for box in t.caption.boxes]
     free = placed.take(~np.logical_or.reduce([placed.inside(box) for box in taken], initial=False, axis=0)
-                       & ~np.array([id(g) in leaders for g in placed.glyphs], dtype=bool).reshape(-1))
-    for block in borderless_blocks(list(free.glyphs), page, aligned, lines):
+                       & ~np.array([id(g) in typed for g in placed.glyphs], dtype=bool).reshape(-1))
+    for block in borderless_blocks(list(free.glyphs), page, aligned, lines, rules_typed):
         grid = whitespace_grid(block, aligned)
         if grid is None:
             continue
