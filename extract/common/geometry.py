@@ -32,20 +32,12 @@ def display_size(rotation: int, mediabox: tuple[float, float, float, float]) -> 
 
 def user_to_display(p: Point, rotation: int, mediabox: tuple[float, float, float, float]) -> Point:
     """A user-space point (y up) to the display frame (top-left origin), /Rotate applied clockwise."""
-    x0, y0, x1, y1 = mediabox
-    x, y = p
-    if rotation == 90:
-        return (y - y0, x - x0)
-    if rotation == 180:
-        return (x1 - x, y - y0)
-    if rotation == 270:
-        return (y1 - y, x1 - x)
-    return (x - x0, y1 - y)
+    return user_to_display_xy(p[0], p[1], rotation, mediabox)
 
 
-def user_to_display_arrays(x: np.ndarray, y: np.ndarray, rotation: int,
-                           mediabox: tuple[float, float, float, float]) -> tuple[np.ndarray, np.ndarray]:
-    """`user_to_display` for arrays of points (the same arithmetic, so the same values)."""
+def user_to_display_xy(x, y, rotation: int, mediabox: tuple[float, float, float, float]):
+    """`user_to_display` of x and y given apart: floats, or numpy arrays of many points at once
+    (the same arithmetic either way, so the same values)."""
     x0, y0, x1, y1 = mediabox
     if rotation == 90:
         return (y - y0, x - x0)

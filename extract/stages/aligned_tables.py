@@ -456,7 +456,8 @@ def _gutters(body: list[list[Box]], x0: float, x1: float, size: float, word_gap:
     both sides in at least two lines. A few lines may cross a strip (a total's figures set too
     wide for their columns, a group's label over its rows): up to `max_crossing` of them.
     Characters closer than `word_gap` (points) are one word."""
-    spans = [w for line in body for w in _words(line, word_gap)]
+    words = [_words(line, word_gap) for line in body]
+    spans = [w for line in words for w in line]
     step = 0.5
     places = np.arange(x0, x1 + step, step)
     crossing = np.zeros(len(places) + 1, dtype=np.int32)
@@ -476,7 +477,6 @@ def _gutters(body: list[list[Box]], x0: float, x1: float, size: float, word_gap:
         # is the space between words set alike in every row (`40 years`, `41 years`; a header
         # above them aside); a column's edge is wider in several rows (right-aligned figures of
         # other lengths).
-        words = [_words(line, word_gap) for line in body]
         gutters = [(a, b) for a, b in gutters if sum(
             1 for line in words for before, after in zip(line, line[1:])
             if before[1] <= a and after[0] >= b and after[0] - before[1] > 3 * word_gap) >= settings.min_rows]

@@ -23,7 +23,7 @@ import pypdfium2.raw as pdfium_c
 from pydantic import TypeAdapter
 
 from extract.common.digest import sha256_of
-from extract.common.geometry import direction_of, display_size, rounded, user_to_display, user_to_display_arrays
+from extract.common.geometry import direction_of, display_size, rounded, user_to_display, user_to_display_xy
 from extract.common.text import CONTROL_CHARACTERS, strip_controls
 from extract.engines.pdfium_reader import PdfChars, PdfiumDocument, PdfPageContent, PdfPath, UserBox
 from extract.errors import ErrorCode, NoticeError
@@ -126,8 +126,8 @@ def _glyphs_of(chars: PdfChars, rotation: int, mediabox: UserBox, page: int) -> 
         errors.append(ErrorItem(stage=STAGE, code=ErrorCode.UNDECODABLE_TEXT.value, page=page,
                                 message=f"{undecodable} characters use a font that maps them to no Unicode; "
                                         f"they are left out"))
-    ax, ay = user_to_display_arrays(chars.box[:, 0], chars.box[:, 1], rotation, mediabox)
-    bx, by = user_to_display_arrays(chars.box[:, 2], chars.box[:, 3], rotation, mediabox)
+    ax, ay = user_to_display_xy(chars.box[:, 0], chars.box[:, 1], rotation, mediabox)
+    bx, by = user_to_display_xy(chars.box[:, 2], chars.box[:, 3], rotation, mediabox)
     x0, top = rounded(np.minimum(ax, bx)), rounded(np.minimum(ay, by))
     x1, bottom = rounded(np.maximum(ax, bx)), rounded(np.maximum(ay, by))
     # The baseline vector taken through to the display frame (y down), once per direction.
