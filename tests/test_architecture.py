@@ -24,7 +24,7 @@ ALLOWED = {
     "settings": {"errors"},
     "record_specs": {"model", "common"},
     "common": {"model", "errors", "settings"},
-    "engines": {"model", "errors", "settings", "common"},
+    "engines": {"model", "errors", "settings", "config", "common"},   # config: where compiled OCR models are kept
     "stages": {"model", "errors", "settings", "config", "common", "engines", "record_specs"},
     "store": {"model", "errors", "config", "common"},
     "review": {"model", "errors", "common", "record_specs"},

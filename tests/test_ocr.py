@@ -470,3 +470,47 @@ def test_a_small_picture_on_a_text_page_loads_no_ocr_model(tmp_path, side):
     assert [p.text.source for p in source.pages] == ["pdf"] * 3
     assert len(source.pages[1].images) == 1
     assert engine.ocr_engine.cache_info().currsize == 0, "a small picture loaded the OCR models"
+
+
+def test_compiled_models_are_kept_between_runs_and_read_alike(tmp_path, monkeypatch):
+    """OpenVINO's compiled model is written to the cache once and read from it after, and the
+    model read back gives the same figures as one compiled afresh; where the cache cannot be
+    written (its place is a file), the model is compiled without it."""
+    import extract.engines.ocr_engine as engine
+    from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
+    from rapidocr_onnxruntime.utils import read_yaml, update_model_path
+
+    model = update_model_path(read_yaml(DEFAULT_CFG_PATH))["Cls"]["model_path"]
+    batch = np.random.default_rng(0).random((2, 3, 48, 192), dtype=np.float32)
+    monkeypatch.setattr(engine, "OCR_MODEL_CACHE", tmp_path / "cache")
+    first = engine.OpenVinoSession(model)(batch)[0]
+    blobs = sorted((tmp_path / "cache").glob("*.blob"))
+    assert blobs
+    stamp = [b.stat().st_mtime_ns for b in blobs]
+    cached = engine.OpenVinoSession(model)(batch)[0]
+    assert [b.stat().st_mtime_ns for b in sorted((tmp_path / "cache").glob("*.blob"))] == stamp
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setattr(engine, "OCR_MODEL_CACHE", tmp_path / "file" / "cache")
+    uncached = engine.OpenVinoSession(model)(batch)[0]
+    assert np.array_equal(first, cached) and np.array_equal(first, uncached)
+
+
+@pytest.mark.parametrize("grey", [True, False])
+def test_the_detectors_input_is_normalised_to_the_same_figures_by_table(grey):
+    """The table the detector's normalisation is read from gives, pixel for pixel, the float32
+    figures the engine's own arithmetic gives (after its cast to float32), on a page image of
+    every grey level (our pages: grey in three channels) and on a colour one."""
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+    from extract.engines.ocr_engine import _table_normalisation
+
+    rng = np.random.default_rng(1)
+    image = rng.integers(0, 256, (97, 131, 1 if grey else 3), dtype=np.uint8)
+    image = np.ascontiguousarray(np.repeat(image, 3, axis=2)) if grey else image
+    image[0, :3] = [[0, 0, 0], [255, 255, 255], [128, 1, 254]]
+    for mean, std in [([0.5, 0.5, 0.5], [0.5, 0.5, 0.5]), ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])]:
+        step = DetPreProcess(736, "min", mean, std)
+        expected = step.normalize(image).astype(np.float32)
+        got = _table_normalisation(step.normalize)(image)
+        assert got.dtype == np.float32 and got.shape == expected.shape
+        assert np.array_equal(got, expected)

@@ -470,6 +470,20 @@ def test_objects_that_refer_to_each_other_in_a_loop_fail_at_once(tmp_path, chain
     assert "loop" in report.outcomes[0].message
 
 
+@pytest.mark.parametrize("data, loop", [
+    (b"6 0 obj 7 0 R endobj 7 0 obj\n6 0 R\nendobj", [6, 7, 6]),
+    (b"16 0 obj\r\n17 0 R\r\nendobj\n17 0 obj 16 0 R endobj", [16, 17, 16]),
+    (b"6 0 obj 6 0 R endobj", [6, 6]),
+    (b"106 0 obj 7 0 R endobj 7 0 obj 6 0 R endobj", []),          # object 106 is not object 6
+    (b"6 0 obj << /A 7 0 R >> endobj 7 0 obj 6 0 R endobj", []),   # a dictionary is a value
+    (b"6 0 obj 7 0 R endobj 7 0 obj 8 0 R endobj", []),            # a chain that ends
+])
+def test_reference_loops_are_found_by_their_objects_numbers(data, loop):
+    from extract.stages.load import reference_loop
+
+    assert reference_loop(b"%PDF-1.4\n" + data + b"\n%%EOF\n") == loop
+
+
 def test_the_input_is_read_once(tmp_path, monkeypatch):
     """A file replaced after it was read does not reach the document: the stages that render
     the page (OCR here: a scan) work from the bytes the load stage read and hashed."""

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from extract.common.text import doc_number_brackets, widen_cjk_punctuation
+from extract.config import OCR_MODEL_CACHE
 from extract.engines.raster import binarize
 from extract.engines.render import render_page_gray
 from extract.errors import ErrorCode, NoticeError
@@ -65,6 +66,7 @@ def ocr_engine(threads: int = 0, runtime: str = "openvino"):
         raise NoticeError(ErrorCode.OCR_UNAVAILABLE, f"the OCR engine is not installed ({exc})", stage=STAGE) from None
     options = {"intra_op_num_threads": threads} if threads else {}
     engine = RapidOCR(**options)
+    _normalise_by_table(engine.text_det)
     if runtime == "openvino":
         # the engine's pre- and post-processing stay; only its three model sessions change
         from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
@@ -75,6 +77,33 @@ def ocr_engine(threads: int = 0, runtime: str = "openvino"):
         engine.text_cls.session = OpenVinoSession(models["Cls"]["model_path"], threads)
         engine.text_rec.session = OpenVinoSession(models["Rec"]["model_path"], threads)
     return engine
+
+
+def _normalise_by_table(detector) -> None:
+    """The detector's input normalisation, `(pixel / 255 - mean) / std` worked out in float64
+    over the whole page image (a third of a second a page, more than any other step around the
+    model), read instead from a table of its 256 values per channel that the engine's own function
+    makes: the same float32 figures (tested), about ten times faster."""
+    make = detector.get_preprocess
+
+    def get_preprocess(max_side: int):
+        step = make(max_side)
+        step.normalize = _table_normalisation(step.normalize)
+        return step
+
+    detector.get_preprocess = get_preprocess
+
+
+def _table_normalisation(normalize):
+    """`normalize` (uint8 colour image in, floats out, each pixel on its own) as a table lookup."""
+    levels = np.arange(256, dtype=np.uint8).reshape(256, 1, 1).repeat(3, axis=2)
+    table = np.asarray(normalize(levels), dtype=np.float32).reshape(256, 3)
+
+    def by_table(image: np.ndarray) -> np.ndarray:
+        if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
+            return normalize(image)
+        return np.stack([table[:, channel][image[..., channel]] for channel in range(3)], axis=-1)
+    return by_table
 
 
 class OpenVinoSession:
@@ -91,7 +120,11 @@ class OpenVinoSession:
         config = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "f32"}
         if threads:
             config["INFERENCE_NUM_THREADS"] = threads
-        self.model = openvino.Core().compile_model(str(model_path), "CPU", config)
+        try:
+            # compiled once per machine, not once per process (the cache holds the same compiled model)
+            self.model = openvino.Core().compile_model(str(model_path), "CPU", {**config, "CACHE_DIR": str(OCR_MODEL_CACHE)})
+        except RuntimeError:   # the cache cannot be written (a read-only home): compile here
+            self.model = openvino.Core().compile_model(str(model_path), "CPU", config)
 
     def __call__(self, batch: np.ndarray) -> list[np.ndarray]:
         return [self.model(batch)[0]]

@@ -173,11 +173,23 @@ def _read_chars(page, ordinal: dict[int, int]) -> PdfChars:
         textpage.close()
 
 
-# FPDFText_GetTextObject giving the object's address as an int (`_handle`'s value; None for
-# none): it is asked of every character, and an int costs less than a pointer object to get,
-# hash and compare.
-_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
+def _by_address(function, restype, *argtypes):
+    """A pdfium function called with addresses as ints (the text page's, a double's), not
+    pointer objects: it is called for every character or path segment, and an int costs less
+    to pass, hash and compare than a pointer object costs to make (a third less per call)."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_unicode_of = _by_address(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
+_has_map_error = _by_address(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+_origin_into = _by_address(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
+                           ctypes.c_void_p, ctypes.c_void_p)
+_text_object_address = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)  # None for none
+
+_path_segment = _by_address(pdfium_c.FPDFPath_GetPathSegment, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_segment_type = _by_address(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int, ctypes.c_void_p)
+_segment_point = _by_address(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
+_segment_closes = _by_address(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int, ctypes.c_void_p)
 
 # What pdfium may give for a hyphen that ends a line (0x02: its own mark; a soft hyphen).
 HYPHEN_MARKS = {0x02, 0xAD}
@@ -186,27 +198,25 @@ HYPHEN_MARKS = {0x02, 0xAD}
 def _char_reads(raw) -> _CharReads:
     """Every character pdfium's text page holds that the page draws, with what its box needs.
     The matrix and font size are the text object's, so they are read once per object, and a
-    width once per font, character and size: ctypes calls are most of the cost here, and the
-    loop does nothing else."""
-    get_unicode, has_map_error = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_HasUnicodeMapError
-    get_origin = pdfium_c.FPDFText_GetCharOrigin
-    raw_address = ctypes.cast(raw, ctypes.c_void_p).value
+    width once per font, character and size, after the loop: ctypes calls are most of the cost
+    here, and the loop does little else (each origin is written straight into one array)."""
+    address = ctypes.cast(raw, ctypes.c_void_p).value
+    count = pdfium_c.FPDFText_CountChars(raw)
+    origins = (ctypes.c_double * (2 * max(count, 1)))()
+    origin_at = ctypes.addressof(origins)
+    double = ctypes.sizeof(ctypes.c_double)
     matrix = pdfium_c.FS_MATRIX()
-    x, y = ctypes.c_double(), ctypes.c_double()
-    width = ctypes.c_float()
     fonts: dict[int, _FontMetrics] = {}
     object_number: dict[int, int] = {}
     objects: list[_TextObject] = []
-    widths: dict[tuple[int, int, float], float] = {}
     indices: list[int] = []
+    codes: list[int] = []
     texts: list[str] = []
     unmapped_flags: list[bool] = []
     object_of: list[int] = []
-    origins: list[float] = []
-    advances: list[float] = []
-    for index in range(pdfium_c.FPDFText_CountChars(raw)):
-        code = get_unicode(raw, index)
-        unmapped = bool(has_map_error(raw, index))
+    for index in range(count):
+        code = _unicode_of(address, index)
+        unmapped = bool(_has_map_error(address, index))
         if unmapped:
             if pdfium_c.FPDFText_IsGenerated(raw, index):
                 continue
@@ -216,7 +226,7 @@ def _char_reads(raw) -> _CharReads:
             text = "-" if code in HYPHEN_MARKS and pdfium_c.FPDFText_IsHyphen(raw, index) else chr(code)
             if not text.strip():
                 continue   # spaces, and the spaces and line breaks pdfium adds between words and lines
-        key = _text_object_address(raw_address, index) or 0
+        key = _text_object_address(address, index) or 0
         number = object_number.get(key)
         if number is None:
             obj = pdfium_c.FPDFText_GetTextObject(raw, index)
@@ -224,24 +234,42 @@ def _char_reads(raw) -> _CharReads:
             number = object_number[key] = len(objects)
             objects.append(_TextObject(key=key, font=_font_metrics(obj, fonts), matrix=(matrix.a, matrix.b, matrix.c, matrix.d),
                                        font_size=pdfium_c.FPDFText_GetFontSize(raw, index)))
-        text_object = objects[number]
-        get_origin(raw, index, x, y)
-        advance = math.nan
-        if text_object.font.handle and not unmapped:
-            width_key = (id(text_object.font), code, text_object.font_size)
-            if width_key not in widths:
-                widths[width_key] = width.value if pdfium_c.FPDFFont_GetGlyphWidth(
-                    text_object.font.handle, code, text_object.font_size, width) else math.nan
-            advance = widths[width_key]
+        at = origin_at + 2 * double * len(indices)
+        _origin_into(address, index, at, at + double)
         indices.append(index)
+        codes.append(code)
         texts.append(text)
         unmapped_flags.append(unmapped)
         object_of.append(number)
-        origins += (x.value, y.value)
-        advances.append(advance)
-    return _CharReads(index=np.array(indices, dtype=np.intp), text=texts, unmapped=np.array(unmapped_flags, dtype=bool),
-                      object_of=np.array(object_of, dtype=np.intp), origin=np.array(origins, dtype=float).reshape(-1, 2),
-                      advance=np.array(advances, dtype=float), objects=objects)
+    unmapped_array, object_array = np.array(unmapped_flags, dtype=bool), np.array(object_of, dtype=np.intp)
+    return _CharReads(index=np.array(indices, dtype=np.intp), text=texts, unmapped=unmapped_array,
+                      object_of=object_array, origin=np.frombuffer(origins, dtype=float, count=2 * len(indices)).reshape(-1, 2).copy(),
+                      advance=_font_advances(np.array(codes, dtype=np.int64), object_array, unmapped_array, objects),
+                      objects=objects)
+
+
+def _font_advances(codes: np.ndarray, object_of: np.ndarray, unmapped: np.ndarray, objects: list[_TextObject]) -> np.ndarray:
+    """Each character's width from its font, in text space (nan without a font, or for a
+    character whose Unicode the font does not map), asked of pdfium once per font, character and size."""
+    advance = np.full(len(codes), math.nan)
+    wanted = ~unmapped & np.array([objects[k].font.handle is not None for k in range(len(objects))], dtype=bool)[object_of] \
+        if len(objects) else np.zeros(len(codes), dtype=bool)
+    if not wanted.any():
+        return advance
+    # one number per (object, character): a character code is below 2**21
+    pairs, inverse = np.unique((object_of[wanted] << 21) | codes[wanted], return_inverse=True)
+    width = ctypes.c_float()
+    widths: dict[tuple[int, int, float], float] = {}
+    values = []
+    for number, code in zip((pairs >> 21).tolist(), (pairs & ((1 << 21) - 1)).tolist()):
+        text_object = objects[number]
+        key = (id(text_object.font), code, text_object.font_size)
+        if key not in widths:
+            widths[key] = width.value if pdfium_c.FPDFFont_GetGlyphWidth(
+                text_object.font.handle, code, text_object.font_size, width) else math.nan
+        values.append(widths[key])
+    advance[wanted] = np.array(values, dtype=float)[inverse.reshape(-1)]
+    return advance
 
 
 def _chars_of(raw, ordinal: dict[int, int]) -> PdfChars:
@@ -404,6 +432,8 @@ def _read_path(obj, matrix: Matrix) -> PdfPath:
     points: list[Point] = []
     closed = curved = False
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_at, y_at = ctypes.addressof(x), ctypes.addressof(y)
+    address = ctypes.cast(obj, ctypes.c_void_p).value
 
     def finish() -> None:
         if points:
@@ -412,9 +442,9 @@ def _read_path(obj, matrix: Matrix) -> PdfPath:
             subpaths.append(PdfSubpath(points=tuple(points), closed=closed, curved=curved))
 
     for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        segment = _path_segment(address, index)
+        kind = _segment_type(segment)
+        _segment_point(segment, x_at, y_at)
         point = _apply(matrix, x.value, y.value)
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
             finish()
@@ -422,7 +452,7 @@ def _read_path(obj, matrix: Matrix) -> PdfPath:
         else:
             curved = curved or kind == pdfium_c.FPDF_SEGMENT_BEZIERTO
             points.append(point)
-        closed = closed or bool(pdfium_c.FPDFPathSegment_GetClose(segment))
+        closed = closed or bool(_segment_closes(segment))
     finish()
     return PdfPath(subpaths=tuple(subpaths), stroked=bool(stroke.value), filled=fill_mode.value != 0,
                    fill_lightness=_fill_lightness(obj))

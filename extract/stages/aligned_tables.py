@@ -200,7 +200,7 @@ def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, pag
     x0, x1 = min(b.x0 for b in turned_rules), max(b.x1 for b in turned_rules)
     top, bottom = ys_rules[0], ys_rules[-1]
     lines = _reading_lines(glyphs, direction, page, lines_settings,
-                           lambda b: x0 - 1 <= b.center[0] <= x1 + 1 and top < b.center[1] < bottom)
+                           lambda x, y: x0 - 1 <= x <= x1 + 1 and top < y < bottom)
     if not lines:
         return None
     # the header: the lines above the first rule across the table inside it (none when no rule
@@ -299,10 +299,12 @@ class ReadingLine:
 
 
 def _reading_lines(glyphs: list[Glyph], direction: int, page: SourcePage, lines_settings: LineSettings,
-                   keep: Callable[[Box], bool] = lambda box: True) -> list[ReadingLine]:
-    """The lines, top to bottom, of the glyphs whose reading-frame box `keep` accepts."""
+                   keep: Callable[[float, float], bool] | None = None) -> list[ReadingLine]:
+    """The lines, top to bottom, of the glyphs whose centre in the reading frame `keep` accepts
+    (all of them when None)."""
     turned = [(rotate_to_reading_frame(g.box, direction, page.width, page.height), g.text) for g in glyphs]
-    turned = [(b, t) for b, t in turned if keep(b)]
+    if keep is not None:
+        turned = [(b, t) for b, t in turned if keep((b.x0 + b.x1) / 2, (b.top + b.bottom) / 2)]
     boxes = [b for b, _ in turned]
     rows = sorted((sorted(row, key=lambda i: boxes[i].x0) for row in rows_of(boxes, lines_settings.line_overlap)),
                   key=lambda row: boxes[row[0]].top)
@@ -361,7 +363,7 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
     def running_text(a: float, b: float) -> bool:
         own = [chars[id(x)] for line in body for x in line if a <= x.center[0] < b]
         words = sum(1 for c in own if c.isalpha())   # letters and ideographs: not figures, not leader dots
-        return words >= settings.words_share * len(own) and _set_full(body, a, b, size, settings)
+        return words >= settings.words_share * len(own) and _set_full(_by_column(body, [a, b])[0], size, settings)
 
     while len(xs) > 3 and running_text(xs[0], xs[1]):
         xs = xs[1:]
@@ -554,18 +556,33 @@ def _prose(body: list[list[Box]], xs: list[float], size: float, settings: Aligne
     """Whether the columns hold running text (a page in two columns between its header and
     footer rules): many of their lines as long as a line of prose, or half the columns or more set
     full. A table's cells are short, and ragged at one side or both."""
-    pieces = [sum(1 for b in line if xs[k] <= b.center[0] < xs[k + 1]) for line in body for k in range(len(xs) - 1)]
-    pieces = [n for n in pieces if n]
+    columns = _by_column(body, xs)
+    pieces = [len(own) for column in columns for own in column]
     if sum(1 for n in pieces if n >= settings.prose_chars) > settings.prose_share * len(pieces):
         return True
-    return sum(1 for k in range(len(xs) - 1) if _set_full(body, xs[k], xs[k + 1], size, settings)) * 2 >= len(xs) - 1
+    return sum(1 for column in columns if _set_full(column, size, settings)) * 2 >= len(xs) - 1
 
 
-def _set_full(body: list[list[Box]], a: float, b: float, size: float, settings: AlignedTableSettings) -> bool:
-    """Whether the column between a and b is running text set full: most of its lines run from
-    its left edge to its right (justified), in pieces longer than a cell's."""
-    spans = [(min(x.x0 for x in own), max(x.x1 for x in own), len(own))
-             for line in body for own in [[x for x in line if a <= x.center[0] < b]] if own]
+def _by_column(body: list[list[Box]], xs: list[float]) -> list[list[list[Box]]]:
+    """Each column's text (`xs` the columns' edges, left to right): for every line with text in
+    the column, that text's boxes in the line's order. A box is in the column its centre lies in;
+    one outside them all is in none."""
+    columns: list[list[list[Box]]] = [[] for _ in range(len(xs) - 1)]
+    for line in body:
+        own: dict[int, list[Box]] = {}
+        for box in line:
+            k = bisect_right(xs, box.center[0]) - 1
+            if 0 <= k < len(columns):
+                own.setdefault(k, []).append(box)
+        for k, boxes in own.items():
+            columns[k].append(boxes)
+    return columns
+
+
+def _set_full(column: list[list[Box]], size: float, settings: AlignedTableSettings) -> bool:
+    """Whether a column (its text by line, `_by_column`) is running text set full: most of its
+    lines run from its left edge to its right (justified), in pieces longer than a cell's."""
+    spans = [(min(x.x0 for x in own), max(x.x1 for x in own), len(own)) for own in column]
     if not spans:
         return False
     left, right = min(s for s, _, _ in spans), max(e for _, e, _ in spans)

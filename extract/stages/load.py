@@ -65,8 +65,11 @@ def load_pdf(path: Path, name: str) -> SourceDocument:
                           page_count=len(pages), pages=tuple(pages), errors=tuple(errors))
 
 
-# An object whose whole body is a reference to another (`6 0 obj 7 0 R endobj`).
-REFERENCE_OBJECT = re.compile(rb"(?<![0-9])(\d+)\s+\d+\s+obj\s*(\d+)\s+\d+\s+R\s*endobj")
+# An object whose whole body is a reference to another (`6 0 obj 7 0 R endobj`): its body is
+# found first (the search can skip to each "obj"; one starting at every digit of the file took a
+# tenth of the load stage's time), then its number right before it.
+REFERENCE_BODY = re.compile(rb"obj\s*(\d+)\s+\d+\s+R\s*endobj")
+OBJECT_NUMBER = re.compile(rb"(?<![0-9])(\d+)\s+\d+\s+$")
 
 
 def reference_loop(data: bytes) -> list[int]:
@@ -75,7 +78,11 @@ def reference_loop(data: bytes) -> list[int]:
     objects; pdfium reads them as null, so without this check the page would silently lose
     what they stand for (its MediaBox, a font). Objects inside object streams are not looked
     at: a loop there is read as null too, and is not reported."""
-    next_of = {int(m.group(1)): int(m.group(2)) for m in REFERENCE_OBJECT.finditer(data)}
+    next_of = {}
+    for body in REFERENCE_BODY.finditer(data):
+        number = OBJECT_NUMBER.search(data, max(0, body.start() - 64), body.start())
+        if number:
+            next_of[int(number.group(1))] = int(body.group(1))
     for start in sorted(next_of):
         seen = [start]
         current = next_of[start]

@@ -18,6 +18,7 @@ Text dumps take `extract.stages.dump_text` instead: they have no pages to read.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +56,9 @@ OCR_FONT = "ocr"  # the font name OCR glyphs carry: one font, so no heading is f
 
 # ---------------------------------------------------------------- which pages
 
+# A character of Unicode's private use area: a font's own code, no text.
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
 
 def text_layer_problem(page: SourcePage, pdf: bytes | Path | None,
                        settings: OcrSettings = OcrSettings()) -> str | None:
@@ -67,10 +71,11 @@ def text_layer_problem(page: SourcePage, pdf: bytes | Path | None,
     # page again: OCR reads worse than a text layer that is otherwise whole
     if page.undecodable > settings.undecodable_share * (len(page.glyphs) + page.undecodable):
         return "undecodable glyphs in the text layer"
-    private = sum(1 for g in page.glyphs if any(0xE000 <= ord(c) <= 0xF8FF for c in g.text))
+    text = "".join(g.text for g in page.glyphs)
+    private = sum(1 for g in page.glyphs if PRIVATE_USE.search(g.text)) if PRIVATE_USE.search(text) else 0
     if private > settings.private_use_share * len(page.glyphs):
         return f"{private} private-use characters in the text layer"
-    problem = rare_share_problem("".join(g.text for g in page.glyphs), settings)
+    problem = rare_share_problem(text, settings)
     if problem is not None:
         return f"{problem[1]:.0%} of the text layer's characters are rare ones: not plausible as Chinese (a wrong character map)"
     scans = [b for b in page.images if b.width * b.height >= settings.scan_area_share * page.width * page.height]
@@ -192,6 +197,8 @@ def snap_font_sizes(pages: list[SourcePage], tolerance: float) -> list[SourcePag
         for glyph in page.glyphs:
             if glyph.confidence is not None:
                 weights[glyph.size] = weights.get(glyph.size, 0) + 1
+    if not weights:   # no page was read by OCR
+        return pages
     snapped: dict[float, float] = {}
     for size in sorted(weights, key=lambda v: (-weights[v], v)):
         if size in snapped:

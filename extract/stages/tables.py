@@ -28,7 +28,7 @@ import numpy as np
 
 from extract.common.geometry import reading_to_display_box, rotate_to_reading_frame
 from extract.common.grid import assemble_table
-from extract.common.lines import glyphs_to_lines
+from extract.common.lines import glyphs_to_lines, line_texts, turned_glyphs
 from extract.common.text import (
     FIELD_LABEL,
     LIST_MARKER,
@@ -523,20 +523,16 @@ def grid_to_cells(xs: list[float], ys: list[float], horizontals, verticals, sett
 def fill_cell_text(cells: list[GridCell], glyphs: list[Glyph], page: SourcePage, direction: int,
                    lines: LineSettings = LineSettings()) -> None:
     """Each cell's text: the glyphs whose centre lies in it, read as lines in the reading frame."""
-    centres = []   # (y, x, index) of each glyph's centre in the reading frame, by y
-    for index, glyph in enumerate(glyphs):
-        box = rotate_to_reading_frame(glyph.box, direction, page.width, page.height)
-        centres.append(((box.top + box.bottom) / 2, (box.x0 + box.x1) / 2, index))
-    centres.sort()
+    turned = turned_glyphs(glyphs, page, direction)
+    centres = sorted(((box.top + box.bottom) / 2, (box.x0 + box.x1) / 2, index) for index, (box, _) in enumerate(turned))
     ys = [y for y, _, _ in centres]
     for cell in cells:
         # the glyphs whose centre lies in the cell, boundaries included, in the page's order
         first, last = bisect_left(ys, cell.box.top), bisect_right(ys, cell.box.bottom)
-        own = [glyphs[i] for i in sorted(i for _, x, i in centres[first:last] if cell.box.x0 <= x <= cell.box.x1)]
-        cell_lines = glyphs_to_lines(own, page, direction, lines)
-        cell.text = join_lines([line.text for line in cell_lines])
+        own = sorted(i for _, x, i in centres[first:last] if cell.box.x0 <= x <= cell.box.x1)
+        cell.text = join_lines(line_texts([turned[i] for i in own], lines))
         cell.provenance = [Provenance(page=page.number, box=cell.box, frame=direction)]
-        cell.confidence = min((g.confidence for g in own if g.confidence is not None), default=None)
+        cell.confidence = min((glyphs[i].confidence for i in own if glyphs[i].confidence is not None), default=None)
 
 
 def peel_frame(cells: list[GridCell], xs: list[float], ys: list[float], keep_first: bool = False):
