@@ -22,6 +22,8 @@ import signal
 import stat
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -218,7 +220,7 @@ def run_batch(raw_dir: Path, out_dir: Path, report_path: Path | None = RUN_REPOR
         lock.__exit__(None, None, None)
         raise
     try:
-        with _interrupts_as_keyboard_interrupt():
+        with STOP_SIGNALS:
             _run_inputs(raw_dir, out_dir, report, progress, limits, follow_symlinks, settings, jobs, executor, address)
             report.state = "finished"
     except KeyboardInterrupt:
@@ -286,19 +288,54 @@ def _write_report(path: Path | None, report: RunReport) -> None:
         write_atomic(path, to_json(report.to_dict()))
 
 
-class _interrupts_as_keyboard_interrupt:
-    """SIGTERM (what a scheduler or `kill` sends) ends a run as Ctrl-C does: reported, not lost."""
+class _StopSignals:
+    """Ctrl-C and SIGTERM (what a scheduler or `kill` sends) end a run alike: reported, not lost.
+    Either raises KeyboardInterrupt where the run is, except while a worker is being forked
+    (`held`): Python runs its at-fork callbacks (logging's lock, for one) inside the fork and
+    drops a KeyboardInterrupt raised in one, printing only "Exception ignored", and the run went
+    on to the end of its notices. There the signal is noted and raised once the fork is done;
+    `check` raises one that was noted and dropped elsewhere. Ctrl-C stays ignored where the run
+    was started with it ignored (a background job of a script)."""
 
-    def __enter__(self):
-        self._previous = signal.signal(signal.SIGTERM, self._raise)
+    def __init__(self) -> None:
+        self.received = False
+        self.holding = False
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> _StopSignals:
+        self.received = self.holding = False
+        self._previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, self._on_signal)}
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self._previous[signal.SIGINT] = signal.signal(signal.SIGINT, self._on_signal)
         return self
 
-    @staticmethod
-    def _raise(signum, frame):
-        raise KeyboardInterrupt
+    def __exit__(self, *exc_info) -> None:
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+        self._previous = {}
 
-    def __exit__(self, *exc_info):
-        signal.signal(signal.SIGTERM, self._previous)
+    def _on_signal(self, signum, frame) -> None:
+        self.received = True
+        if not self.holding:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """A stop signal that comes in the block is raised after it, not inside it."""
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+        self.check()
+
+    def check(self) -> None:
+        if self.received:
+            raise KeyboardInterrupt
+
+
+# The run's stop signals (signal handlers are the process's, so is this).
+STOP_SIGNALS = _StopSignals()
 
 
 def _run_local(to_extract, out_dir: Path, limits: RunLimits, settings: PipelineSettings, jobs: int, done,
@@ -478,14 +515,16 @@ def _run_workers(to_extract: list[tuple[int, RunInput]], out: Path, limits: RunL
                     break
                 _give(worker, *waiting.pop(0))
             while waiting and len(workers) < jobs:
-                runner_end, worker_end = context.Pipe(duplex=True)
-                process = context.Process(target=_worker, daemon=True,
-                                          args=(worker_end, out, limits.memory_mb, os.getpid(), settings))
-                process.start()
-                worker_end.close()
-                workers.append(_Worker(process, runner_end))
+                with STOP_SIGNALS.held():   # forked and filed, or neither: none is left running unknown
+                    runner_end, worker_end = context.Pipe(duplex=True)
+                    process = context.Process(target=_worker, daemon=True,
+                                              args=(worker_end, out, limits.memory_mb, os.getpid(), settings))
+                    process.start()
+                    worker_end.close()
+                    workers.append(_Worker(process, runner_end))
                 _give(workers[-1], *waiting.pop(0))
             wait([w.connection for w in workers if w.job], timeout=MEMORY_POLL_SECONDS)
+            STOP_SIGNALS.check()
             for worker in [w for w in workers if w.job]:
                 index = worker.job.index
                 outcome = _watch(worker, limits, out)

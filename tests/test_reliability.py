@@ -146,6 +146,46 @@ def test_an_interrupted_run_writes_its_report_and_leaves_no_child(tmp_path, sign
     assert not any(alive(pid) for pid in children)
 
 
+# Armed by the test below: a signal this process sends itself from inside the next fork's callbacks.
+_SIGNAL_IN_NEXT_FORK: list[int] = []
+
+
+def _signal_if_armed() -> None:
+    if _SIGNAL_IN_NEXT_FORK:
+        os.kill(os.getpid(), _SIGNAL_IN_NEXT_FORK.pop())
+
+
+os.register_at_fork(after_in_parent=_signal_if_armed)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_signal_while_a_worker_is_forked_stops_the_run(tmp_path, monkeypatch, signum):
+    """Python drops a KeyboardInterrupt raised in its at-fork callbacks (it prints "Exception
+    ignored"): a Ctrl-C or SIGTERM that lands while a worker is being forked (here: sent from
+    inside that fork) still stops the run at once, reported, instead of the run going on to
+    the end of its notices (held 20 s each here)."""
+    import extract.pipeline as pipeline
+
+    real = pipeline.extract_notice
+
+    def held(path, *args, **kwargs):
+        time.sleep(20)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "extract_notice", held)
+    raw = raw_with(tmp_path, ["a.txt", "b.txt"])
+    _SIGNAL_IN_NEXT_FORK.append(signum)
+    started = time.monotonic()
+    try:
+        report = run_batch(raw, tmp_path / "out", None, progress=False, jobs=2,
+                           limits=RunLimits(seconds=60, memory_mb=None))
+    finally:
+        _SIGNAL_IN_NEXT_FORK.clear()
+    assert report.state == "interrupted"
+    assert {o.code for o in report.outcomes} == {"interrupted"}
+    assert time.monotonic() - started < 10
+
+
 def test_a_child_dies_with_its_runner_on_kill_9(tmp_path):
     raw = raw_with(tmp_path, ["a.txt"])
     runner = start_held_run(tmp_path, raw, tmp_path / "out", tmp_path / "report.json")
