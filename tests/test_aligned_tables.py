@@ -151,3 +151,69 @@ def test_a_paragraph_the_rules_run_past_is_left_to_the_text(tmp_path):
     _page(path, draw)
     [table] = find_tables(load_source(path)).tables
     assert table.header + table.body == [["类别", "评级", "说明"], *[list(r) for r in rows]]
+
+
+@pytest.mark.parametrize("label, font, size", [("{}年某省职业技能提升行动实施计划执行情况", CJK_FONT, 10),
+                                               ("Projections of Education Statistics to {}", "Helvetica-Oblique", 10)])
+def test_row_labels_that_repeat_but_for_a_figure_stay_in_the_table(tmp_path, label, font, size):
+    """Row labels of one length that differ only in a year run edge to edge of their column like
+    running text set full; but prose does not repeat its lines, so the column stays the table's."""
+    years = [2017, 2018, 2019, 2020, 2021]
+    figures = [("49,644", "49,825", "50,067", "50,353"), ("49,470", "49,623", "49,788", "50,034"),
+               ("†", "49,265", "49,312", "49,386"), ("†", "†", "49,282", "49,306"), ("†", "†", "†", "49,001")]
+
+    def draw(pdf):
+        pdf.setFont(font, size)
+        pdf.line(40, 700, 555, 700)
+        pdf.drawString(44, 686, "Source")
+        for x, head in zip((330, 405, 480, 550), ("2007–08", "2008–09", "2009–10", "2010–11")):
+            pdf.drawRightString(x, 686, head)
+        pdf.line(40, 678, 555, 678)
+        for k, (year, cells) in enumerate(zip(years, figures)):
+            y = 664 - 18 * k
+            pdf.drawString(44, y, label.format(year))
+            for x, text in zip((330, 405, 480, 550), cells):
+                pdf.drawRightString(x, y, text)
+        pdf.line(40, 560, 555, 560)
+
+    path = tmp_path / "labels.pdf"
+    _page(path, draw)
+    [table] = find_tables(load_source(path)).tables
+    assert table.body == [[label.format(year), *cells] for year, cells in zip(years, figures)]
+
+
+@pytest.mark.parametrize("sections, font, size", [
+    (("各地区培训人数（单位：人次，按年度统计）", "补贴金额与上年相比的增减幅度（百分比）"), CJK_FONT, 10),
+    (("Enrollment, in thousands", "Percentage difference between actual and projected"), "Helvetica", 10)])
+def test_section_labels_across_the_figures_do_not_merge_their_columns(tmp_path, sections, font, size):
+    """A line centred across the columns of figures, between the header and the rows and again
+    between two groups of rows, labels a section: it runs across the gutters between the
+    columns it labels, which still part them, and it comes out as a row of its own."""
+    groups = [[("Lowest", "1,200", "1,350", "1,410"), ("Highest", "860", "905", "990")],
+              [("Lowest", "0.7", "1.1", "1.8"), ("Highest", "0.4", "0.7", "1.1")]]
+
+    def draw(pdf):
+        pdf.setFont(font, size)
+        pdf.line(40, 720, 555, 720)
+        for x, head in ((44, "Region"), (300, "2023"), (400, "2024"), (500, "2025")):
+            pdf.drawRightString(x + 30, 706, head) if x > 44 else pdf.drawString(x, 706, head)
+        pdf.line(40, 698, 555, 698)
+        y = 684
+        for section, rows in zip(sections, groups):
+            pdf.drawCentredString(430, y, section)
+            y -= 18
+            for name, *cells in rows:
+                pdf.drawString(44, y, name)
+                for x, text in zip((330, 430, 530), cells):
+                    pdf.drawRightString(x, y, text)
+                y -= 18
+        pdf.line(40, y + 6, 555, y + 6)
+
+    path = tmp_path / "sections.pdf"
+    _page(path, draw)
+    [table] = find_tables(load_source(path)).tables
+    assert table.n_cols == 4
+    rows = [row for row in table.body if row[0]]
+    assert rows == [list(r) for group in groups for r in group]
+    labels = [[cell.replace(" ", "") for cell in row if cell] for row in table.body if not row[0]]
+    assert labels == [[section.replace(" ", "")] for section in sections]   # (a Latin space after a comma is not kept)

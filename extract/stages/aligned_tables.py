@@ -344,7 +344,8 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
 
     labels = _leading_group_labels(body, label_gap, in_words)
     unlabelled = [[box for box in line if not any(box is label for label in own)] for line, own in zip(body, labels)]
-    strips = _gutters([line for line in unlabelled if line], x0, x1, size, word_gap, settings)
+    sections = _section_labels(body, label_gap)   # (a group label's line counts its labels)
+    strips = _gutters([line for k, line in enumerate(unlabelled) if line and k not in sections], x0, x1, size, word_gap, settings)
     # the header's lines, and lines atop the body holding group labels, are crossed where a
     # label's words run on (one space apart in a fixed-pitch font): only the body's rows part there
     phrased = {id(line) for line, own in zip(body, labels) if own} | {id(line) for line in header_lines}
@@ -361,9 +362,15 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
     # a column of running text at either edge (a paragraph the rules run past) is the text's
 
     def running_text(a: float, b: float) -> bool:
-        own = [chars[id(x)] for line in body for x in line if a <= x.center[0] < b]
+        column = _by_column(body, [a, b])[0]
+        own = [chars[id(x)] for line in column for x in line]
         words = sum(1 for c in own if c.isalpha())   # letters and ideographs: not figures, not leader dots
-        return words >= settings.words_share * len(own) and _set_full(_by_column(body, [a, b])[0], size, settings)
+        if words < settings.words_share * len(own) or not _set_full(column, size, settings):
+            return False
+        # lines that repeat each other but for their figures ("… to 2017", "… to 2018") are a
+        # table's row labels set alike, not prose, whose lines do not repeat
+        texts = ["".join(chars[id(x)] for x in line if not chars[id(x)].isdigit()) for line in column]
+        return len(set(texts)) * 2 > len(texts)
 
     while len(xs) > 3 and running_text(xs[0], xs[1]):
         xs = xs[1:]
@@ -413,6 +420,21 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
                 verticals.append((x, a, b))
     verticals.extend(column_rules)
     return xs, ys, horizontals, verticals
+
+
+def _section_labels(lines: list[list[Box]], gap: float) -> set[int]:
+    """The lines (their indexes) that label a section of a table's rows: one phrase (no gap
+    wider than `gap`) where the lines next to it, above and below, hold several ("Enrollment,
+    in thousands" centred over the figures of the years, between a header and the rows). Such a
+    line runs across the gutters between the columns it labels, as a group's label does, and
+    says nothing of where they are. Prose is one phrase a line with more of it around."""
+    pieces = [len(_words(line, gap)) for line in lines]
+    sections = set()
+    for k, n in enumerate(pieces):
+        around = [pieces[j] for j in (k - 1, k + 1) if 0 <= j < len(pieces)]
+        if n == 1 and around and all(m >= 2 for m in around):
+            sections.add(k)
+    return sections
 
 
 def _words(line: list[Box], gap: float) -> list[tuple[float, float]]:
