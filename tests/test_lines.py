@@ -43,29 +43,43 @@ def test_rows_of_groups_as_its_definition_says(seed):
             assert rows_of(boxes, overlap) == rows_by_definition(boxes, overlap)
 
 
+def _turned_back(box: Box, direction: int, width: float, height: float) -> Box:
+    """A box laid out in the reading frame of text running in `direction`, in the display frame."""
+    if direction == 90:
+        return Box(x0=width - box.bottom, top=box.x0, x1=width - box.top, bottom=box.x1)
+    if direction == 180:
+        return Box(x0=width - box.x1, top=height - box.bottom, x1=width - box.x0, bottom=height - box.top)
+    if direction == 270:
+        return Box(x0=box.top, top=height - box.x1, x1=box.bottom, bottom=height - box.x0)
+    return box
+
+
+@pytest.mark.parametrize("size", [9.0, 12.0])
 @pytest.mark.parametrize("direction", [0, 90, 180, 270])
-def test_line_texts_read_what_glyphs_to_lines_reads(direction):
-    """Random words of Latin letters, digits and ideographs at random gaps and sizes, in rows
-    that overlap a little, a lot or not at all, turned to `direction`: the cell text path gives
-    each line's text exactly as the line path does."""
-    rng = random.Random(direction)
+def test_line_texts_read_a_cells_lines_in_every_direction(direction, size):
+    """A cell of two lines, laid out in its reading frame and turned to `direction`, its glyphs
+    given out of order: `line_texts` (a cell's text) reads each line left to right, top to
+    bottom, a space between Latin words a Latin space apart (0.3 em) and between phrases a wide
+    gap apart (2 em), none between ideographs or letters set close; `glyphs_to_lines` reads
+    the same."""
     width, height = 600.0, 800.0
-    for _ in range(40):
-        glyphs = []
-        for _ in range(rng.randint(0, 60)):
-            size = rng.choice([9.0, 10.5, 12.0])
-            x0, top = rng.uniform(0, 500), rng.choice([100.0, 100.0 + size * 0.4, rng.uniform(0, 700)])
-            box = Box(x0=x0, top=top, x1=x0 + size * rng.choice([0.5, 1.0]), bottom=top + size)
-            # laid out in the reading frame, put back into the display frame of text running in `direction`
-            if direction == 90:
-                box = Box(x0=width - box.bottom, top=box.x0, x1=width - box.top, bottom=box.x1)
-            elif direction == 180:
-                box = Box(x0=width - box.x1, top=height - box.bottom, x1=width - box.x0, bottom=height - box.top)
-            elif direction == 270:
-                box = Box(x0=box.top, top=height - box.x1, x1=box.bottom, bottom=height - box.x0)
-            glyphs.append(Glyph(text=rng.choice("aZ7字,"), font="F", size=size, box=box, direction=direction))
-        page = SourcePage(number=1, width=width, height=height, glyphs=tuple(glyphs))
-        settings = LineSettings()
-        expected = [line.text for line in glyphs_to_lines(glyphs, page, direction, settings)]
-        assert line_texts(turned_glyphs(glyphs, page, direction), settings) == expected
-        assert expected or not glyphs
+    layout = [("Age", 0.0), ("65", 0.3), ("补", 2.0), ("贴", 0.0),          # line 1: word gaps in em
+              ("1,280", 0.0), ("元", 0.05), ("人", 0.0)]                   # line 2: a tight gap
+    rows = [layout[:4], layout[4:]]
+    glyphs = []
+    for k, row in enumerate(rows):
+        x, top = 100.0, 200.0 + k * size * 1.4
+        for word, gap_em in row:
+            x += gap_em * size
+            for char in word:
+                advance = size * (1.0 if ord(char) > 0x2E80 else 0.5)
+                box = Box(x0=x, top=top, x1=x + advance, bottom=top + size)
+                glyphs.append(Glyph(text=char, font="F", size=size, box=_turned_back(box, direction, width, height),
+                                    direction=direction))
+                x += advance
+    glyphs.reverse()   # the page's order is no reading order
+    page = SourcePage(number=1, width=width, height=height, glyphs=tuple(glyphs))
+    expected = ["Age 65 补贴", "1,280元人"]
+    settings = LineSettings()
+    assert line_texts(turned_glyphs(glyphs, page, direction), settings) == expected
+    assert [line.text for line in glyphs_to_lines(glyphs, page, direction, settings)] == expected

@@ -252,8 +252,8 @@ def _font_advances(codes: np.ndarray, object_of: np.ndarray, unmapped: np.ndarra
     """Each character's width from its font, in text space (nan without a font, or for a
     character whose Unicode the font does not map), asked of pdfium once per font, character and size."""
     advance = np.full(len(codes), math.nan)
-    wanted = ~unmapped & np.array([objects[k].font.handle is not None for k in range(len(objects))], dtype=bool)[object_of] \
-        if len(objects) else np.zeros(len(codes), dtype=bool)
+    has_font = np.array([o.font.handle is not None for o in objects], dtype=bool)
+    wanted = ~unmapped & has_font[object_of]
     if not wanted.any():
         return advance
     # one number per (object, character): a character code is below 2**21

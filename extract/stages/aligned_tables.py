@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from extract.common.geometry import rotate_to_reading_frame
-from extract.common.lines import rows_of
+from extract.common.lines import rows_of, turned_glyphs
 from extract.common.text import NOTE_ROW
 from extract.model import Box, Glyph, Ruling, SourcePage
 from extract.settings import AlignedTableSettings, LineSettings
@@ -302,7 +302,7 @@ def _reading_lines(glyphs: list[Glyph], direction: int, page: SourcePage, lines_
                    keep: Callable[[float, float], bool] | None = None) -> list[ReadingLine]:
     """The lines, top to bottom, of the glyphs whose centre in the reading frame `keep` accepts
     (all of them when None)."""
-    turned = [(rotate_to_reading_frame(g.box, direction, page.width, page.height), g.text) for g in glyphs]
+    turned = [(b, g.text) for b, g in turned_glyphs(glyphs, page, direction)]
     if keep is not None:
         turned = [(b, t) for b, t in turned if keep((b.x0 + b.x1) / 2, (b.top + b.bottom) / 2)]
     boxes = [b for b, _ in turned]

@@ -27,7 +27,7 @@ import numpy as np
 
 from extract.common.blocks import make_block, opens_block, percentile
 from extract.common.geometry import reading_to_display_box, rotate_to_reading_frame
-from extract.common.lines import glyphs_to_lines, on_band, rows_of
+from extract.common.lines import glyphs_to_lines, on_band, rows_of, turned_glyphs
 from extract.common.text import normalize_spaces
 from extract.model import (
     Block,
@@ -89,7 +89,7 @@ def reading_columns(glyphs: list[Glyph], page: SourcePage, direction: int, setti
     full-width rows (a title, a heading across both columns) is read left column first, then
     right; each part with its column's edges (reading frame, points). A page in one column is
     one part."""
-    turned = [(rotate_to_reading_frame(g.box, direction, page.width, page.height), g) for g in glyphs]
+    turned = turned_glyphs(glyphs, page, direction)
     if len(turned) < settings.columns_min_glyphs:
         return [(glyphs, None)]
     width = max(b.x1 for b, _ in turned)
