@@ -45,12 +45,18 @@ def raw_with(tmp_path: Path, names: list[str]) -> Path:
     return raw
 
 
-def start_held_run(tmp_path: Path, raw: Path, out: Path, report: Path, hold: float = 60, *extra: str):
-    """A real runner process whose notices each take `hold` seconds; returns once it is running."""
+def start_held_run(tmp_path: Path, raw: Path, out: Path, report: Path, hold: float = 60, *extra: str,
+                   ctrl_c: bool = True):
+    """A real runner process whose notices each take `hold` seconds; returns once it is running.
+    It starts as from a terminal, Ctrl-C live, whatever this process was started with (a test
+    run started as a background job of a script inherits Ctrl-C ignored); `ctrl_c=False` starts
+    it with Ctrl-C ignored, as such a job."""
     env = {**os.environ, "SLOW_SECONDS": str(hold), "PYTHONPATH": str(REPO)}
+    disposition = signal.SIG_DFL if ctrl_c else signal.SIG_IGN
     process = subprocess.Popen([sys.executable, str(REPO / "tests" / "slow_run.py"), "run", "--raw", str(raw),
                                 "--out", str(out), "--report", str(report), "--no-progress", *extra],
-                               cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                               cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, disposition))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if report.is_file() and json.loads(report.read_text(encoding="utf-8"))["state"] == "running":
@@ -158,8 +164,31 @@ def _signal_if_armed() -> None:
 os.register_at_fork(after_in_parent=_signal_if_armed)
 
 
+def test_a_run_started_with_ctrl_c_ignored_keeps_it_ignored_and_stops_on_sigterm(tmp_path):
+    """A background job of a script (`cmd &`) starts with Ctrl-C ignored: the run leaves it so
+    (a Ctrl-C meant for the script's terminal does not stop it), and SIGTERM still stops it."""
+    raw = raw_with(tmp_path, ["a.txt"])
+    report = tmp_path / "report.json"
+    runner = start_held_run(tmp_path, raw, tmp_path / "out", report, ctrl_c=False)
+    runner.send_signal(signal.SIGINT)
+    time.sleep(1)
+    assert runner.poll() is None and json.loads(report.read_text(encoding="utf-8"))["state"] == "running"
+    runner.send_signal(signal.SIGTERM)
+    assert runner.wait(timeout=30) == 130
+    assert json.loads(report.read_text(encoding="utf-8"))["state"] == "interrupted"
+
+
+@pytest.fixture
+def ctrl_c_live():
+    """This process with Ctrl-C live (Python's own handler) for the test, as a run from a
+    terminal has it, whatever the test run was started with."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_a_stop_signal_while_a_worker_is_forked_stops_the_run(tmp_path, monkeypatch, signum):
+def test_a_stop_signal_while_a_worker_is_forked_stops_the_run(tmp_path, monkeypatch, ctrl_c_live, signum):
     """Python drops a KeyboardInterrupt raised in its at-fork callbacks (it prints "Exception
     ignored"): a Ctrl-C or SIGTERM that lands while a worker is being forked (here: sent from
     inside that fork) still stops the run at once, reported, instead of the run going on to
