@@ -45,7 +45,8 @@ class TableSpec:
     repeat_header: bool = True           # the header is drawn again on each page
     continued_caption: str | None = None  # a line drawn above the table on each later page (续表, the title again)
     # how the table is ruled: "grid" (every cell), "rows" (rules between rows, no vertical ones),
-    # "three_line" (三线表: above, under the header, below), "frame" (the outer frame alone),
+    # "three_line" (三线表: above, under the header, below), "columns" (those three and every column's
+    # edge down the whole table: no rules between the body's rows), "frame" (the outer frame alone),
     # "dotted" (every cell, in dotted lines), "dots" (every cell, each line a row of tiny squares
     # drawn one by one), "none" (no rules: columns by white space alone)
     rules: str = "grid"
@@ -294,10 +295,13 @@ def _draw_table(pdf, spec: TableSpec, orientation: int, rotation: int, rows_per_
                 fill(xs[c0], ys[rows.index(r0)], xs[c1 + 1], ys[rows.index(r1) + 1], color)
         elif spec.continued_caption:
             text(left, top - 6, spec.continued_caption, 10)
-        if spec.rules == "three_line":
+        if spec.rules in ("three_line", "columns"):
             header_bottom = ys[sum(1 for r in rows if r < spec.header_rows)]
             for y in sorted({ys[0], header_bottom, ys[-1]}):
                 line(xs[0], y, xs[-1], y)
+            if spec.rules == "columns":
+                for x in xs:
+                    line(x, ys[0], x, ys[-1])
         elif spec.rules == "frame":
             for a, b in ((xs[0], ys[0]), (xs[-1], ys[-1])):
                 line(xs[0], b, xs[-1], b)

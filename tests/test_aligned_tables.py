@@ -8,7 +8,7 @@ import dataclasses
 
 import pytest
 from notice_gen import CJK_FONT
-from table_gen import long_subsidy_spec, write_table_pdf
+from table_gen import SpecCell, TableSpec, long_subsidy_spec, write_table_pdf
 
 from extract.pipeline import load_source
 from extract.stages.tables import find_tables
@@ -105,7 +105,7 @@ def test_dots_in_a_row_are_one_rule_and_a_lone_dot_stays():
         [(50, 100.0, 198, 101.0), (300.0, 40, 300.4, 89.0), (10.0, 10.0, 500.0, 10.5), (400.0, 400.0, 401.0, 401.0)])
 
 
-@pytest.mark.parametrize("rules", ["three_line", "rows", "none"])
+@pytest.mark.parametrize("rules", ["three_line", "rows", "none", "columns"])
 def test_a_table_without_a_full_grid_over_two_pages_is_one_table(tmp_path, rules):
     rows = [(name, code, [levels[0]]) for name, code, levels in ROWS] + \
         [("保育师", "4-10-01-03", [("五级/初级工", "64", "900")]), ("家政服务员", "4-10-01-06", [("五级/初级工", "56", "800")])]
@@ -217,3 +217,91 @@ def test_section_labels_across_the_figures_do_not_merge_their_columns(tmp_path, 
     assert rows == [list(r) for group in groups for r in group]
     labels = [[cell.replace(" ", "") for cell in row if cell] for row in table.body if not row[0]]
     assert labels == [[section.replace(" ", "")] for section in sections]   # (a Latin space after a comma is not kept)
+
+
+# ---------------------------------------------------------------- ruled columns, unruled rows
+
+FIGURE_ROWS = [("Bulgaria", "2.3", "3.2", "5.5"), ("Cyprus", "0.21", "0", "0.21"), ("Estonia", "1.1", "1.9", "3.0"),
+               ("Assistance", "", "0.87", ""), ("TOTAL", "58.99", "86.70", "145.69")]
+
+
+def _figures_spec(size: float) -> TableSpec:
+    header = ("Country", "Cohesion", "ERDF", "Total")
+    cells = [SpecCell(r, k, text) for r, row in enumerate([header, *FIGURE_ROWS]) for k, text in enumerate(row)]
+    return TableSpec(col_widths=[130.0, 90.0, 90.0, 90.0], n_rows=len(FIGURE_ROWS) + 1, header_rows=1, cells=cells,
+                     row_height=size * 1.8, font_size=size, rules="columns")
+
+
+@pytest.mark.parametrize("make", ["merged", "figures"])
+@pytest.mark.parametrize("size", [9, 12])
+@pytest.mark.parametrize("orientation", [0, 90, 180, 270])
+def test_a_grid_with_no_rules_between_its_body_rows_comes_out_row_for_row(tmp_path, make, size, orientation):
+    """Rules down every column's edge, above, under the header and below, none between the body's
+    rows: each figure opens a row (figures do not wrap), a name printed between the two rows it
+    covers spans them, an empty cell stays empty. Joined into one cell, the figures would read
+    as one wrong number ('1,2801680.00')."""
+    spec = dataclasses.replace(long_subsidy_spec(ROWS), rules="columns", font_size=size, row_height=size * 2.2) \
+        if make == "merged" else _figures_spec(size)
+    path = tmp_path / "t.pdf"
+    write_table_pdf(path, spec, orientation=orientation)
+    [table] = find_tables(load_source(path)).tables
+    assert table.rulings == "vector" and table.orientation == orientation
+    assert table.header + table.body == spec.grid()
+    spans = {(c.row, c.col): c.rowspan for c in table.cells if c.rowspan > 1}
+    assert spans == {(c.row, c.col): c.rowspan for c in spec.cells if c.rowspan > 1}
+
+
+def _ruled_columns(pdf, xs: list[float], top: float, header_bottom: float, bottom: float) -> None:
+    for y in (top, header_bottom, bottom):
+        pdf.line(xs[0], y, xs[-1], y)
+    for x in xs:
+        pdf.line(x, top, x, bottom)
+
+
+def test_a_label_wrapped_under_its_first_line_stays_in_its_row(tmp_path):
+    """Figures level with a label's first line, the label wrapped under it: the row ends under
+    the wrapped line, and the label is one cell."""
+    xs = [60.0, 180.0, 270.0, 360.0]
+
+    def draw(pdf):
+        pdf.setFont("Helvetica", 10)
+        _ruled_columns(pdf, xs, 720, 700, 620)
+        for x, head in zip(xs, ("Country", "Fund", "Total")):
+            pdf.drawString(x + 4, 706, head)
+        for y, name, figures in ((686, "Bulgaria", ("2.3", "5.5")), (672, "Czech", ("8.8", "22.2")),
+                                 (646, "Estonia", ("1.1", "3.0")), (632, "Hungary", ("8.6", "19.8"))):
+            pdf.drawString(xs[0] + 4, y, name)
+            for x, figure in zip(xs[1:], figures):
+                pdf.drawString(x + 4, y, figure)
+        pdf.drawString(xs[0] + 4, 660, "Republic")
+
+    path = tmp_path / "wrapped.pdf"
+    _page(path, draw)
+    [table] = find_tables(load_source(path)).tables
+    assert table.body == [["Bulgaria", "2.3", "5.5"], ["Czech Republic", "8.8", "22.2"],
+                          ["Estonia", "1.1", "3.0"], ["Hungary", "8.6", "19.8"]]
+
+
+@pytest.mark.parametrize("case", ["one label", "wrapped figure", "wrapped text"])
+def test_lines_of_one_cell_that_are_no_rows_stay_one_row(tmp_path, case):
+    """Look-alikes of rows in one ruled row: figures beside a single label (the tiers of one
+    item), a long figure wrapped in its narrow column beside a wrapped label, and sentences
+    wrapped in two columns side by side. Each ruled row stays one row."""
+    xs = [60.0, 160.0, 212.0, 420.0]
+    lines = {"one label": [("电工", "1200", "按等级发放"), ("", "1500", ""), ("", "1800", "")],
+             "wrapped figure": [("中式烹调", "12345678", "账户"), ("师", "90", "")],
+             "wrapped text": [("职业技能提升", "一", "以工代训补贴"), ("行动补贴", "项", "按月发放")]}[case]
+
+    def draw(pdf):
+        _ruled_columns(pdf, xs, 720, 700, 600)
+        for x, head in zip(xs, ("职业", "标准", "说明")):
+            pdf.drawString(x + 2, 706, head)
+        for k, row in enumerate(lines):
+            for x, text in zip(xs, row):
+                pdf.drawString(x + 2, 684 - 12 * k, text)
+
+    path = tmp_path / "one.pdf"
+    _page(path, draw)
+    [table] = find_tables(load_source(path)).tables
+    assert table.n_rows == 2
+    assert table.body[0][0] == "".join(row[0] for row in lines)

@@ -238,4 +238,8 @@ LIST_MARKER = re.compile(r"^(?:[•·▪▫◦●○■□◆◇►▶*\-–—]
 # A field's label before its value (甲方：…, 日期：…, Name: …); a colon between figures (9:30) is none.
 FIELD_LABEL = re.compile(r"^[^:：]{1,12}(?:：|:(?!\d))")
 # A line under a table that says it is a note, not a row of the table (注：…, 资料来源：…, or a sentence).
+# A figure on its own: an amount, a count, a share (`2.3`, `1,280`, `-5`, `(12)`, `45%`).
+FIGURE = re.compile(r"^[-+−±(（]?\d[\d,，.]*%?[)）]?$")
+# A dash or a slash in a figure's place: none, not applicable.
+NO_FIGURE = re.compile(r"^[-－—–―~～/／]+$")
 NOTE_ROW = re.compile(r"^(?:注|说明|备注|资料来源|数据来源|来源|附注|Note|Source)\s*[0-9０-９]*\s*[:：.]|。$")

@@ -3,8 +3,9 @@
 - ruled across their rows only (`stacked_rules`, then `alignment_grid`): a three-line table
   (三线表: a rule above, one under the header, one below), rules between rows but none between
   columns, a frame with no inner rules. The rules give the table's extent and its header;
-- partly ruled (`columns_of_open_rows`, `underdivided`): rows under column rules that stop, and
-  grids whose column rules leave columns of text undivided;
+- partly ruled (`columns_of_open_rows`, `underdivided`, `rows_within_ruled_rows`): rows under
+  column rules that stop, grids whose column rules leave columns of text undivided, and ruled
+  rows that hold several rows of figures (no rules between the body's rows);
 - with no rules at all (`borderless_blocks`, then `whitespace_grid`): runs of lines set in
   columns, told from running text, lists and the like.
 
@@ -28,7 +29,7 @@ import numpy as np
 
 from extract.common.geometry import rotate_to_reading_frame
 from extract.common.lines import rows_of, turned_glyphs
-from extract.common.text import NOTE_ROW
+from extract.common.text import FIGURE, NO_FIGURE, NOTE_ROW
 from extract.model import Box, Glyph, Ruling, SourcePage
 from extract.settings import AlignedTableSettings, LineSettings
 
@@ -668,6 +669,85 @@ def columns_of_open_rows(xs: list[float], ys: list[float], ruled: Callable[[floa
         if len(_columns(band, [xs[0], *cuts, xs[-1]])) >= 2:
             segments.extend((x, top, bottom) for x in cuts)
     return segments
+
+
+def rows_within_ruled_rows(xs: list[float], ys: list[float], glyphs: list[Glyph], direction: int, page: SourcePage,
+                           lines_settings: LineSettings = LineSettings()) -> list[Segment]:
+    """Horizontal segments that part a ruled row holding rows of its own (a grid ruled between
+    its columns, under its header and above its total, but not between its body's rows).
+    Figures do not wrap: in a row where a column's lines are each a figure, short of the
+    column's width, each opens a row, when the row's first column then has text in two rows or
+    more (a label each). The cut above each figure lies halfway from the figure above; a cell whose
+    text runs across it alone (a name centred over the rows it spans) is not cut: it spans them;
+    one whose text runs across it from the row above (a label wrapped under its first line) moves
+    the cut to the white space under it. Figures beside one
+    label (tiers of one item), and a long figure wrapped in a narrow column, are one cell's.
+    Positions in the table's reading frame."""
+    turned = [(b, g.text) for b, g in turned_glyphs(glyphs, page, direction)]
+    widths = np.diff(xs).tolist()
+    segments: list[Segment] = []
+    for top, bottom in zip(ys, ys[1:]):
+        band = [(b, t) for b, t in turned if top < (b.top + b.bottom) / 2 < bottom and xs[0] < (b.x0 + b.x1) / 2 < xs[-1]]
+        columns = [[(b, t) for b, t in band if a <= (b.x0 + b.x1) / 2 < z] for a, z in zip(xs, xs[1:])]
+        lines = [_cell_lines(column, lines_settings) for column in columns]
+        filled = [k for k, column_lines in enumerate(lines) if column_lines]
+        figures = [lines[k] for k in filled[1:] if len(lines[k]) >= 2 and _stacked_figures(lines[k], widths[k])]
+        if not figures:
+            continue
+        reference = max(figures, key=len)
+        free = _free_spans([(b.top, b.bottom) for b, _ in band])
+        cuts = []
+        for above, line in zip(reference, reference[1:]):
+            middle = (above.top + above.bottom + line.top + line.bottom) / 4
+            # text across the middle of a column with a line beside the figure above continues
+            # that row (a label wrapped under its first line): the row ends in the white space
+            # under it; text across it alone in its column is a cell of both rows
+            crossed = [column for column in columns if any(b.top < middle < b.bottom for b, _ in column)]
+            if any(b.top < above.bottom and above.top < b.bottom for column in crossed for b, _ in column):
+                clear = [(a + z) / 2 for a, z in free if above.bottom <= a and z <= line.top]
+                cuts.append(clear[-1] if clear else middle)
+            else:
+                cuts.append(middle)
+        bounds = [top, *cuts, bottom]
+        labels = lines[filled[0]]
+        if sum(1 for a, z in zip(bounds, bounds[1:]) if any(a < (ln.top + ln.bottom) / 2 < z for ln in labels)) < 2:
+            continue
+        for y in cuts:
+            segments.extend((y, a, z) for a, z, column in zip(xs, xs[1:], columns)
+                            if not any(b.top < y < b.bottom for b, _ in column))
+    return segments
+
+
+def _cell_lines(items: list[tuple[Box, str]], lines_settings: LineSettings) -> list[ReadingLine]:
+    """The lines, top to bottom, of a cell's characters (boxes with their text)."""
+    boxes = [b for b, _ in items]
+    rows = sorted((sorted(row, key=lambda i: boxes[i].x0) for row in rows_of(boxes, lines_settings.line_overlap)),
+                  key=lambda row: boxes[row[0]].top)
+    return [ReadingLine(boxes=tuple(boxes[i] for i in row), chars=tuple(items[i][1] for i in row)) for row in rows]
+
+
+def _stacked_figures(lines: list[ReadingLine], width: float) -> bool:
+    """Whether a cell's lines are figures set one under another: each a figure (or a dash in
+    one's place), one at least a figure, and each but the last with room left in the column for
+    the next one's first character (a line that wraps fills its column)."""
+    if not all(FIGURE.match(line.text) or NO_FIGURE.match(line.text) for line in lines) or \
+            not any(FIGURE.match(line.text) for line in lines):
+        return False
+    for line, below in zip(lines, lines[1:]):
+        if (line.boxes[-1].x1 - line.boxes[0].x0) + below.boxes[0].width * 2 > width:
+            return False
+    return True
+
+
+def _free_spans(extents: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The gaps, in order, between spans (start, end), merged where they overlap."""
+    gaps: list[tuple[float, float]] = []
+    end = None
+    for start, stop in sorted(extents):
+        if end is not None and start > end:
+            gaps.append((end, start))
+        end = stop if end is None else max(end, stop)
+    return gaps
 
 
 def underdivided(xs: list[float], glyphs: list[Glyph], direction: int, page: SourcePage,

@@ -61,6 +61,7 @@ from extract.stages.aligned_tables import (
     typed_rules,
     borderless_blocks,
     columns_of_open_rows,
+    rows_within_ruled_rows,
     stacked_rules,
     underdivided,
     whitespace_grid,
@@ -326,6 +327,9 @@ def _page_table(grid, how: str, inside: list[Glyph], direction: int, page: Sourc
         # rows below column rules that stop (under a ruled header): their columns from the text
         verticals = verticals + columns_of_open_rows(
             xs, ys, lambda x, a, b: _covered(verticals, x, a, b, settings), inside, direction, page, aligned, lines)
+        # rows of figures in one ruled row (no rules between the body's rows): rows of their own
+        within = rows_within_ruled_rows(xs, ys, inside, direction, page, lines)
+        ys, horizontals = sorted({*ys, *(y for y, _, _ in within)}), horizontals + within
     cells = grid_to_cells(xs, ys, horizontals, verticals, settings)
     fill_cell_text(cells, inside, page, direction, lines)
 
