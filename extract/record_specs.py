@@ -54,8 +54,24 @@ class ReadContext:
     money_factor: Decimal | None = None
 
 
+# Figures a space apart (the tables stage keeps figures set one under another in a cell apart so).
+_SPACED_FIGURES = re.compile(r"\d[\d,，.]*(?:\s+[\d,，.]*\d[\d,，.]*)+")
+_THOUSANDS = re.compile(r"^[,，]?\d{3}(?:[,，]\d{3})*[,，]?(?:\.\d+)?$")
+
+
 def _plain(text: str) -> str:
-    return normalize_spaces(text).replace(",", "").replace("，", "").replace(" ", "")
+    """The text without thousands separators and spaces. Raises UnreadableValue for figures set
+    apart (`1200 1500`: two tiers' amounts in one cell), which joined would read as one wrong
+    number; a space after a thousands separator (`1, 280.00`) or between every digit (letter-spaced:
+    `1 2 8 0`) is one figure's. (`1 280` is read as two: Chinese notices group thousands with
+    commas, and two hours figures, `80 120`, look the same.)"""
+    text = normalize_spaces(text)
+    for match in _SPACED_FIGURES.finditer(text):
+        groups = match.group(0).split()
+        thousands = all(_THOUSANDS.match(g) and (g[0] in ",，" or before[-1] in ",，") for before, g in zip(groups, groups[1:]))
+        if not (thousands or all(len(g) == 1 for g in groups)):
+            raise UnreadableValue(f"figures set apart ({match.group(0)}): more than one value")
+    return text.replace(",", "").replace("，", "").replace(" ", "")
 
 
 def read_text(text: str, context: ReadContext) -> str:

@@ -305,3 +305,5 @@ def test_lines_of_one_cell_that_are_no_rows_stay_one_row(tmp_path, case):
     [table] = find_tables(load_source(path)).tables
     assert table.n_rows == 2
     assert table.body[0][0] == "".join(row[0] for row in lines)
+    # figures one under another stay apart in their cell's text; a wrapped one is one figure
+    assert table.body[0][1] == {"one label": "1200 1500 1800", "wrapped figure": "1234567890", "wrapped text": "一项"}[case]

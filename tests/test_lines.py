@@ -2,7 +2,8 @@
 a box joins the first of the last three rows (latest first) whose first box its height overlaps
 by `overlap` of the smaller of the two, else starts a row. Checked against that definition
 written plainly, on random boxes: ties in height and top, zero heights, several overlaps.
-And `line_texts` (a table cell's text) reads the same text as `glyphs_to_lines`, in every direction."""
+And `cell_text` (a table cell's text) reads the same lines as `glyphs_to_lines`, in every direction,
+keeping figures set one under another apart."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import random
 
 import pytest
 
-from extract.common.lines import glyphs_to_lines, line_texts, rows_of, turned_glyphs
+from extract.common.lines import cell_text, glyphs_to_lines, rows_of, turned_glyphs
 from extract.model import Box, Glyph, SourcePage
+from extract.common.text import join_lines
 from extract.settings import LineSettings
 
 
@@ -56,12 +58,12 @@ def _turned_back(box: Box, direction: int, width: float, height: float) -> Box:
 
 @pytest.mark.parametrize("size", [9.0, 12.0])
 @pytest.mark.parametrize("direction", [0, 90, 180, 270])
-def test_line_texts_read_a_cells_lines_in_every_direction(direction, size):
+def test_cell_text_reads_a_cells_lines_in_every_direction(direction, size):
     """A cell of two lines, laid out in its reading frame and turned to `direction`, its glyphs
-    given out of order: `line_texts` (a cell's text) reads each line left to right, top to
+    given out of order: `cell_text` reads each line left to right, top to
     bottom, a space between Latin words a Latin space apart (0.3 em) and between phrases a wide
-    gap apart (2 em), none between ideographs or letters set close; `glyphs_to_lines` reads
-    the same."""
+    gap apart (2 em), none between ideographs or letters set close (as `glyphs_to_lines` reads
+    them), and joins them as wrapped text."""
     width, height = 600.0, 800.0
     layout = [("Age", 0.0), ("65", 0.3), ("补", 2.0), ("贴", 0.0),          # line 1: word gaps in em
               ("1,280", 0.0), ("元", 0.05), ("人", 0.0)]                   # line 2: a tight gap
@@ -81,5 +83,26 @@ def test_line_texts_read_a_cells_lines_in_every_direction(direction, size):
     page = SourcePage(number=1, width=width, height=height, glyphs=tuple(glyphs))
     expected = ["Age 65 补贴", "1,280元人"]
     settings = LineSettings()
-    assert line_texts(turned_glyphs(glyphs, page, direction), settings) == expected
+    assert cell_text(turned_glyphs(glyphs, page, direction), settings, 200.0) == join_lines(expected)
     assert [line.text for line in glyphs_to_lines(glyphs, page, direction, settings)] == expected
+
+
+def _cell(lines: list[str], size: float = 10.0) -> list[tuple[Box, Glyph]]:
+    """A cell's glyphs in their reading frame, one line under another, half an em per character."""
+    out = []
+    for k, line in enumerate(lines):
+        for i, char in enumerate(line):
+            box = Box(x0=100 + i * size / 2, top=200 + k * size * 1.4, x1=100 + (i + 1) * size / 2, bottom=210 + k * size * 1.4)
+            out.append((box, Glyph(text=char, font="F", size=size, box=box, direction=0)))
+    return out
+
+
+@pytest.mark.parametrize("lines, room, expected", [
+    (["1200", "1500"], 60.0, "1200 1500"),          # two tiers' amounts: two figures
+    (["1,280", "—"], 60.0, "1,280 —"),             # a figure and a dash in one's place
+    (["12345678", "90"], 42.0, "1234567890"),       # a long figure wrapped in its narrow cell
+    (["1,280", "元/人"], 60.0, "1,280元/人"),        # a figure and its unit
+    (["职业技能", "提升行动"], 60.0, "职业技能提升行动"),   # wrapped words
+])
+def test_figures_one_under_another_stay_apart_in_a_cells_text(lines, room, expected):
+    assert cell_text(_cell(lines), LineSettings(), room) == expected

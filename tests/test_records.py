@@ -12,7 +12,7 @@ import json
 from dataclasses import replace
 
 import pytest
-from notice_gen import PlacedTable, write_notice_pdf
+from notice_gen import CJK_FONT, PlacedTable, write_notice_pdf
 from record_notices import (
     A_EXPECTED,
     B_EXPECTED,
@@ -29,9 +29,12 @@ from extract.pipeline import extract_notice, load_source, notice_to_checked_json
 from extract.record_specs import (
     RECORD_SPECS,
     ColumnSpec,
+    ReadContext,
     RecordSpec,
+    UnreadableValue,
     read_integer,
     read_text,
+    read_yuan,
     validity_context,
 )
 from extract.review.diff import diff_notices
@@ -165,6 +168,46 @@ def test_a_figure_that_is_not_a_whole_yuan_is_not_guessed(tmp_path):
     spec = simple_table(["工种", "等级", "补贴标准（万元）"], [["焊工", "初级", "0.12345"]], widths=[80.0, 80.0, 150.0])
     found = build_records([table_of(tmp_path, spec)], None)
     assert [s.subsidy_yuan for s in found.records().subsidy_standards] == [None]
+    assert [e.code for e in found.errors] == ["record_field_unreadable"]
+
+
+@pytest.mark.parametrize("text, value", [("1,280", 1280), ("1, 280.00", 1280), ("1 2 8 0", 1280), ("1280 元", 1280),
+                                         ("1200 1500", None), ("1,280 1,680", None), ("80 120", None), ("1 280", None)])
+def test_figures_set_apart_are_no_one_amount(text, value):
+    """Figures a space apart are two values (two tiers' amounts in one cell), not one number;
+    a space after a thousands separator, or between every digit, is one figure's."""
+    if value is None:
+        with pytest.raises(UnreadableValue, match="figures set apart"):
+            read_yuan(text, ReadContext())
+    else:
+        assert read_yuan(text, ReadContext()) == value
+
+
+def test_amounts_one_under_another_beside_one_label_are_reported_not_joined(tmp_path):
+    """A ruled row that lists two amounts under each other beside one occupation: no record gets
+    the two joined into one amount (800960, a plausible one); the value is reported as unreadable."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "tiers.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
+    pdf.setFont(CJK_FONT, 10)
+    xs, ys = [60, 160, 260, 400], [720, 700, 680, 640]
+    for y in ys:
+        pdf.line(xs[0], y, xs[-1], y)
+    for x in xs:
+        pdf.line(x, ys[0], x, ys[-1])
+    for row, y in (((["工种", "等级", "补贴标准（元）"]), 706), ((["焊工", "初级", "1200"]), 686)):
+        for x, text in zip(xs, row):
+            pdf.drawString(x + 4, y, text)
+    pdf.drawString(xs[0] + 4, 656, "电工")
+    pdf.drawString(xs[1] + 4, 656, "初级")
+    pdf.drawString(xs[2] + 4, 666, "800")
+    pdf.drawString(xs[2] + 4, 648, "960")
+    pdf.showPage()
+    pdf.save()
+    [table] = find_tables(load_source(path)).tables
+    found = build_records([table], None)
+    assert [(s.occupation, s.subsidy_yuan) for s in found.records().subsidy_standards] == [("焊工", 1200), ("电工", None)]
     assert [e.code for e in found.errors] == ["record_field_unreadable"]
 
 

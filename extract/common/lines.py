@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 
 from extract.common.geometry import rotate_to_reading_frame
+from extract.common.text import FIGURE, NO_FIGURE, join_lines
 from extract.model import Box, Glyph, SourcePage, TextLine
 from extract.settings import LineSettings
 
@@ -56,11 +57,34 @@ def glyphs_to_lines(glyphs: list[Glyph], page: SourcePage, direction: int, setti
     return lines
 
 
-def line_texts(turned: list[tuple[Box, Glyph]], settings: LineSettings) -> list[str]:
-    """The text of each line, top to bottom, of glyphs already paired with their boxes in
-    their reading frame (`turned_glyphs`): the lines of `glyphs_to_lines` without their boxes,
-    sizes and fonts, for text that needs none (a table cell's, thousands to a document)."""
-    return [_row_text(row, settings) for row in _rows(turned, settings)]
+def cell_text(turned: list[tuple[Box, Glyph]], settings: LineSettings, room: float) -> str:
+    """The text of a table cell `room` wide, of glyphs already paired with their boxes in their
+    reading frame (`turned_glyphs`): its lines (those of `glyphs_to_lines`, without their boxes,
+    sizes and fonts: a document has thousands of cells) joined as wrapped text is, but for
+    figures set one under another (`stacked_figures`), which a space keeps apart: joined, two
+    tiers' amounts would read as one number."""
+    parts: list[list[str]] = []
+    above: tuple[str, float] | None = None
+    for row in _rows(turned, settings):
+        text = _row_text(row, settings)
+        if above is None or stacked_figures(above[0], above[1], text, row[0][0].width, room):
+            parts.append([text])
+        else:
+            parts[-1].append(text)
+        above = (text, row[-1][0].x1 - row[0][0].x0)
+    return " ".join(join_lines(part) for part in parts)
+
+
+def stacked_figures(above: str, above_width: float, below: str, below_first: float, room: float) -> bool:
+    """Whether two lines of a cell `room` wide are figures set one under another, not one figure
+    wrapped: each a figure or a dash in one's place, one of them a figure, and the upper one
+    short of the room by two of the lower one's first characters (a line that wraps fills its
+    column). Figures do not wrap otherwise."""
+    above, below = above.strip(), below.strip()
+    if not all(FIGURE.match(t) or NO_FIGURE.match(t) for t in (above, below)) or \
+            not (FIGURE.match(above) or FIGURE.match(below)):
+        return False
+    return above_width + 2 * below_first <= room
 
 
 def turned_glyphs(glyphs: list[Glyph], page: SourcePage, direction: int) -> list[tuple[Box, Glyph]]:

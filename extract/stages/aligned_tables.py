@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from extract.common.geometry import rotate_to_reading_frame
-from extract.common.lines import rows_of, turned_glyphs
-from extract.common.text import FIGURE, NO_FIGURE, NOTE_ROW
+from extract.common.lines import rows_of, stacked_figures, turned_glyphs
+from extract.common.text import NOTE_ROW
 from extract.model import Box, Glyph, Ruling, SourcePage
 from extract.settings import AlignedTableSettings, LineSettings
 
@@ -727,16 +727,10 @@ def _cell_lines(items: list[tuple[Box, str]], lines_settings: LineSettings) -> l
 
 
 def _stacked_figures(lines: list[ReadingLine], width: float) -> bool:
-    """Whether a cell's lines are figures set one under another: each a figure (or a dash in
-    one's place), one at least a figure, and each but the last with room left in the column for
-    the next one's first character (a line that wraps fills its column)."""
-    if not all(FIGURE.match(line.text) or NO_FIGURE.match(line.text) for line in lines) or \
-            not any(FIGURE.match(line.text) for line in lines):
-        return False
-    for line, below in zip(lines, lines[1:]):
-        if (line.boxes[-1].x1 - line.boxes[0].x0) + below.boxes[0].width * 2 > width:
-            return False
-    return True
+    """Whether a cell's lines, `width` wide, are figures set one under another, each pair
+    (`lines.stacked_figures`)."""
+    return all(stacked_figures(line.text, line.boxes[-1].x1 - line.boxes[0].x0, below.text, below.boxes[0].width, width)
+               for line, below in zip(lines, lines[1:]))
 
 
 def _free_spans(extents: list[tuple[float, float]]) -> list[tuple[float, float]]:

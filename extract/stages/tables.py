@@ -28,7 +28,7 @@ import numpy as np
 
 from extract.common.geometry import reading_to_display_box, rotate_to_reading_frame
 from extract.common.grid import assemble_table
-from extract.common.lines import glyphs_to_lines, line_texts, turned_glyphs
+from extract.common.lines import cell_text, glyphs_to_lines, turned_glyphs
 from extract.common.text import (
     FIELD_LABEL,
     LIST_MARKER,
@@ -534,7 +534,7 @@ def fill_cell_text(cells: list[GridCell], glyphs: list[Glyph], page: SourcePage,
         # the glyphs whose centre lies in the cell, boundaries included, in the page's order
         first, last = bisect_left(ys, cell.box.top), bisect_right(ys, cell.box.bottom)
         own = sorted(i for _, x, i in centres[first:last] if cell.box.x0 <= x <= cell.box.x1)
-        cell.text = join_lines(line_texts([turned[i] for i in own], lines))
+        cell.text = cell_text([turned[i] for i in own], lines, cell.box.width)
         cell.provenance = [Provenance(page=page.number, box=cell.box, frame=direction)]
         cell.confidence = min((glyphs[i].confidence for i in own if glyphs[i].confidence is not None), default=None)
 
