@@ -307,3 +307,38 @@ def test_lines_of_one_cell_that_are_no_rows_stay_one_row(tmp_path, case):
     assert table.body[0][0] == "".join(row[0] for row in lines)
     # figures one under another stay apart in their cell's text; a wrapped one is one figure
     assert table.body[0][1] == {"one label": "1200 1500 1800", "wrapped figure": "1234567890", "wrapped text": "一项"}[case]
+
+
+@pytest.mark.parametrize("rules", ["three_line", "rows", "frame", "none", "columns"])
+@pytest.mark.parametrize("orientation", [0, 90])
+def test_a_page_a_table_continues_on_with_one_merged_name_keeps_its_columns(tmp_path, rules, orientation):
+    """The second page holds one occupation over two levels, its name printed between them: the
+    only line with text in the first three columns. Their edges come from the repeated header
+    standing clear either side of them, over a body whose other columns are columns of their own;
+    the name spans its two rows."""
+    spec = dataclasses.replace(long_subsidy_spec(ROWS), rules=rules)
+    path = tmp_path / "t.pdf"
+    assert write_table_pdf(path, spec, orientation=orientation, rows_per_page=6) == 2
+    [table] = find_tables(load_source(path)).tables
+    assert table.pages == [1, 2]
+    assert table.header + table.body == spec.grid()
+    spans = {(c.row, c.col): c.rowspan for c in table.cells if c.rowspan > 1}
+    assert spans == {(c.row, c.col): c.rowspan for c in spec.cells if c.rowspan > 1}
+
+
+def test_a_header_over_one_line_of_a_column_adds_no_column_to_text(tmp_path):
+    """Two labels over a label and a paragraph between rules: the header stands clear either side
+    of the gap, but the body is in no columns of its own (one line on the left): no table."""
+    def draw(pdf):
+        pdf.line(60, 700, 535, 700)
+        pdf.drawString(64, 686, "类别")
+        pdf.drawString(200, 686, "内容")
+        pdf.line(60, 678, 535, 678)
+        pdf.drawString(64, 662, "甲类")
+        pdf.drawString(200, 662, "本类补贴按照培训合格人数和补贴标准据实")
+        pdf.drawString(200, 646, "结算，由各地人力资源社会保障部门负责审核。")
+        pdf.line(60, 636, 535, 636)
+
+    path = tmp_path / "two.pdf"
+    _page(path, draw)
+    assert find_tables(load_source(path)).tables == ()

@@ -49,12 +49,17 @@ def test_a_borderless_table_comes_out_at_any_size_and_in_latin_script(tmp_path, 
     header, rows = (CITIES_HEADER, CITIES) if content == "chinese" else (LATIN_HEADER, LATIN)
     scale = font_size / 10
     spec = spec_of(header, rows, [w * scale for w in (100.0, 90.0, 120.0, 110.0)], font_size, row_height)
+    _comes_out_without_spaces(tmp_path, spec)
+
+
+def _comes_out_without_spaces(tmp_path, spec: TableSpec) -> None:
+    """The spec drawn comes out as one table read from white space, cell for cell but for the
+    white space inside cells: this font's Latin space (0.21 em) is narrower than the gap the
+    lines stage reads as a space (0.25 em), so "Domestic (%)" reads "Domestic(%)"."""
     path = tmp_path / "t.pdf"
     write_table_pdf(path, spec)
     [table] = find_tables(load_source(path)).tables
     assert table.rulings == "whitespace"
-    # white space inside a cell aside: this font's Latin space (0.21 em) is narrower than the gap
-    # the lines stage reads as a space (0.25 em), so "Domestic (%)" reads "Domestic(%)"
     assert [["".join((c or "").split()) for c in row] for row in table.header + table.body] == \
         [["".join(c.split()) for c in row] for row in spec.grid()]
 
@@ -183,13 +188,22 @@ def _lookalike(pdf, kind: str) -> None:
         for k, entry in enumerate(("培训人数", "结业人数", "就业人数")):
             pdf.drawString(130, 690 - 16 * k, entry)
             pdf.drawString(200, 690 - 16 * k, ("—", "--", "··")[k])
+    elif kind == "articles":   # a regulation's articles and their items: a number or marker, then text
+        for k, (number, text) in enumerate([("第十四条", "工会经费审查委员会委员名额一般为三至七人，候选人应符合以下条件："),
+                                            ("（一）", "熟悉工会财务和审计业务，熟悉国家财政政策及相关规定。"),
+                                            ("（二）", "办事公道，坚持原则，热心群众工作，在群众中有一定威信。"),
+                                            ("第十五条", "工会女职工委员会委员候选人应符合以下条件，由委员会提名："),
+                                            ("（一）", "热心女职工工作，依法维护女职工的合法权益，清正廉洁。"),
+                                            ("（二）", "有较强的参政议事能力，在女职工中有一定威信。")]):
+            pdf.drawString(64, 600 - 20 * k, number)
+            pdf.drawString(130, 600 - 20 * k, text)
     elif kind == "paragraphs":
         for k in range(8):
             pdf.drawString(64, 700 - 18 * k, (PARAGRAPH * 2)[k * 12: k * 12 + 36])
 
 
 @pytest.mark.parametrize("kind", ["signature", "banji", "numbered_list", "bullets", "attachments", "contents",
-                                  "two_columns", "paragraphs", "chart", "chart_with_grid"])
+                                  "two_columns", "paragraphs", "chart", "chart_with_grid", "articles"])
 def test_text_in_columns_that_is_no_table_stays_text(tmp_path, kind):
     path = tmp_path / f"{kind}.pdf"
     _page(path, lambda pdf: _lookalike(pdf, kind))
@@ -244,3 +258,26 @@ def test_a_scanned_table_without_a_full_grid(tmp_path, rules, orientation):
     [table] = find_tables(source).tables
     assert table.rulings in ("whitespace", "alignment") and table.orientation == orientation
     assert table.header + table.body == spec.grid()
+
+
+LONG_LABELS = {
+    "chinese": [("一、职业技能提升行动专账资金安排的职业技能培训补贴项目", "1,280", "960"), ("二、以工代训补贴", "500", "—"),
+                ("三、企业新型学徒制培训补贴（按每人每年标准据实结算）", "5,000", "4,000"),
+                ("四、项目制培训补贴（按培训合格人数据实结算拨付到机构）", "1,800", "1,500"), ("五、生活费补贴", "300", "300")],
+    "latin": [("1. Department of Agriculture and Cooperation", "22260.55", "48.45"),
+              ("2. Department of Agricultural Research", "3715.00", "—"),
+              ("3. Department of Animal Husbandry and Fisheries", "2154.93", "19.07"),
+              ("4. Atomic Energy", "1483.00", "3427.00"), ("5. Nuclear Power Schemes", "296.00", "674.00")],
+}
+
+
+@pytest.mark.parametrize("font_size", [9.0, 11.0])
+@pytest.mark.parametrize("content", ["chinese", "latin"])
+def test_long_row_labels_beside_columns_of_figures_are_a_table(tmp_path, content, font_size):
+    """Row labels as long as a line of prose, most of a column, beside columns holding figures
+    only: a table (a budget's departments), not running text beside a sidebar."""
+    header = ("项目", "2024年", "2025年") if content == "chinese" else ("Demand", "Revenue", "Capital")
+    scale = font_size / 10
+    width = 280.0 if content == "chinese" else 250.0
+    spec = spec_of(header, LONG_LABELS[content], [w * scale for w in (width, 90.0, 90.0)], font_size, font_size * 2)
+    _comes_out_without_spaces(tmp_path, spec)

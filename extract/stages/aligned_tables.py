@@ -346,7 +346,8 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
     labels = _leading_group_labels(body, label_gap, in_words)
     unlabelled = [[box for box in line if not any(box is label for label in own)] for line, own in zip(body, labels)]
     sections = _section_labels(body, label_gap)   # (a group label's line counts its labels)
-    strips = _gutters([line for k, line in enumerate(unlabelled) if line and k not in sections], x0, x1, size, word_gap, settings)
+    strips = _gutters([line for k, line in enumerate(unlabelled) if line and k not in sections], x0, x1, size, word_gap,
+                      settings, header_lines)
     # the header's lines, and lines atop the body holding group labels, are crossed where a
     # label's words run on (one space apart in a fixed-pitch font): only the body's rows part there
     phrased = {id(line) for line, own in zip(body, labels) if own} | {id(line) for line in header_lines}
@@ -476,11 +477,12 @@ def _fixed_pitch(lines: list[list[Box]], size: float, settings: AlignedTableSett
 
 
 def _gutters(body: list[list[Box]], x0: float, x1: float, size: float, word_gap: float,
-             settings: AlignedTableSettings) -> list[tuple[float, float]]:
+             settings: AlignedTableSettings, header: Sequence[list[Box]] = ()) -> list[tuple[float, float]]:
     """The strips of white space (start, end) that run down the body's lines, each with text on
-    both sides in at least two lines. A few lines may cross a strip (a total's figures set too
-    wide for their columns, a group's label over its rows): up to `max_crossing` of them.
-    Characters closer than `word_gap` (points) are one word."""
+    both sides in at least two lines, the `header`'s lines counted (a column's label over the one
+    line of a continued page). A few lines may cross a strip (a total's figures set too wide for
+    their columns, a group's label over its rows): up to `max_crossing` of them. Characters
+    closer than `word_gap` (points) are one word."""
     words = [_words(line, word_gap) for line in body]
     spans = [w for line in words for w in line]
     step = 0.5
@@ -505,10 +507,20 @@ def _gutters(body: list[list[Box]], x0: float, x1: float, size: float, word_gap:
         gutters = [(a, b) for a, b in gutters if sum(
             1 for line in words for before, after in zip(line, line[1:])
             if before[1] <= a and after[0] >= b and after[0] - before[1] > 3 * word_gap) >= settings.min_rows]
-    # a column holds text in two lines at least: a gutter beside a lone word is no column's edge
+    # a column holds text in two lines at least: a gutter beside a lone word is no column's edge,
+    # unless the header's labels stand either side of it, clear of it, in a body that is in
+    # columns elsewhere (the one line of a page a table continues on, under its repeated header)
     edges = [x0, *((a + b) / 2 for a, b in gutters), x1]
     filled = [sum(1 for line in body if any(a < b.center[0] < c for b in line)) for a, c in zip(edges, edges[1:])]
-    return [g for k, g in enumerate(gutters) if filled[k] >= 2 and filled[k + 1] >= 2]
+    labelled = [sum(1 for line in header if any(a < b.center[0] < c for b in line)) for a, c in zip(edges, edges[1:])]
+    heads = [(b.x0, b.x1) for line in header for b in line]
+    clear = [any(b - a >= settings.min_gutter * size for a, b in _free_spans([(start, start), *heads, (end, end)])
+                 if start <= a and b <= end) for start, end in gutters]
+    body_borne = [min(filled[k], filled[k + 1]) >= 2 for k in range(len(gutters))]
+    header_borne = [clear[k] and min(filled[k], filled[k + 1]) >= 1 and
+                    min(filled[k] + labelled[k], filled[k + 1] + labelled[k + 1]) >= 2 for k in range(len(gutters))]
+    # (the header only adds columns to a body in columns of its own)
+    return [g for k, g in enumerate(gutters) if body_borne[k] or (header_borne[k] and any(body_borne))]
 
 
 def _group_labels(upper: list[Box], lower: list[Box], gap: float) -> list[tuple[float, float]]:
@@ -677,7 +689,8 @@ def rows_within_ruled_rows(xs: list[float], ys: list[float], glyphs: list[Glyph]
     its columns, under its header and above its total, but not between its body's rows).
     Figures do not wrap: in a row where a column's lines are each a figure, short of the
     column's width, each opens a row, when the row's first column then has text in two rows or
-    more (a label each). The cut above each figure lies halfway from the figure above; a cell whose
+    more (a label each), or another column labels the figures one each (levels beside their
+    amounts). The cut above each figure lies halfway from the figure above; a cell whose
     text runs across it alone (a name centred over the rows it spans) is not cut: it spans them;
     one whose text runs across it from the row above (a label wrapped under its first line) moves
     the cut to the white space under it. Figures beside one
@@ -710,12 +723,22 @@ def rows_within_ruled_rows(xs: list[float], ys: list[float], glyphs: list[Glyph]
                 cuts.append(middle)
         bounds = [top, *cuts, bottom]
         labels = lines[filled[0]]
-        if sum(1 for a, z in zip(bounds, bounds[1:]) if any(a < (ln.top + ln.bottom) / 2 < z for ln in labels)) < 2:
+        labelled = sum(1 for a, z in zip(bounds, bounds[1:]) if any(a < (ln.top + ln.bottom) / 2 < z for ln in labels))
+        if labelled < 2 and not any(_beside_each(lines[k], reference, widths[k]) for k in filled if lines[k] is not reference):
             continue
         for y in cuts:
             segments.extend((y, a, z) for a, z, column in zip(xs, xs[1:], columns)
                             if not any(b.top < y < b.bottom for b, _ in column))
     return segments
+
+
+def _beside_each(lines: list[ReadingLine], figures: list[ReadingLine], width: float) -> bool:
+    """Whether a column's lines, `width` wide, label the figures one each (the levels beside
+    their amounts): as many, each level with its figure, none but the last filling its column
+    (a sentence wrapped over the lines fills them)."""
+    return len(lines) == len(figures) and \
+        all(line.top < figure.bottom and figure.top < line.bottom for line, figure in zip(lines, figures)) and \
+        all(line.boxes[-1].x1 - line.boxes[0].x0 + 2 * below.boxes[0].width <= width for line, below in zip(lines, lines[1:]))
 
 
 def _cell_lines(items: list[tuple[Box, str]], lines_settings: LineSettings) -> list[ReadingLine]:
@@ -893,9 +916,16 @@ def whitespace_grid(block: TextBlock, settings: AlignedTableSettings = AlignedTa
     rows_in_columns = sum(1 for line in block.lines if len(_columns(list(line.boxes), xs)) >= 2)
     if rows_in_columns < settings.min_rows:
         return None
-    # a column of running text beside another (a sidebar by the main text) is a page's layout
-    for k in range(len(xs) - 1):
-        pieces = [n for line in block.lines for n in [sum(1 for b in line.boxes if xs[k] <= b.center[0] < xs[k + 1])] if n]
-        if sum(1 for n in pieces if n >= settings.prose_chars) > settings.prose_share * len(pieces):
+    # a column of running text beside another (a sidebar by the main text) is a page's layout;
+    # but long row labels beside columns of figures only (`1. Department of Agriculture and
+    # Cooperation  22260.55  48.45 …`) are a table's
+    pieces = [[text for line in block.lines
+               for text in ["".join(c for b, c in zip(line.boxes, line.chars) if a <= b.center[0] < z)] if text]
+              for a, z in zip(xs, xs[1:])]
+    figures = [sum(1 for text in column if not any(c.isalpha() for c in text)) >= settings.words_share * len(column)
+               for column in pieces]
+    for k, column in enumerate(pieces):
+        if sum(1 for text in column if len(text) >= settings.prose_chars) > settings.prose_share * len(column) and \
+                not all(figures[j] for j in range(len(pieces)) if j != k):
             return None
     return grid
