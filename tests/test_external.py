@@ -31,6 +31,17 @@ def test_camelot_rotated_tables_cell_for_cell(name, orientation):
     assert got == want
 
 
+def test_a_budget_of_long_labels_and_figures_without_rules():
+    """camelot's budget.pdf: the rows under the ruled header are one table of long labels (most
+    over 25 characters) and figures, read from white space; the header's block above them, with
+    its one line of text in some columns, is no table of its own."""
+    [table] = find_tables(load_source(EXTERNAL / "camelot" / "budget.pdf")).tables
+    assert table.rulings == "whitespace" and table.n_rows == 38 and table.n_cols == 9
+    rows = table.header + table.body
+    assert rows[0][:4] == ["MINISTRY OF AGRICULTURE", "28130.48", "67.52", "28198.00"]
+    assert squash(rows[1][0]) == "1.DepartmentofAgricultureandCooperation" and rows[1][-1] == "1-10"
+
+
 @pytest.mark.parametrize("path", sorted((EXTERNAL / "cn-gov").glob("上海市*.pdf")), ids=lambda p: p.stem)
 def test_government_disclosures_extract_and_validate(path):
     notice = extract_notice(path)
