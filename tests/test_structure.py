@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import JIANGXI_EXPECTED
 from notice_gen import NoticeSpec, write_notice_dump, write_notice_pdf
 
@@ -293,3 +295,24 @@ def test_a_phone_number_in_an_attachment_is_not_the_notices_contact(tmp_path, ji
                    attachment_pages=[("附件1", "报名回执（联系电话：010-66668888）"), *jiangxi.attachment_pages[1:]])
     doc = structure_of_spec(tmp_path, spec, kind).document
     assert doc.contact_phone == (JIANGXI_EXPECTED["contact_phone"] if own_phone else None)
+
+
+# The imprint line's pattern as first written, unanchored: the definition the anchored one must
+# keep, match for match (it only stopped a search from trying every position of a long line).
+UNANCHORED_IMPRINT = r"(?P<issuer>[^。：:；;]*?)\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印发$"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["。", "：", ";", "；", " ", "\n", "2024", "1", "年", "5", "月", "8", "日", "印发",
+                                 "江西省", "办公室", "抄送", "a", "，"]), max_size=24),
+       st.sampled_from(["", "2024年5月8日印发", " 2024年12月1日 印发", "2024年5月8日印发\n", "印发"]))
+def test_the_imprint_pattern_finds_what_the_unanchored_one_found(pieces, ending):
+    import re
+
+    from extract.stages.structure import IMPRINT_LINE
+
+    text = "".join(pieces) + ending
+    for method in ("search", "match"):
+        want, got = getattr(re.compile(UNANCHORED_IMPRINT), method)(text), getattr(IMPRINT_LINE, method)(text)
+        assert (got and (got.span(), got.groupdict())) == (want and (want.span(), want.groupdict()))
+

@@ -49,7 +49,10 @@ DOC_NUMBER_ANYWHERE = re.compile(DOC_NUMBER_PATTERN)
 CITED_TITLE = re.compile(r"《([^《》]{2,80})》\s*[（(]\s*$")
 DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 # 版记: "印发机关 日期印发" ends the block; a 抄送 line (ending with 。) may stand before it.
-IMPRINT_LINE = re.compile(r"(?P<issuer>[^。：:；;]*?)\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印发$")
+# The issuer starts at the line's start or right after a punctuation mark (where a search would
+# find it first anyway): unanchored, a search tried every position of a long paragraph with no
+# such mark and ran to its end from each, a time that grew with the square of its length.
+IMPRINT_LINE = re.compile(r"(?:^|(?<=[。：:；;]))(?P<issuer>[^。：:；;]*?)\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印发$")
 COPY_TO = re.compile(r"^抄\s*送\s*[:：]\s*(?P<bodies>[^。]+)。?")
 PHONE = re.compile(r"(?:联系电话|联系方式|咨询电话|电话)[:：]\s*(?P<phone>[0-9][0-9\-－—–() （）]{5,}[0-9])")
 ATTACHMENT_ITEM = re.compile(r"(?:附\s*件\s*)?(?P<number>\d{1,2})\s*[.．:：、]\s*")
