@@ -28,6 +28,7 @@ import numpy as np
 from extract.common.blocks import make_block, opens_block, percentile
 from extract.common.geometry import reading_to_display_box, rotate_to_reading_frame
 from extract.common.lines import glyphs_to_lines, on_band, rows_of, turned_glyphs
+from extract.common.placed import PlacedGlyphs
 from extract.common.text import normalize_spaces
 from extract.model import (
     Block,
@@ -68,7 +69,10 @@ def pdf_lines(source: SourceDocument, regions: tuple[TableRegion, ...], settings
     out: list[TextLine] = []
     for page in source.pages:
         page_regions = [r.box for r in regions if r.page == page.number and r.box is not None]
-        glyphs = [g for g in page.glyphs if not any(b.contains_point(*g.box.center, tolerance=1) for b in page_regions)]
+        glyphs = list(page.glyphs)
+        if page_regions:   # the text outside the tables (a centre within a point of a table's edge is the table's)
+            placed = PlacedGlyphs.of(glyphs)
+            glyphs = list(placed.take(placed.outside_all(page_regions, tolerance=1)).glyphs)
         by_direction = Counter(g.direction for g in glyphs)
         for direction, _ in by_direction.most_common():
             group = [g for g in glyphs if g.direction == direction]

@@ -21,7 +21,6 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -29,6 +28,7 @@ import numpy as np
 from extract.common.geometry import reading_to_display_box, rotate_to_reading_frame
 from extract.common.grid import assemble_table
 from extract.common.lines import cell_text, glyphs_to_lines, turned_glyphs
+from extract.common.placed import PlacedGlyphs
 from extract.common.text import (
     FIELD_LABEL,
     LIST_MARKER,
@@ -191,8 +191,7 @@ def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings()
             found.append(table)
     # tables with no rules at all, among the text no table took
     taken = [t.region for t in found] + [box for t in found for box in t.caption.boxes]
-    free = placed.take(~np.logical_or.reduce([placed.inside(box) for box in taken], initial=False, axis=0)
-                       & ~np.array([id(g) in typed for g in placed.glyphs], dtype=bool).reshape(-1))
+    free = placed.take(placed.outside_all(taken) & np.array([id(g) not in typed for g in placed.glyphs], dtype=bool))
     for block in borderless_blocks(list(free.glyphs), page, aligned, lines, rules_typed):
         grid = whitespace_grid(block, aligned)
         if grid is None:
@@ -207,32 +206,6 @@ def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings()
         if table is not None and table.n_rows >= aligned.min_rows and not any(lookalike(table) for lookalike in NOT_TABLES):
             found.append(table)
     return found
-
-
-@dataclass(frozen=True)
-class PlacedGlyphs:
-    """Glyphs with their boxes' centres (display frame) in one array: which of a page's glyphs
-    lie in a region is asked for every table, caption and block on it."""
-
-    glyphs: tuple[Glyph, ...]
-    centres: np.ndarray   # (n, 2): x, y
-
-    @staticmethod
-    def of(glyphs: Sequence[Glyph]) -> PlacedGlyphs:
-        corners = np.array([(g.box.x0, g.box.top, g.box.x1, g.box.bottom) for g in glyphs], dtype=float).reshape(-1, 4)
-        return PlacedGlyphs(glyphs=tuple(glyphs), centres=(corners[:, :2] + corners[:, 2:]) / 2)
-
-    def inside(self, region: Box) -> np.ndarray:
-        """Which glyphs have their centre in `region` (edges included), as a mask."""
-        x, y = self.centres[:, 0], self.centres[:, 1]
-        return (region.x0 <= x) & (x <= region.x1) & (region.top <= y) & (y <= region.bottom)
-
-    def take(self, mask: np.ndarray) -> PlacedGlyphs:
-        kept = np.flatnonzero(mask)
-        return PlacedGlyphs(glyphs=tuple(self.glyphs[i] for i in kept.tolist()), centres=self.centres[kept])
-
-    def within(self, region: Box) -> list[Glyph]:
-        return list(self.take(self.inside(region)).glyphs)
 
 
 def _table_of(component: list[Ruling], how: str, page: SourcePage, placed: PlacedGlyphs, leaders: set[int],
