@@ -8,12 +8,19 @@ page (tables pooled per page, as no tool says which truth table it found); preci
 F1 over all relations of all pages, and each tool's time. Tables a tool finds where the truth has
 none cost it precision.
 
-Usage: python bench/icdar.py   (also run by bench/tables.py)
+Then the time that issue 14 compares, measured again: this pipeline's load, text (OCR) and tables
+stages against camelot stream's whole run, each over the 67 documents, in `ROUNDS` rounds that
+alternate which tool goes first; the median of each and their ratio. One pass each is not enough
+on a shared virtual machine: the same code's pass varies by 10-40% from one run to the next
+(first passes slowest), more than the difference being measured.
+
+Usage: python bench/icdar.py [rounds]   (also run by bench/tables.py)
 """
 
 from __future__ import annotations
 
 import re
+import statistics
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -178,6 +185,52 @@ def report(results: dict[str, tuple[float, float, float, float]]) -> None:
               f"{stage_seconds['tables']:.1f}s{against})")
 
 
+def table_stages(pdf: Path) -> None:
+    """This pipeline's stages that do what camelot stream does, and OCR: load, text, tables."""
+    from extract.pipeline import cycle_collection_paused, route_for
+    from extract.settings import PipelineSettings
+
+    settings = PipelineSettings.resolve(None)
+    route = route_for(pdf)
+    with cycle_collection_paused():   # as run_pipeline runs them
+        route.find_tables(route.read_text(route.load(pdf, str(pdf)), settings), settings)
+
+
+ROUNDS = 3
+
+
+def timing_rounds(rounds: int = ROUNDS, docs=None) -> dict[str, list[float]]:
+    """Seconds per round over all documents: this pipeline's table stages and camelot stream,
+    the one that goes first alternating from round to round."""
+    import warnings
+
+    docs = docs if docs is not None else [pdf for pdf, _ in documents()]
+    tools = [("this pipeline's load, text and tables stages", table_stages),
+             ("camelot stream", camelot_flavor("stream"))]
+    seconds: dict[str, list[float]] = {name: [] for name, _ in tools}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # camelot warns of every page without a table
+        for k in range(rounds):
+            for name, tool in tools if k % 2 == 0 else tools[::-1]:
+                start = time.perf_counter()
+                for pdf in docs:
+                    try:
+                        tool(pdf)
+                    except Exception:   # counted as in measure(): a failure finds nothing
+                        pass
+                seconds[name].append(time.perf_counter() - start)
+    return seconds
+
+
+def report_timing(seconds: dict[str, list[float]]) -> None:
+    (ours, our_times), (_, stream_times) = seconds.items()
+    print(f"  time again, {len(our_times)} rounds alternating who goes first (median; each round):")
+    for name, times in seconds.items():
+        print(f"    {name:46} {statistics.median(times):6.1f}s  ({', '.join(f'{t:.1f}' for t in times)})")
+    print(f"    ratio: {statistics.median(our_times) / statistics.median(stream_times):.2f}x camelot stream's time")
+
+
 if __name__ == "__main__":
     sys.path.insert(0, str(REPO))
     report(measure())
+    report_timing(timing_rounds(int(sys.argv[1]) if len(sys.argv) > 1 else ROUNDS))

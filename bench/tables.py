@@ -8,7 +8,8 @@ For a table over several pages, the other methods' per-page tables are stacked i
 order, as a user of them would. Prints a table of figures; asserts nothing.
 
 Then the ICDAR 2013 competition's adjacency measure for this pipeline, camelot stream and
-hybrid and pdfplumber (bench/icdar.py).
+hybrid and pdfplumber, and the time of the table stages against camelot stream's in alternated
+rounds (bench/icdar.py).
 
 Usage: python bench/tables.py
 """
@@ -150,6 +151,7 @@ def main() -> int:
                   f"time {seconds:6.2f}s ({ratio:4.1f}x this pipeline's)")
     print()
     icdar.report(icdar.measure())
+    icdar.report_timing(icdar.timing_rounds())
     return 0
 
 
