@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from extract.common.geometry import reading_to_display_box, rotate_to_reading_frame
-from extract.common.grid import assemble_table
+from extract.common.grid import assemble_table, column_headers
 from extract.common.lines import cell_text, glyphs_to_lines, turned_glyphs
 from extract.common.placed import PlacedGlyphs
 from extract.common.text import (
@@ -137,6 +137,8 @@ class PageTable:
     cells: list[GridCell]
     caption: Caption = field(default_factory=Caption)
     xs: list[float] = field(default_factory=list)   # column boundaries, reading frame, from the left edge
+    side: tuple[int, int] = (0, 1)   # a part of a table printed side by side: which, from the left, of how many
+    whole: Box | None = None         # ... and the region (display frame) of the table it is a part of
 
 
 def find_tables(source: SourceDocument, settings: TableSettings = TableSettings(), lines: LineSettings = LineSettings(),
@@ -149,6 +151,7 @@ def find_tables(source: SourceDocument, settings: TableSettings = TableSettings(
         except TooManyRulings as exc:
             errors.append(ErrorItem(stage=STAGE, code=ErrorCode.TABLE_UNREADABLE.value, page=page.number,
                                     message=f"{exc}: no table on the page is read"))
+    page_tables = tables_side_by_side(page_tables, {page.number: page for page in source.pages}, settings)
     joined = join_continued_tables(page_tables, settings)
     tables = tuple(to_table(group, index, settings) for index, group in enumerate(joined, start=1))
     # the lines of a table's title (on its first page) are the table's: the text flow leaves them
@@ -203,7 +206,9 @@ def find_page_tables(page: SourcePage, settings: TableSettings = TableSettings()
             continue   # text in boxes joined by lines: a diagram
         inside = free.within(region)
         table = _page_table(grid, "whitespace", inside, block.direction, page, placed, settings, lines, aligned)
-        if table is not None and table.n_rows >= aligned.min_rows and not any(lookalike(table) for lookalike in NOT_TABLES):
+        if table is None or table.n_rows < aligned.min_rows:
+            continue
+        if not _looks_like_no_table(table, page):
             found.append(table)
     return found
 
@@ -284,6 +289,14 @@ def _contents(table: PageTable) -> bool:
 # Text set in columns that is no table, however regular: each test takes a table read from white
 # space alone and says whether it is one of these.
 NOT_TABLES = (_a_list, _a_form, _contents)
+
+
+def _looks_like_no_table(table: PageTable, page: SourcePage) -> bool:
+    """Whether a table read from white space is one of `NOT_TABLES`, or set in parts side by side
+    each of which is the same one (a contents page or a list in two halves)."""
+    n_cols = len(table.col_widths)
+    cuts = [[table]] + [cut_side_by_side(table, page, width) for width in range(2, n_cols // 2 + 1) if n_cols % width == 0]
+    return any(parts and all(lookalike(part) for part in parts) for parts in cuts for lookalike in NOT_TABLES)
 
 
 def _overlap(a: Box, b: Box) -> float:
@@ -537,6 +550,70 @@ def peel_frame(cells: list[GridCell], xs: list[float], ys: list[float], keep_fir
             return cells, xs, ys, captions
 
 
+def tables_side_by_side(tables: list[PageTable], pages: dict[int, SourcePage],
+                        settings: TableSettings = TableSettings()) -> list[PageTable]:
+    """Tables printed in parts side by side (a long list set in two or three halves to fill the
+    width: `序号 名称 职业 | 序号 名称 职业`; 人员经费 beside 公用经费) cut into their parts, left to
+    right: a table whose columns fall into runs whose header paths repeat (`repeated_columns`),
+    and the table that continues it on the next page, cut the same way, header or none. Read as
+    one table, a record would take a name from one part and a figure from the next."""
+    out: list[PageTable] = []
+    cut_by: dict[int, int] = {}   # id of a table that was cut -> the columns of each part
+    for k, table in enumerate(tables):
+        width = repeated_columns(table)
+        above = next((t for t in reversed(tables[:k]) if t.page == table.page - 1), None)
+        if width is None and above is not None and id(above) in cut_by and \
+                len(above.col_widths) == len(table.col_widths) and _continues([above], table, tables, settings):
+            width = cut_by[id(above)]
+        if width is None:
+            out.append(table)
+            continue
+        cut_by[id(table)] = width
+        out.extend(cut_side_by_side(table, pages[table.page], width))
+    return out
+
+
+def repeated_columns(table: PageTable) -> int | None:
+    """How many columns each part of a table printed side by side has: the fewest, two or more,
+    such that the columns fall into two or more runs of that many whose header paths (group
+    labels and sub-headers) repeat run for run, no cell running from one run into the next.
+    None when they do not repeat so."""
+    n_cols = len(table.col_widths)
+    header_rows = header_row_count(table.cells, table.n_rows)
+    if header_rows >= table.n_rows:
+        return None
+    paths = [tuple(path) for path in column_headers(table.cells, header_rows, n_cols)]
+    return next((w for w in range(2, n_cols // 2 + 1) if n_cols % w == 0 and all(paths[:w])
+                 and all(paths[k:k + w] == paths[:w] for k in range(w, n_cols, w))
+                 and all(c.col // w == (c.col + c.colspan - 1) // w for c in table.cells)), None)
+
+
+def cut_side_by_side(table: PageTable, page: SourcePage, width: int) -> list[PageTable]:
+    """`table` cut into parts of `width` columns each, left to right, each part's empty rows at
+    its foot dropped (the last part of a list is often shorter) and a part with nothing under its
+    first row left out. Every part keeps the caption (title and unit are the whole table's); its
+    lines are taken out of the text once. Each part's region is as tall as the table's."""
+    n_cols = len(table.col_widths)
+    if width >= n_cols:
+        return [table]
+    reading = rotate_to_reading_frame(table.region, table.direction, page.width, page.height)
+    header_rows = header_row_count(table.cells, table.n_rows)
+    parts = []
+    for first in range(0, n_cols, width):
+        cells = [replace(c, col=c.col - first) for c in table.cells if first <= c.col < first + width]
+        n_rows = 1 + max((c.row + c.rowspan - 1 for c in cells if c.text or c.row < header_rows), default=0)
+        if n_rows <= header_rows:
+            continue
+        xs = table.xs[first:first + width + 1]
+        part = Box(x0=reading.x0 + xs[0], top=reading.top, x1=reading.x0 + xs[-1], bottom=reading.bottom)
+        parts.append(replace(table, region=reading_to_display_box(part, table.direction, page.width, page.height),
+                             col_widths=table.col_widths[first:first + width], n_rows=n_rows,
+                             cells=[replace(c, rowspan=min(c.rowspan, n_rows - c.row)) for c in cells if c.row < n_rows],
+                             caption=table.caption if first == 0 else replace(table.caption, boxes=()),
+                             xs=[x - xs[0] for x in xs], side=(first // width, n_cols // width), whole=table.region))
+    return parts
+
+
 def trim_empty_edges(cells: list[GridCell], xs: list[float], ys: list[float]):
     """Drop leading and trailing rows and columns that are empty frame strips: frames,
     shading boxes and margins drawn around a table are not part of it."""
@@ -711,8 +788,12 @@ def join_continued_tables(tables: list[PageTable], settings: TableSettings = Tab
     between it and the top of its page. `续表` above it says it continues."""
     groups: list[list[PageTable]] = []
     for table in tables:
-        if groups and _continues(groups[-1], table, tables, settings):
-            groups[-1].append(table)
+        # a part of a table printed side by side goes on from the same part of it (人员经费 under
+        # 人员经费); any other table from the table before it
+        above = groups[-1] if groups and table.side == (0, 1) else next(
+            (g for g in reversed(groups) if g[-1].side == table.side and g[-1].page == table.page - 1), None)
+        if above is not None and _continues(above, table, tables, settings):
+            above.append(table)
         else:
             groups.append([table])
     return groups
@@ -736,15 +817,21 @@ def _continues(group: list[PageTable], table: PageTable, all_tables: list[PageTa
     prev, first = group[-1], group[0]
     if table.page != prev.page + 1 or table.direction != prev.direction:
         return False
-    if any(t.page == prev.page and t.region.top > prev.region.top for t in all_tables if t is not prev):
+    if any(t.page == prev.page and t.region.top > prev.region.top for t in all_tables if t is not prev and not _beside(t, prev)):
         return False  # prev is not the last table on its page
-    if any(t.page == table.page and t.region.top < table.region.top for t in all_tables if t is not table):
+    if any(t.page == table.page and t.region.top < table.region.top for t in all_tables if t is not table and not _beside(t, table)):
         return False  # table is not the first on its page
     if column_map(first.xs, table.xs, settings.continuation_width * (first.xs[-1] or 1.0)) is None:
         return False
     if table.caption.continued or (table.caption.title and table.caption.title == first.caption.title):
         return True  # 续表, or the title repeated on the next page
     return not (table.caption.title or table.caption.text_above)
+
+
+def _beside(a: PageTable, b: PageTable) -> bool:
+    """Whether two page tables are parts of one table printed side by side (however the page
+    is turned: a part beside another in a sideways table stands above it on the page)."""
+    return a.whole is not None and a.page == b.page and a.whole == b.whole
 
 
 @dataclass
