@@ -11,7 +11,7 @@ a label column before repeated columns, a contents page in halves) are not cut."
 from __future__ import annotations
 
 import pytest
-from table_gen import SpecCell, TableSpec, subsidy_spec, write_table_pdf
+from table_gen import SpecCell, TableSpec, spaced_lines, subsidy_spec, write_dump, write_table_pdf
 
 from extract.pipeline import load_source, run_pipeline
 from extract.stages.tables import find_tables
@@ -109,3 +109,20 @@ def test_a_contents_page_set_in_halves_is_no_table(tmp_path):
     path = tmp_path / "contents.pdf"
     write_table_pdf(path, TableSpec(col_widths=[150, 40, 150, 40], n_rows=4, header_rows=0, cells=cells, rules="none"))
     assert find_tables(load_source(path)).tables == ()
+
+
+@pytest.mark.parametrize("count", [8, 7])
+def test_a_list_in_halves_in_a_text_dump(tmp_path, count):
+    """The same list as a crawler's text dump: each half a table. A line of the left half alone
+    (the right one a row shorter) cannot say which half it is: it is reported, not guessed."""
+    path = tmp_path / "list.txt"
+    write_dump(path, spaced_lines(list_in_parts(2, rows=INSTITUTIONS[:count])), before=["附件2", "培训机构名单"])
+    notice = run_pipeline(path).notice
+    assert [t.n_cols for t in notice.tables] == [3, 3]
+    got = [(r.seq, r.name, r.field) for r in notice.records.training_institutions]
+    want = [(i + 1, name, field) for i, (name, field) in enumerate(INSTITUTIONS[:count])]
+    if count == 8:
+        assert got == want and notice.status == "ok"
+    else:
+        assert got == want[:3] + want[4:]
+        assert any(e.code == "cell_unreadable" and "北湖职业学院" in e.message for e in notice.errors)

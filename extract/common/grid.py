@@ -34,3 +34,34 @@ def column_headers(cells, header_rows: int, n_cols: int) -> list[list[str]]:
                 parts.append(text)
         paths.append(parts)
     return paths
+
+
+def repeated_column_runs(cells, header_rows: int, n_cols: int) -> int | None:
+    """How many columns each part of a table printed in parts side by side has (a long list set
+    in halves to fill the width: `序号 名称 职业 | 序号 名称 职业`): the fewest, two or more, such that
+    the columns fall into two or more runs of that many whose header paths (group labels and
+    sub-headers, `column_headers`) repeat run for run, no cell running from one run into the next.
+    None when they do not repeat so. `cells`: any with row, col, colspan and text."""
+    paths = [tuple(path) for path in column_headers(cells, header_rows, n_cols)]
+    return next((w for w in range(2, n_cols // 2 + 1) if n_cols % w == 0 and all(paths[:w])
+                 and all(paths[k:k + w] == paths[:w] for k in range(w, n_cols, w))
+                 and all(c.col // w == (c.col + c.colspan - 1) // w for c in cells)), None)
+
+
+def table_parts(table: Table, width: int, first_number: int) -> list[Table]:
+    """A table printed in parts side by side (`repeated_column_runs`) as its parts of `width`
+    columns, left to right, numbered on from `first_number` (`t<n>`): each with the header, its
+    empty rows at the foot dropped (the last part of a list is often shorter); a part with nothing
+    under its header is left out."""
+    parts = []
+    for first in range(0, table.n_cols, width):
+        cells = [c.model_copy(update={"col": c.col - first}) for c in table.cells if first <= c.col < first + width]
+        n_rows = 1 + max((c.row + c.rowspan - 1 for c in cells if c.text or c.row < table.header_rows), default=0)
+        if n_rows <= table.header_rows:
+            continue
+        cells = [c.model_copy(update={"rowspan": min(c.rowspan, n_rows - c.row)}) for c in cells if c.row < n_rows]
+        parts.append(assemble_table(id=f"t{first_number + len(parts)}", title=table.title, cells=cells, n_rows=n_rows,
+                                    n_cols=width, header_rows=table.header_rows, pages=table.pages,
+                                    orientation=table.orientation, page_rotation=table.page_rotation,
+                                    rulings=table.rulings, unit=table.unit, preparer=table.preparer))
+    return parts

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.common.grid import assemble_table
+from extract.common.grid import assemble_table, repeated_column_runs, table_parts
 from extract.common.text import ATTACHMENT_NUMBERED, CHINESE_DATE, normalize_spaces
 from extract.errors import ErrorCode
 from extract.model import (
@@ -78,7 +78,9 @@ def find_dump_tables(source: SourceDocument, settings: DumpTableSettings = DumpT
             table, table_errors = spaced_table(run, f"t{len(tables) + 1}", title)
             errors.extend(table_errors)
             if table is not None:
-                tables.append(table)
+                # a list set in parts side by side: each part a table (as for a PDF's tables)
+                width = repeated_column_runs(table.cells, table.header_rows, table.n_cols)
+                tables.extend(table_parts(table, width, len(tables) + 1) if width else [table])
                 regions.append(_region(run))
             i = end
             continue

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from extract.common.geometry import reading_to_display_box, rotate_to_reading_frame
-from extract.common.grid import assemble_table, column_headers
+from extract.common.grid import assemble_table, repeated_column_runs
 from extract.common.lines import cell_text, glyphs_to_lines, turned_glyphs
 from extract.common.placed import PlacedGlyphs
 from extract.common.text import (
@@ -574,18 +574,11 @@ def tables_side_by_side(tables: list[PageTable], pages: dict[int, SourcePage],
 
 
 def repeated_columns(table: PageTable) -> int | None:
-    """How many columns each part of a table printed side by side has: the fewest, two or more,
-    such that the columns fall into two or more runs of that many whose header paths (group
-    labels and sub-headers) repeat run for run, no cell running from one run into the next.
-    None when they do not repeat so."""
-    n_cols = len(table.col_widths)
+    """How many columns each part of a page table printed side by side has (`repeated_column_runs`)."""
     header_rows = header_row_count(table.cells, table.n_rows)
     if header_rows >= table.n_rows:
         return None
-    paths = [tuple(path) for path in column_headers(table.cells, header_rows, n_cols)]
-    return next((w for w in range(2, n_cols // 2 + 1) if n_cols % w == 0 and all(paths[:w])
-                 and all(paths[k:k + w] == paths[:w] for k in range(w, n_cols, w))
-                 and all(c.col // w == (c.col + c.colspan - 1) // w for c in table.cells)), None)
+    return repeated_column_runs(table.cells, header_rows, len(table.col_widths))
 
 
 def cut_side_by_side(table: PageTable, page: SourcePage, width: int) -> list[PageTable]:
