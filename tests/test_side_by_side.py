@@ -22,15 +22,16 @@ INSTITUTIONS = [("东岭职业培训学校", "育婴员"), ("西河技工学校"
 
 
 def list_in_parts(parts: int, header=("序号", "机构名称", "培训职业"), widths=(30.0, 100.0, 70.0),
-                  rules: str = "grid", rows: list[tuple[str, str]] = INSTITUTIONS) -> TableSpec:
+                  rules: str = "grid", rows: list[tuple[str, str]] = INSTITUTIONS, ruled_empty: bool = True) -> TableSpec:
     """`rows` numbered and set in `parts` parts side by side, top to bottom then left to right;
-    the last part may be shorter (its empty slots drawn as empty cells)."""
+    the last part may be shorter (its empty slots drawn as empty cells, unless not `ruled_empty`:
+    then the rules under the last row run under the first parts only)."""
     height = -(-len(rows) // parts)
     cells = [SpecCell(0, p * len(header) + k, h) for p in range(parts) for k, h in enumerate(header)]
     for i, (name, field) in enumerate(rows):
         p, r = divmod(i, height)
         cells += [SpecCell(1 + r, p * 3, str(i + 1)), SpecCell(1 + r, p * 3 + 1, name), SpecCell(1 + r, p * 3 + 2, field)]
-    for i in range(len(rows), parts * height):   # the last part's empty slots, ruled as the others
+    for i in range(len(rows), parts * height if ruled_empty else 0):   # the last part's empty slots, ruled as the others
         p, r = divmod(i, height)
         cells += [SpecCell(1 + r, p * 3 + k, "") for k in range(3)]
     return TableSpec(col_widths=list(widths) * parts, n_rows=1 + height, header_rows=1, cells=cells,
@@ -50,6 +51,20 @@ def test_a_list_in_parts_side_by_side_gives_each_record_once_and_whole(tmp_path,
     got = [(r.seq, r.name, r.field) for r in notice.records.training_institutions]
     assert got == [(i + 1, name, field) for i, (name, field) in enumerate(INSTITUTIONS[:4 * parts - 1])]
     assert notice.tables[-1].n_rows == 4   # the last part, a row short, has no empty row at its foot
+
+
+@pytest.mark.parametrize("orientation", [0, 90, 180, 270])
+@pytest.mark.parametrize("rules", ["rows", "grid"])
+def test_a_last_row_ruled_under_some_parts_only_comes_out_in_every_orientation(tmp_path, rules, orientation):
+    """The last row of the left part alone, its rule under that part only: the rules are taken in
+    the order the text is read whichever way the page was printed (at 90° and 180° that row was
+    left out of the table, to the text)."""
+    spec = list_in_parts(2, rules=rules, rows=INSTITUTIONS[:7], ruled_empty=False)
+    path = tmp_path / "list.pdf"
+    write_table_pdf(path, spec, orientation=orientation)
+    notice = run_pipeline(path).notice
+    assert [(r.seq, r.name, r.field) for r in notice.records.training_institutions] == \
+        [(i + 1, name, field) for i, (name, field) in enumerate(INSTITUTIONS[:7])]
 
 
 def two_lists(rows_left: int, rows_right: int) -> TableSpec:

@@ -42,25 +42,62 @@ def stacked_rules(rulings: list[Ruling], page: SourcePage, settings: AlignedTabl
     across a few columns under a merged cell counts), cut where running text stands between
     two of them: each group of two or more is a candidate table ruled across its rows only (display frame: tables
     printed sideways have vertical rules here, grouped the same way across the page). `centres`:
-    the page's glyphs' centres (n, 2), when the caller has them."""
-    groups: list[list[Ruling]] = []
-    for horizontal in (True, False):
-        rules = sorted(_joined([r for r in rulings if r.is_horizontal == horizontal], horizontal, settings),
-                       key=lambda r: (r.box.top, r.box.x0) if horizontal else (r.box.x0, r.box.top))
-        for rule in rules:
-            for group in groups:
-                if group[0].is_horizontal == horizontal and _within(group, rule, horizontal, settings):
-                    group.append(rule)
-                    break
-            else:
-                groups.append([rule])
-    # text that is no table's (a paragraph, a title) parts the rules above it from those below;
-    # a table ends with a rule across it all
+    the page's glyphs' centres (n, 2), when the caller has them.
+
+    "Under" is in the order the page's text is read: on a page printed upside down (most of its
+    text at 180°) the rules are taken from the bottom of the page up, and on one printed turned
+    clockwise (90°) from its right edge leftwards, as on an upright page from the top down; so
+    the first rule of a group is the one above the table's header, whichever way it was printed."""
     if centres is None:
         centres = np.array([g.box.center for g in page.glyphs], dtype=float).reshape(-1, 2)
+    read = Counter(g.direction for g in page.glyphs)
+    out = []
+    for horizontal, against in ((True, read[180] > read[0]), (False, read[90] > read[270])):
+        rules = [r for r in rulings if r.is_horizontal == horizontal]
+        if not against:
+            out += _stacked(rules, horizontal, page, centres, settings)
+            continue
+        # in a frame turned so that the page's text reads down it, and back
+        turn = _half_turn if horizontal else _mirror_across
+        turned_centres = np.column_stack(turn(centres[:, 0], centres[:, 1], page))
+        out += [[_turned_rule(r, turn, page) for r in group]
+                for group in _stacked([_turned_rule(r, turn, page) for r in rules], horizontal, page, turned_centres, settings)]
+    return out
+
+
+def _half_turn(x, y, page: SourcePage):
+    """A display-frame point (or arrays of them) turned half a turn on the page: upside down."""
+    return page.width - x, page.height - y
+
+
+def _mirror_across(x, y, page: SourcePage):
+    """A display-frame point (or arrays) mirrored left to right: for text turned clockwise, whose
+    lines follow one another from the page's right edge leftwards."""
+    return page.width - x, y
+
+
+def _turned_rule(rule: Ruling, turn, page: SourcePage) -> Ruling:
+    (ax, ay), (bx, by) = turn(rule.box.x0, rule.box.top, page), turn(rule.box.x1, rule.box.bottom, page)
+    return Ruling(box=Box(x0=min(ax, bx), top=min(ay, by), x1=max(ax, bx), bottom=max(ay, by)))
+
+
+def _stacked(rules: list[Ruling], horizontal: bool, page: SourcePage, centres: np.ndarray,
+             settings: AlignedTableSettings) -> list[list[Ruling]]:
+    """`stacked_rules` for the rules of one direction, in a frame where the page's text is read
+    from the top down (horizontal rules) or from the left rightwards (vertical ones)."""
+    groups: list[list[Ruling]] = []
+    for rule in sorted(_joined(rules, horizontal, settings),
+                       key=lambda r: (r.box.top, r.box.x0) if horizontal else (r.box.x0, r.box.top)):
+        for group in groups:
+            if _within(group, rule, horizontal, settings):
+                group.append(rule)
+                break
+        else:
+            groups.append([rule])
+    # text that is no table's (a paragraph, a title) parts the rules above it from those below;
+    # a table ends with a rule across it all
     runs = [run for group in groups for run in _parted_by_prose(group, page, centres, settings)]
-    closed = [g for g in runs if len(g) >= 2 and _within(g[:1], g[-1], g[0].is_horizontal, settings,
-                                                          partial=False)]
+    closed = [g for g in runs if len(g) >= 2 and _within(g[:1], g[-1], horizontal, settings, partial=False)]
     return [table for group in closed for side in _side_by_side(group) for table in _one_after_another(side)]
 
 
