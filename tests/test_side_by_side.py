@@ -141,3 +141,17 @@ def test_a_list_in_halves_in_a_text_dump(tmp_path, count):
     else:
         assert got == want[:3] + want[4:]
         assert any(e.code == "cell_unreadable" and "北湖职业学院" in e.message for e in notice.errors)
+
+
+@pytest.mark.parametrize("orientation", [0, 90])
+@pytest.mark.parametrize("rules", ["grid", "three_line"])
+def test_a_list_in_halves_over_three_pages_with_its_header_on_each(tmp_path, rules, orientation):
+    """Each page's halves are cut by their own header, and each half goes on from the same half
+    on the page before: every record once."""
+    names = [(f"第{i}号职业培训学校", "电工" if i % 2 else "焊工") for i in range(1, 41)]
+    path = tmp_path / "long.pdf"
+    assert write_table_pdf(path, list_in_parts(2, rows=names, rules=rules), orientation=orientation, rows_per_page=8) == 3
+    notice = run_pipeline(path).notice
+    assert [(t.pages, t.n_rows, t.n_cols) for t in notice.tables] == [([1, 2, 3], 21, 3)] * 2
+    assert sorted((r.seq, r.name, r.field) for r in notice.records.training_institutions) == \
+        [(i + 1, name, field) for i, (name, field) in enumerate(names)]
