@@ -25,7 +25,7 @@ from record_notices import (
 from table_gen import SpecCell, TableSpec, write_table_pdf
 
 from extract.model import Frozen, RecordSource
-from extract.pipeline import extract_notice, load_source, notice_to_checked_json
+from extract.pipeline import extract_notice, load_source, notice_to_checked_json, run_pipeline
 from extract.record_specs import (
     RECORD_SPECS,
     ColumnSpec,
@@ -349,3 +349,39 @@ def test_tables_without_a_record_kind_are_diffed_by_rows(tmp_path):
         ("tables[2026年各地培训任务分配表][湖州市]", "added", None, {"地市": "湖州市", "培训人数": "900", "资金（万元）": "135"}),
         ("tables[2026年各地培训任务分配表][温州市]", "removed", {"地市": "温州市", "培训人数": "2000", "资金（万元）": "300"}, None),
     ])
+
+
+@pytest.mark.parametrize("rules", ["rows", "frame", "three_line"])
+def test_a_group_label_over_three_columns_is_read_whole_or_reported(tmp_path, rules):
+    """`补贴标准（元/人）` over `初级 中级 高级`, no full grid: where the label is read over the middle
+    column only, the levels beside it are columns of figures no field reads. Their amounts are
+    not lost without a word: every level is read, or the table is reported (table_unmapped)."""
+    levels = ["初级", "中级", "高级"]
+    amounts = [("电工", [800, 1200, 1600]), ("焊工", [900, 1300, 1700]), ("育婴员", [700, 1000, 1400])]
+    cells = [SpecCell(0, 0, "职业名称", rowspan=2), SpecCell(0, 1, "补贴标准（元/人）", colspan=3)]
+    cells += [SpecCell(1, 1 + k, level) for k, level in enumerate(levels)]
+    for r, (name, values) in enumerate(amounts, start=2):
+        cells += [SpecCell(r, 0, name)] + [SpecCell(r, 1 + k, str(v)) for k, v in enumerate(values)]
+    path = tmp_path / "levels.pdf"
+    write_table_pdf(path, TableSpec(col_widths=[120, 70, 70, 70], n_rows=5, header_rows=2, cells=cells, rules=rules))
+    notice = run_pipeline(path).notice
+    got = {(r.occupation, r.level, r.subsidy_yuan) for r in notice.records.subsidy_standards}
+    want = {(name, level, v) for name, values in amounts for level, v in zip(levels, values)}
+    assert got <= want
+    if got != want:
+        assert any(e.code == "table_unmapped" for e in notice.errors), (got, notice.errors)
+
+
+def test_a_figures_column_beside_level_groups_is_no_unread_group(tmp_path):
+    """A wide table's level groups (初级 over 学时 补贴) and a column of head counts beside them,
+    its header over both header rows: all read as they should, nothing reported."""
+    cells = [SpecCell(0, 0, "职业名称", rowspan=2), SpecCell(0, 1, "初级", colspan=2), SpecCell(0, 3, "中级", colspan=2),
+             SpecCell(0, 5, "培训人数", rowspan=2)]
+    cells += [SpecCell(1, 1, "学时"), SpecCell(1, 2, "补贴标准"), SpecCell(1, 3, "学时"), SpecCell(1, 4, "补贴标准")]
+    for r, (name, values) in enumerate([("电工", [80, 800, 100, 1200, 35]), ("焊工", [90, 900, 110, 1300, 42])], start=2):
+        cells += [SpecCell(r, 0, name)] + [SpecCell(r, 1 + k, str(v)) for k, v in enumerate(values)]
+    path = tmp_path / "wide.pdf"
+    write_table_pdf(path, TableSpec(col_widths=[100, 50, 60, 50, 60, 60], n_rows=4, header_rows=2, cells=cells))
+    notice = run_pipeline(path).notice
+    assert len(notice.records.subsidy_standards) == 4
+    assert not any(e.code == "table_unmapped" for e in notice.errors)

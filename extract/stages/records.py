@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from extract.common.text import normalize_spaces
+from extract.common.text import FIGURE, normalize_spaces
 from extract.errors import ErrorCode
 from extract.model import ErrorItem, Records, RecordSource, Table, TableCell
 from extract.record_specs import (
@@ -121,6 +121,11 @@ def build_records(tables, structure, specs: tuple[RecordSpec, ...] = RECORD_SPEC
         if not records and not reader.not_offered and table.body:
             found.errors.append(_table_error(table, ErrorCode.TABLE_UNMAPPED, match.spec,
                                              f"no row could be read ({match.describe()})"))
+        unread = unread_groups(table, match)
+        if records and unread:
+            found.errors.append(_table_error(table, ErrorCode.TABLE_UNMAPPED, match.spec,
+                                             f"columns of figures beside the groups read are read by no field: "
+                                             f"{', '.join(unread)} ({match.describe()})"))
         found.by_kind[match.spec.kind].extend(records)
     return found
 
@@ -213,6 +218,28 @@ def best_match(table: Table, specs: tuple[RecordSpec, ...]) -> tuple[TableMatch 
     if best.missing_required:
         return None, _table_error(table, ErrorCode.TABLE_UNMAPPED, best.spec, best.describe())
     return best, None
+
+
+def unread_groups(table: Table, match: TableMatch) -> list[str]:
+    """The header labels of columns that look like groups of a wide table's but that no field
+    reads: columns of figures whose own header cell stands in the header row of a read group's
+    label (`初级` and `高级` beside `补贴标准 / 中级`, where a group label was set over the middle
+    column only). Their records would be lost without a word."""
+    def leaf(cell: TableCell) -> bool:   # a header cell over one column, at the header's foot
+        return cell.colspan == 1 and cell.row < table.header_rows == cell.row + cell.rowspan
+
+    labels = {(c.col, text) for c in match.columns for text in c.group}
+    rows = {cell.row for cell in table.cells if leaf(cell) and (cell.col, cell.text) in labels}
+    read = {c.col for c in match.columns}
+    body = resolved_body(table)
+    out = []
+    for col in range(table.n_cols):
+        own = [cell for cell in table.cells if cell.row in rows and cell.col == col and leaf(cell) and cell.text]
+        figures = [r[col] for r in body if r[col] is not None and r[col].text and r[col].text.strip()]
+        if col not in read and own and figures and \
+                sum(1 for cell in figures if FIGURE.match(normalize_spaces(cell.text))) * 2 > len(body):
+            out.append(own[0].text)
+    return out
 
 
 def _table_error(table: Table, code: ErrorCode, spec: RecordSpec, what: str) -> ErrorItem:
