@@ -223,7 +223,7 @@ def timing_rounds(rounds: int = ROUNDS, docs=None) -> dict[str, list[float]]:
 
 
 def report_timing(seconds: dict[str, list[float]]) -> None:
-    (ours, our_times), (_, stream_times) = seconds.items()
+    (_, our_times), (_, stream_times) = seconds.items()
     print(f"  time again, {len(our_times)} rounds alternating who goes first (median; each round):")
     for name, times in seconds.items():
         print(f"    {name:46} {statistics.median(times):6.1f}s  ({', '.join(f'{t:.1f}' for t in times)})")

@@ -6,7 +6,7 @@ name from the left part came out beside a field from the right one, status ok.
 
 Generated here in four rulings, two orientations, two and three parts, with Chinese words the
 pipeline does not know; the look-alikes (leaf headers that repeat under different group labels,
-a label column before repeated columns, a contents page in halves) are not cut."""
+label columns before repeated columns, a contents page in halves) are not cut."""
 
 from __future__ import annotations
 
@@ -105,15 +105,17 @@ def test_leaf_headers_repeated_under_group_labels_stay_one_table(tmp_path):
     assert table.n_cols == 6
 
 
-def test_a_label_column_before_repeated_columns_stays_one_table(tmp_path):
-    header = ["地区", "人数", "金额", "人数", "金额"]
+def test_label_columns_before_repeated_columns_stay_one_table(tmp_path):
+    """地区 and 代码, then 人数 金额 twice (two years): six columns, which two or three divide,
+    but the runs do not repeat from the first column: one table."""
+    header = ["地区", "代码", "人数", "金额", "人数", "金额"]
     cells = [SpecCell(0, k, h) for k, h in enumerate(header)]
     for r, city in enumerate(["郑州市", "开封市", "洛阳市"], start=1):
-        cells += [SpecCell(r, 0, city)] + [SpecCell(r, k, str(100 * r + k)) for k in range(1, 5)]
+        cells += [SpecCell(r, 0, city), SpecCell(r, 1, f"41010{r}")] + [SpecCell(r, k, str(100 * r + k)) for k in range(2, 6)]
     path = tmp_path / "label.pdf"
-    write_table_pdf(path, TableSpec(col_widths=[80, 60, 60, 60, 60], n_rows=4, header_rows=1, cells=cells))
+    write_table_pdf(path, TableSpec(col_widths=[80, 60, 60, 60, 60, 60], n_rows=4, header_rows=1, cells=cells))
     [table] = find_tables(load_source(path)).tables
-    assert table.n_cols == 5
+    assert table.n_cols == 6
 
 
 def test_a_contents_page_set_in_halves_is_no_table(tmp_path):

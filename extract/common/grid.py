@@ -48,6 +48,16 @@ def repeated_column_runs(cells, header_rows: int, n_cols: int) -> int | None:
                  and all(c.col // w == (c.col + c.colspan - 1) // w for c in cells)), None)
 
 
+def part_extent(cells, first: int, width: int, header_rows: int) -> tuple[list, int]:
+    """Of a table printed in parts side by side, the part of `width` columns from column `first`:
+    its cells (as given, columns not yet shifted) and its row count, its empty rows at the foot
+    dropped (the last part of a list is often shorter); 0 rows, or as many as the header's, when
+    nothing stands under its header. `cells`: any with row, col, rowspan and text."""
+    own = [c for c in cells if first <= c.col < first + width]
+    n_rows = 1 + max((c.row + c.rowspan - 1 for c in own if c.text or c.row < header_rows), default=-1)
+    return [c for c in own if c.row < n_rows], n_rows
+
+
 def table_parts(table: Table, width: int, first_number: int) -> list[Table]:
     """A table printed in parts side by side (`repeated_column_runs`) as its parts of `width`
     columns, left to right, numbered on from `first_number` (`t<n>`): each with the header, its
@@ -55,11 +65,10 @@ def table_parts(table: Table, width: int, first_number: int) -> list[Table]:
     under its header is left out."""
     parts = []
     for first in range(0, table.n_cols, width):
-        cells = [c.model_copy(update={"col": c.col - first}) for c in table.cells if first <= c.col < first + width]
-        n_rows = 1 + max((c.row + c.rowspan - 1 for c in cells if c.text or c.row < table.header_rows), default=0)
+        own, n_rows = part_extent(table.cells, first, width, table.header_rows)
         if n_rows <= table.header_rows:
             continue
-        cells = [c.model_copy(update={"rowspan": min(c.rowspan, n_rows - c.row)}) for c in cells if c.row < n_rows]
+        cells = [c.model_copy(update={"col": c.col - first, "rowspan": min(c.rowspan, n_rows - c.row)}) for c in own]
         parts.append(assemble_table(id=f"t{first_number + len(parts)}", title=table.title, cells=cells, n_rows=n_rows,
                                     n_cols=width, header_rows=table.header_rows, pages=table.pages,
                                     orientation=table.orientation, page_rotation=table.page_rotation,

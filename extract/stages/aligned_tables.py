@@ -48,6 +48,8 @@ def stacked_rules(rulings: list[Ruling], page: SourcePage, settings: AlignedTabl
     text at 180°) the rules are taken from the bottom of the page up, and on one printed turned
     clockwise (90°) from its right edge leftwards, as on an upright page from the top down; so
     the first rule of a group is the one above the table's header, whichever way it was printed."""
+    if not rulings:
+        return []
     if centres is None:
         centres = np.array([g.box.center for g in page.glyphs], dtype=float).reshape(-1, 2)
     read = Counter(g.direction for g in page.glyphs)

@@ -230,15 +230,17 @@ def unread_groups(table: Table, match: TableMatch) -> list[str]:
 
     labels = {(c.col, text) for c in match.columns for text in c.group}
     rows = {cell.row for cell in table.cells if leaf(cell) and (cell.col, cell.text) in labels}
+    if not rows:
+        return []
     read = {c.col for c in match.columns}
     body = resolved_body(table)
     out = []
-    for col in range(table.n_cols):
-        own = [cell for cell in table.cells if cell.row in rows and cell.col == col and leaf(cell) and cell.text]
-        figures = [r[col] for r in body if r[col] is not None and r[col].text and r[col].text.strip()]
-        if col not in read and own and figures and \
-                sum(1 for cell in figures if FIGURE.match(normalize_spaces(cell.text))) * 2 > len(body):
-            out.append(own[0].text)
+    for cell in sorted((c for c in table.cells if c.row in rows and leaf(c) and c.text and c.col not in read),
+                       key=lambda c: c.col):
+        figures = sum(1 for r in body if r[cell.col] is not None and r[cell.col].text
+                      and FIGURE.match(normalize_spaces(r[cell.col].text)))
+        if figures * 2 > len(body):
+            out.append(cell.text)
     return out
 
 

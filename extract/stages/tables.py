@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from extract.common.geometry import reading_to_display_box, rotate_to_reading_frame
-from extract.common.grid import assemble_table, repeated_column_runs
+from extract.common.grid import assemble_table, part_extent, repeated_column_runs
 from extract.common.lines import cell_text, glyphs_to_lines, turned_glyphs
 from extract.common.placed import PlacedGlyphs
 from extract.common.text import (
@@ -593,15 +593,14 @@ def cut_side_by_side(table: PageTable, page: SourcePage, width: int) -> list[Pag
     header_rows = header_row_count(table.cells, table.n_rows)
     parts = []
     for first in range(0, n_cols, width):
-        cells = [replace(c, col=c.col - first) for c in table.cells if first <= c.col < first + width]
-        n_rows = 1 + max((c.row + c.rowspan - 1 for c in cells if c.text or c.row < header_rows), default=0)
+        own, n_rows = part_extent(table.cells, first, width, header_rows)
         if n_rows <= header_rows:
             continue
         xs = table.xs[first:first + width + 1]
         part = Box(x0=reading.x0 + xs[0], top=reading.top, x1=reading.x0 + xs[-1], bottom=reading.bottom)
         parts.append(replace(table, region=reading_to_display_box(part, table.direction, page.width, page.height),
                              col_widths=table.col_widths[first:first + width], n_rows=n_rows,
-                             cells=[replace(c, rowspan=min(c.rowspan, n_rows - c.row)) for c in cells if c.row < n_rows],
+                             cells=[replace(c, col=c.col - first, rowspan=min(c.rowspan, n_rows - c.row)) for c in own],
                              caption=table.caption if first == 0 else replace(table.caption, boxes=()),
                              xs=[x - xs[0] for x in xs], side=(first // width, n_cols // width), whole=table.region))
     return parts
