@@ -210,6 +210,23 @@ def test_text_in_columns_that_is_no_table_stays_text(tmp_path, kind):
     assert find_tables(load_source(path)).tables == ()
 
 
+@pytest.mark.parametrize("header", [("地市", "名额（人）"), ("地市", "名额（人）", "资金（万元）", "备注")])
+def test_a_title_centred_right_above_a_table_stays_its_title(tmp_path, header):
+    """A title in the table's size, centred over it one line above its header (over the gutter
+    between its middle columns, where a group's label would stand): the table's title, not a
+    header row over every column."""
+    title = "各地培训任务分配表"
+    rows = [("郑州市", "1200", "180", "—"), ("开封市", "450", "67.5", "—"), ("洛阳市", "800", "120", "—"), ("安阳市", "520", "78", "—")]
+    cells = [SpecCell(0, 0, title, colspan=len(header))] + [SpecCell(1, k, h) for k, h in enumerate(header)]
+    cells += [SpecCell(r, k, v) for r, row in enumerate(rows, start=2) for k, v in enumerate(row[:len(header)])]
+    path = tmp_path / "titled.pdf"
+    write_table_pdf(path, TableSpec(col_widths=[90.0] * len(header), n_rows=2 + len(rows), header_rows=2, cells=cells,
+                                    rules="none"))
+    (table,) = find_tables(load_source(path)).tables
+    assert table.title == title
+    assert table.header_rows == 1 and [c.text for c in table.cells if c.row == 0] == list(header)
+
+
 def test_a_group_label_over_its_columns_and_empty_cells(tmp_path):
     """A header label over the two columns it groups is one cell across them; cells left blank
     stay empty, in their columns."""

@@ -385,3 +385,73 @@ def test_a_figures_column_beside_level_groups_is_no_unread_group(tmp_path):
     notice = run_pipeline(path).notice
     assert len(notice.records.subsidy_standards) == 4
     assert not any(e.code == "table_unmapped" for e in notice.errors)
+
+
+LEVEL_WORDS = [("职业名称", "补贴标准（元/人）", ["初级", "中级", "高级", "技师"]),
+               ("工种", "补助金额（元）", ["五级", "四级", "三级", "二级"])]
+LEVEL_ROWS = [("电工", [800, 1200, 1600, 2000]), ("焊工", [900, 1300, 1700, 2100]),
+              ("育婴员", [700, 1000, 1400, 1800]), ("中式烹调师", [750, 1050, 1450, 1850])]
+
+
+def levels_table(tmp_path, words, n_levels: int, rules: str, orientation: int = 0):
+    """A name header over both header rows, printed between them (centred on the two), beside a
+    group label over `n_levels` levels; no full grid. Returns (notice, the records wanted)."""
+    name, label, levels = words[0], words[1], words[2][:n_levels]
+    cells = [SpecCell(0, 0, name, rowspan=2), SpecCell(0, 1, label, colspan=n_levels)]
+    cells += [SpecCell(1, 1 + k, level) for k, level in enumerate(levels)]
+    for r, (occupation, values) in enumerate(LEVEL_ROWS, start=2):
+        cells += [SpecCell(r, 0, occupation)] + [SpecCell(r, 1 + k, str(v)) for k, v in enumerate(values[:n_levels])]
+    path = tmp_path / "levels.pdf"
+    spec = TableSpec(col_widths=[110] + [70] * n_levels, n_rows=2 + len(LEVEL_ROWS), header_rows=2, cells=cells, rules=rules)
+    write_table_pdf(path, spec, orientation=orientation)
+    want = {(occupation, level, v) for occupation, values in LEVEL_ROWS for level, v in zip(levels, values)}
+    return run_pipeline(path).notice, want
+
+
+@pytest.mark.parametrize("words", LEVEL_WORDS, ids=["职业名称", "工种"])
+@pytest.mark.parametrize("n_levels", [2, 3])
+@pytest.mark.parametrize("rules", ["none", "three_line", "rows"])
+@pytest.mark.parametrize("orientation", [0, 90, 180])
+def test_a_group_label_beside_a_name_header_spanning_both_rows(tmp_path, words, n_levels, rules, orientation):
+    """`补贴标准（元/人）` over the levels, `职业名称` printed between the two header rows beside it,
+    no rules between the columns: every level's amount is read. Before, with no rules at all the
+    two lines above the levels were left to the text: no column named the occupation, and the
+    notice had no record, status ok, no error; with rules across the rows, the label was read as
+    one cell with the levels under it, or over the middle level only."""
+    notice, want = levels_table(tmp_path, words, n_levels, rules, orientation)
+    assert {(r.occupation, r.level, r.subsidy_yuan) for r in notice.records.subsidy_standards} == want
+    assert not any(e.code == "table_unmapped" for e in notice.errors)
+
+
+@pytest.mark.parametrize("n_levels, rules", [(2, "frame"), (3, "frame"), (4, "frame"), (4, "none"), (4, "three_line"),
+                                             (4, "rows")])
+def test_levels_a_group_label_does_not_reach_are_reported_never_misread(tmp_path, n_levels, rules):
+    """Where the label over the levels cannot be read over all of them (four levels under a label
+    two columns wide; a bare frame, which joins the levels), no amount is wrong: the levels read
+    are exact, and what was not read is reported."""
+    notice, want = levels_table(tmp_path, LEVEL_WORDS[0], n_levels, rules)
+    got = {(r.occupation, r.level, r.subsidy_yuan) for r in notice.records.subsidy_standards}
+    assert {g for g in got if g[2] is not None} <= want
+    if got != want:
+        assert any(e.code in ("table_unmapped", "record_field_unreadable") for e in notice.errors), (got, notice.errors)
+
+
+@pytest.mark.parametrize("orientation", [0, 90])
+def test_a_column_of_the_groups_field_beside_them_is_reported_not_given_to_each(tmp_path, orientation):
+    """A ruled table: `补贴上限（元）` beside `初级 / 补贴标准（元/人）` and `中级 / 补贴标准（元/人）`.
+    Each level reads its own column; the ceiling, a column of the same field under no group, is
+    no level's amount, and is reported. Before, it was read as every level's amount: 2000 for
+    初级 and 中级 alike, status ok."""
+    cells = [SpecCell(0, 0, "职业名称", rowspan=2), SpecCell(0, 1, "补贴上限（元）", rowspan=2),
+             SpecCell(0, 2, "初级"), SpecCell(0, 3, "中级"),
+             SpecCell(1, 2, "补贴标准（元/人）"), SpecCell(1, 3, "补贴标准（元/人）")]
+    amounts = [("电工", [2000, 800, 1200]), ("焊工", [2100, 900, 1300])]
+    for r, (name, values) in enumerate(amounts, start=2):
+        cells += [SpecCell(r, 0, name)] + [SpecCell(r, 1 + k, str(v)) for k, v in enumerate(values)]
+    path = tmp_path / "ceiling.pdf"
+    write_table_pdf(path, TableSpec(col_widths=[90, 90, 100, 100], n_rows=4, header_rows=2, cells=cells),
+                    orientation=orientation)
+    notice = run_pipeline(path).notice
+    assert {(r.occupation, r.level, r.subsidy_yuan) for r in notice.records.subsidy_standards} == {
+        ("电工", "初级", 800), ("电工", "中级", 1200), ("焊工", "初级", 900), ("焊工", "中级", 1300)}
+    assert any(e.code == "table_unmapped" and "补贴上限" in e.message for e in notice.errors)

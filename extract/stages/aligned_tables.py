@@ -250,7 +250,7 @@ def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, pag
                    if b.x0 <= x0 + tolerance and b.x1 >= x1 - tolerance
                    and any(line.top > b.bottom for line in lines) and any(line.bottom < b.top for line in lines))
     header_end = inner[0] if inner else top
-    return _grid_of_lines(lines, (x0, top, x1, bottom), header_end, turned_rules, column_rules, settings)
+    return _grid_of_lines(lines, (x0, top, x1, bottom), header_end, turned_rules, column_rules, settings, header_in_rows=True)
 
 
 # Characters that draw leader dots, with how many dots each draws.
@@ -423,24 +423,32 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
     # the middle of the rows it spans) is a merged cell over both: no line crosses its columns.
     spans = [k for k in range(1, len(body) - 1)
              if not _columns(body[k], xs) & (_columns(body[k - 1], xs) | _columns(body[k + 1], xs))]
-    rows = (_header_rows(header_lines, body[0], size * settings.min_gutter) if header_in_rows and header_lines else []) + \
-        [line for k, line in enumerate(body) if k not in spans]
+    head = _header_rows(header_lines, body[0], size * settings.min_gutter) if header_in_rows and header_lines else \
+        HeaderRows(rows=[], spanning=[], groups=[])
+    rows = head.rows + [line for k, line in enumerate(body) if k not in spans]
+    spanning = head.spanning + [body[k] for k in spans]
     # lines set closer than rows usually are stand apart (a header or a cell wrapped over lines)
     gaps = sorted(min(b.top for b in lower) - max(b.bottom for b in upper) for upper, lower in zip(rows, rows[1:]))
     row_gap = gaps[len(gaps) // 2] if gaps else 0.0
     ys = sorted({top, bottom, *((b.top + b.bottom) / 2 for b in turned_rules)})
     # a rule under some columns only (beneath a merged cell) separates those columns only
     horizontals: list[Segment] = [((b.top + b.bottom) / 2, b.x0, b.x1) for b in turned_rules]
-    for upper, lower in zip(rows, rows[1:]):
+    for k, (upper, lower) in enumerate(zip(rows, rows[1:])):
         tight = min(b.top for b in lower) - max(b.bottom for b in upper) < settings.wrap_gap * row_gap
         if _continues_a_cell(upper, lower, xs) or (tight and _columns(lower, xs) <= _columns(upper, xs)):
             continue
-        between = (max(b.bottom for b in upper) + min(b.top for b in lower)) / 2
-        if any(abs(between - y) <= size / 2 for y in ys):
+        gap_top, gap_bottom = max(b.bottom for b in upper), min(b.top for b in lower)
+        between = (gap_top + gap_bottom) / 2
+        if any(abs(between - y) <= size / 2 or gap_top <= y <= gap_bottom for y in ys):   # a rule parts them already
             continue
         ys.append(between)
-        label = next((body[k] for k in spans if upper[0].top < body[k][0].top < lower[0].top), None)
+        label = next((line for line in spanning if upper[0].top < line[0].top < lower[0].top), None)
         taken = _columns(label, xs) if label else set()
+        if k < len(head.rows) - 1:
+            # under a header row, only its groups' columns part from the row below: beside them
+            # a cell may wrap on into it ("Percent who / borrowed")
+            grouped = [(start, end) for level, start, end in head.groups if upper[0].top <= level <= gap_top]
+            taken |= {c for c in range(len(xs) - 1) if not any(start < xs[c + 1] and end > xs[c] for start, end in grouped)}
         horizontals.extend((between, xs[c], xs[c + 1]) for c in range(len(xs) - 1) if c not in taken)
     notes_top = float("inf")
     if notes and body:
@@ -456,8 +464,10 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
             break
         band = [([bx for bx, y in zip(line, ys_of_line) if a < y < b], phrase_gap if id(line) in phrased else word_gap)
                 for line, ys_of_line in zip(lines, middles) if ys_of_line and max(ys_of_line) > a and min(ys_of_line) < b]
+        # a group's label heads every column of its group, however short it is
+        grouped = [(start, end) for level, start, end in head.groups if a < level < b]
         for x in gutters:
-            if not any(_crossed(part, x, gap) for part, gap in band):
+            if not any(_crossed(part, x, gap) for part, gap in band) and not any(start < x < end for start, end in grouped):
                 verticals.append((x, a, b))
     verticals.extend(column_rules)
     return xs, ys, horizontals, verticals
@@ -565,16 +575,43 @@ def _gutters(body: list[list[Box]], x0: float, x1: float, size: float, word_gap:
 def _group_labels(upper: list[Box], lower: list[Box], gap: float) -> list[tuple[float, float]]:
     """The pieces of a header line that label groups of columns: each centred over a gap of the
     line below it, with that line's pieces close on both sides ("2024年度计划" over "名额  补贴")."""
+    return [label for label, _ in _groups_headed(upper, lower, gap)]
+
+
+def _groups_headed(upper: list[Box], lower: list[Box], gap: float, odd: bool = False) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The group labels of a header line (`_group_labels`), each with the extent of the group of
+    the line below's pieces it heads: those it stands over, and the nearest on each side. With
+    `odd`, also a label centred over one piece that runs to the middle of the gaps on both of
+    its sides (within `gap`) (`补贴标准（元/人）` over `初级 中级 高级`: a group of three, its label over the middle
+    one): a cell's wrapped words stand within their column, a label over several runs across
+    their gutters."""
     below = _words(lower, gap)
-    groups = []
+    out = []
     for a, b in _words(upper, gap):
         middle, width = (a + b) / 2, b - a
-        over = any(c <= middle <= d for c, d in below)
-        left = any(middle - width <= d < middle for c, d in below)
-        right = any(middle < c <= middle + width for c, d in below)
-        if not over and left and right:
-            groups.append((a, b))
-    return groups
+        over = [(c, d) for c, d in below if c <= middle <= d]
+        left = [(c, d) for c, d in below if d < middle]
+        right = [(c, d) for c, d in below if c > middle]
+        if not over:
+            if any(middle - width <= d for _, d in left) and any(c <= middle + width for c, _ in right):
+                members = [left[-1], *((c, d) for c, d in below if c < b and d > a), right[0]]
+                out.append(((a, b), (min(c for c, _ in members), max(d for _, d in members))))
+            continue
+        if not (odd and left and right):
+            continue
+        (c, d), before, after = over[0], left[-1], right[0]
+        # the middle piece centred under the label, its neighbours as far from it on either side
+        near, far = sorted((middle - (before[0] + before[1]) / 2, (after[0] + after[1]) / 2 - middle))
+        if abs((c + d) / 2 - middle) <= (d - c) / 4 and near >= 0.8 * far and \
+                a < (before[1] + c) / 2 + gap and b > (d + after[0]) / 2 - gap:
+            out.append(((a, b), (before[0], after[1])))
+    # a group lies under its own label alone: one that reaches under another label of the line,
+    # or shares a column with another's group, is read against a line that holds only some of
+    # the columns' words (a header wrapped unevenly: `Weight / Relative / to / Controls`)
+    labels = _words(upper, gap)
+    return [(label, (c, d)) for label, (c, d) in out
+            if not any(e < d and f > c for e, f in labels if (e, f) != label)
+            and not any(e < d and f > c for other, (e, f) in out if other != label)]
 
 
 def _without_group_labels(lines: list[list[Box]], gap: float) -> list[list[Box]]:
@@ -604,17 +641,49 @@ def _leading_group_labels(lines: list[list[Box]], gap: float, in_words: Callable
     return labels
 
 
-def _header_rows(header: list[list[Box]], below: list[Box], gap: float) -> list[list[Box]]:
+@dataclass(frozen=True)
+class HeaderRows:
+    """A header's rows when no rule parts them (reading frame)."""
+
+    rows: list[list[Box]]        # each row's boxes
+    spanning: list[list[Box]]    # lines of cells that span two rows: printed between them, in columns both leave empty
+    groups: list[Segment]        # (level, start, end): each group label's line, and the extent of the columns it heads
+
+
+def _header_rows(header: list[list[Box]], below: list[Box], gap: float) -> HeaderRows:
     """A header's rows when no rule parts them: one row, cut under each line of group labels
-    (its cells' words may wrap over several lines, but a group's label stands over them)."""
-    rows: list[list[Box]] = []
-    current: list[Box] = []
-    for upper, lower in zip(header, [*header[1:], below]):
-        current += upper
-        if _group_labels(upper, lower, gap):
-            rows.append(current)
-            current = []
-    return rows + ([current] if current else [])
+    (its cells' words may wrap over several lines, but a group's label stands over them). A line
+    between two others with text in none of their columns (`职业名称` centred on the two rows
+    beside `补贴标准（元/人）` over `初级 中级`) is a cell over both rows: it is no row, and the
+    labels above it head the line below it."""
+    spanning = _spanning_lines([*header, below]) - {len(header) - 1}
+    kept = [k for k in range(len(header)) if k not in spanning]
+    rows: list[list[Box]] = [[]]
+    row_of: dict[int, int] = {}
+    groups: list[Segment] = []
+    for upper, lower in zip(kept, [*kept[1:], None]):
+        rows[-1] += header[upper]
+        row_of[upper] = len(rows) - 1
+        # (the last line's labels head the body's figures)
+        headed = _groups_headed(header[upper], header[lower], gap, odd=True) if lower is not None else []
+        if headed:
+            level = statistics.median((b.top + b.bottom) / 2 for b in header[upper])
+            groups += [(level, c, d) for _, (c, d) in headed]
+            rows.append([])
+    # a line between two lines of one row is in that row
+    for k in sorted(spanning):
+        if row_of[k - 1] == row_of[k + 1]:
+            rows[row_of[k - 1]] += header[k]
+    return HeaderRows(rows=[row for row in rows if row], groups=groups,
+                      spanning=[header[k] for k in sorted(spanning) if row_of[k - 1] != row_of[k + 1]])
+
+
+def _spanning_lines(lines: list[list[Box]]) -> set[int]:
+    """The lines (indexes) between two others that share no column with either: no box of
+    theirs overlaps one of the line above or below, across."""
+    def apart(line: list[Box], other: list[Box]) -> bool:
+        return not any(b.x0 < o.x1 and o.x0 < b.x1 for b in line for o in other)
+    return {k for k in range(1, len(lines) - 1) if apart(lines[k], lines[k - 1]) and apart(lines[k], lines[k + 1])}
 
 
 def _clearest(strip: tuple[float, float], lines: list[list[Box]], gap: float) -> float:
@@ -865,6 +934,7 @@ def borderless_blocks(glyphs: list[Glyph], page: SourcePage, settings: AlignedTa
         lines = _reading_lines([g for g in glyphs if g.direction == direction], direction, page, lines_settings)
         levels = [rule.level for rule in rules if rule.direction == direction]
         run: list[tuple[ReadingLine, int]] = []   # (line, its number of pieces)
+        lead: list[ReadingLine] = []   # the one-piece lines right above, close one under another, outside any run
         for line in [*lines, None]:
             pieces = _pieces(line, settings) if line is not None else []
             in_columns = len(pieces) >= 2 and sum(1 for n in pieces if n >= settings.prose_chars) <= 1
@@ -884,13 +954,51 @@ def borderless_blocks(glyphs: list[Glyph], page: SourcePage, settings: AlignedTa
                 continue
             if close and (in_columns or label) and not ruled:
                 run.append((line, len(pieces)))
+                lead = []
                 continue
             # the run ends: at a line apart from it, or at a rule under its last row
             block = _block_of(run, direction, settings)
             if block is not None:
                 blocks.append(block)
-            run = [(line, len(pieces))] if in_columns else []
+            run = [*((above, 1) for above in _labels_above(lead, line, settings)), (line, len(pieces))] if in_columns else []
+            near = bool(lead) and line is not None and line.top - lead[-1].bottom <= settings.max_row_gap * size
+            lead = ([*lead, line] if near else [line]) if len(pieces) == 1 and pieces[0] < settings.prose_chars else []
     return blocks
+
+
+def _labels_above(lead: list[ReadingLine], first: ReadingLine, settings: AlignedTableSettings) -> list[ReadingLine]:
+    """The lines of `lead` (one piece each, right above `first`, a run's first line in columns)
+    that head the run's columns: a line of group labels (`补贴标准（元/人）` over `初级 中级`, or
+    over `初级 中级 高级`), with the cells that span the header's rows beside it printed between
+    (`职业名称`), in the run's size. A label centred over the whole line below with no such cell
+    beside it is the table's title, and is left to the text."""
+    size = statistics.median(b.height for b in first.boxes)
+    if not lead or first.top - lead[-1].bottom > settings.max_row_gap * size:
+        return []
+    lines = [list(line.boxes) for line in [*lead, first]]
+    gap = settings.min_gutter * size
+    spanning = _spanning_lines(lines)
+    taken: list[int] = []
+    below, labels_at = lines[-1], -1   # (the topmost line of group labels taken)
+    for k in range(len(lead) - 1, -1, -1):
+        own = statistics.median(b.height for b in lines[k])
+        if max(own, size) > settings.size_spread * min(own, size):
+            break
+        headed = _groups_headed(lines[k], below, gap, odd=True)
+        if not headed or len(headed) < len(_words(lines[k], gap)):
+            if k not in spanning:
+                break
+            taken.append(k)
+            continue
+        if not spanning & set(taken):
+            middle = (min(b.x0 for b in first.boxes) + max(b.x1 for b in first.boxes)) / 2
+            if any(abs((a + z) / 2 - middle) <= size for (a, z), _ in headed):
+                break
+        taken.append(k)
+        below, labels_at = lines[k], k
+    while taken and taken[-1] != labels_at:   # the topmost: a group's label
+        taken.pop()
+    return [lead[k] for k in sorted(taken)]
 
 
 def _pieces(line: ReadingLine, settings: AlignedTableSettings) -> list[int]:

@@ -67,6 +67,7 @@ class TableMatch:
     missing_required: tuple[str, ...]
     unmapped: tuple[str, ...]            # header paths of the table's columns no field took
     score: float
+    beside_groups: tuple[str, ...] = ()  # header paths of columns of a field each group has its own column for
 
     @property
     def identified(self) -> bool:
@@ -121,6 +122,10 @@ def build_records(tables, structure, specs: tuple[RecordSpec, ...] = RECORD_SPEC
         if not records and not reader.not_offered and table.body:
             found.errors.append(_table_error(table, ErrorCode.TABLE_UNMAPPED, match.spec,
                                              f"no row could be read ({match.describe()})"))
+        if records and match.beside_groups:
+            found.errors.append(_table_error(table, ErrorCode.TABLE_UNMAPPED, match.spec,
+                                             f"read by no group, which have their own columns of the same field: "
+                                             f"{', '.join(match.beside_groups)} ({match.describe()})"))
         unread = unread_groups(table, match)
         if records and unread:
             found.errors.append(_table_error(table, ErrorCode.TABLE_UNMAPPED, match.spec,
@@ -189,6 +194,12 @@ def match_table(table: Table, spec: RecordSpec) -> TableMatch:
             continue
         taken.add((column.field, group))
         columns.append(ColumnMatch(col=col, spec_column=column, group=group))
+    # a column without a group, of a field the groups have columns of their own for, is none of
+    # theirs (`补贴上限` beside `初级 / 补贴标准`): no group reads it, and the table says so
+    grouped = {c.spec_column.field for c in columns if c.group}
+    beside = tuple(" / ".join(paths[c.col]) for c in columns
+                   if not c.group and c.spec_column.per_group and c.spec_column.field in grouped)
+    columns = [c for c in columns if c.group or not (c.spec_column.per_group and c.spec_column.field in grouped)]
     fields = {c.spec_column.field for c in columns}
     wide = any(c.group for c in columns)
     if wide and spec.group_field:
@@ -200,7 +211,8 @@ def match_table(table: Table, spec: RecordSpec) -> TableMatch:
     total = sum(weight.values())
     score = sum(weight[id(c)] for c in spec.columns if c.field in fields) / total
     return TableMatch(spec=spec, columns=tuple(columns), missing_identifying=missing_identifying,
-                      missing_required=missing_required, unmapped=tuple(unmapped), score=round(score, 6))
+                      missing_required=missing_required, unmapped=tuple(unmapped), score=round(score, 6),
+                      beside_groups=beside)
 
 
 def best_match(table: Table, specs: tuple[RecordSpec, ...]) -> tuple[TableMatch | None, ErrorItem | None]:
@@ -235,8 +247,9 @@ def unread_groups(table: Table, match: TableMatch) -> list[str]:
     read = {c.col for c in match.columns}
     body = resolved_body(table)
     out = []
-    for cell in sorted((c for c in table.cells if c.row in rows and leaf(c) and c.text and c.col not in read),
-                       key=lambda c: c.col):
+    # (a leaf beside them may run up through the rows above: nothing is printed over it)
+    for cell in sorted((c for c in table.cells if any(c.row <= r < c.row + c.rowspan for r in rows)
+                        and leaf(c) and c.text and c.col not in read), key=lambda c: c.col):
         figures = sum(1 for r in body if r[cell.col] is not None and r[cell.col].text
                       and FIGURE.match(normalize_spaces(r[cell.col].text)))
         if figures * 2 > len(body):
