@@ -45,7 +45,8 @@ class TableSpec:
     repeat_header: bool = True           # the header is drawn again on each page
     continued_caption: str | None = None  # a line drawn above the table on each later page (续表, the title again)
     # how the table is ruled: "grid" (every cell), "rows" (rules between rows, no vertical ones),
-    # "three_line" (三线表: above, under the header, below), "columns" (those three and every column's
+    # "three_line" (三线表: above, under the header, below; "three_line_cells": each of those rules
+    # drawn column by column as thin bars, and a bar down the table after its first column, row by row), "columns" (those three and every column's
     # edge down the whole table: no rules between the body's rows), "frame" (the outer frame alone),
     # "dotted" (every cell, in dotted lines), "dots" (every cell, each line a row of tiny squares
     # drawn one by one), "none" (no rules: columns by white space alone)
@@ -295,10 +296,17 @@ def _draw_table(pdf, spec: TableSpec, orientation: int, rotation: int, rows_per_
                 fill(xs[c0], ys[rows.index(r0)], xs[c1 + 1], ys[rows.index(r1) + 1], color)
         elif spec.continued_caption:
             text(left, top - 6, spec.continued_caption, 10)
-        if spec.rules in ("three_line", "columns"):
+        if spec.rules in ("three_line", "three_line_cells", "columns"):
             header_bottom = ys[sum(1 for r in rows if r < spec.header_rows)]
             for y in sorted({ys[0], header_bottom, ys[-1]}):
-                line(xs[0], y, xs[-1], y)
+                if spec.rules == "three_line_cells":   # each rule drawn column by column, bars 2 pt thick
+                    for a, b in zip(xs, xs[1:]):
+                        fill(a - 0.25, y - 1, b, y + 1, (0, 0, 0))
+                else:
+                    line(xs[0], y, xs[-1], y)
+            if spec.rules == "three_line_cells":   # and a bar down the table after its first column, row by row
+                for a, b in zip(ys, ys[1:]):
+                    fill(xs[1] - 0.6, a - 0.25, xs[1] + 0.6, b, (0, 0, 0))
             if spec.rules == "columns":
                 for x in xs:
                     line(x, ys[0], x, ys[-1])

@@ -342,3 +342,63 @@ def test_a_header_over_one_line_of_a_column_adds_no_column_to_text(tmp_path):
     path = tmp_path / "two.pdf"
     _page(path, draw)
     assert find_tables(load_source(path)).tables == ()
+
+
+@pytest.mark.parametrize("orientation", [0, 90])
+def test_a_rule_under_the_header_drawn_column_by_column_ends_the_header(tmp_path, orientation):
+    """The rule under a three-line table's header drawn as a bar per column (and a bar down the
+    table after its first column), under a group label over three columns, above body rows that
+    leave a column empty (a proportion given from age 20 only, as in ICDAR's us-035a): the pieces
+    are one rule under the header. Before, no single piece spanned the table, so no rule ended
+    the header: the label was read over one column and the empty column's figures went astray."""
+    rows = [["1岁以下", "0.0156", "", "3,533,692"], ["1-2岁", "0.0287", "", "6,493,373"],
+            ["3-5岁", "0.0419", "", "9,483,880"], ["20-29岁", "0.1803", "0.2650", "40,839,623"],
+            ["30-39岁", "0.1392", "0.2046", "31,526,222"], ["40-49岁", "0.1005", "0.1477", "22,759,163"],
+            ["50-59岁", "0.1030", "0.1514", "23,325,286"], ["60-69岁", "0.0833", "0.1225", "18,870,102"]]
+    cells = [SpecCell(0, 0, "年龄组", rowspan=2), SpecCell(0, 1, "全国人口（按2000年人口普查数据）", colspan=3),
+             SpecCell(1, 1, "比例（全体）"), SpecCell(1, 2, "比例（20岁以上）"), SpecCell(1, 3, "人数")]
+    cells += [SpecCell(r, k, text) for r, row in enumerate(rows, start=2) for k, text in enumerate(row) if text]
+    spec = TableSpec(col_widths=[80, 110, 130, 100], n_rows=2 + len(rows), header_rows=2, cells=cells,
+                     rules="three_line_cells")
+    path = tmp_path / "t.pdf"
+    write_table_pdf(path, spec, orientation=orientation)
+    [table] = find_tables(load_source(path)).tables
+    assert table.header == [["年龄组", "全国人口（按2000年人口普查数据）", None, None], [None, "比例（全体）", "比例（20岁以上）", "人数"]]
+    assert table.body == rows
+
+
+WRAPPED_HEADS = [["Dose", "(ppm)"], ["No."], ["Body", "Weight", "(g)"], ["Weight", "Relative", "to", "Controls", "(%)"],
+                 ["Body", "Weight", "(g)"], ["Weight", "Relative", "to", "Controls", "(%)"]]
+
+
+@pytest.mark.parametrize("pitch", [40, 45, 55, 70, 90])
+def test_header_cells_wrapped_word_by_word_are_no_group_labels(tmp_path, pitch):
+    """A three-line table's header cells wrapped a word a line in narrow columns (as in ICDAR's
+    us-037): `Relative` stands over `to` between two `Body`, centred over them as a label over a
+    group of three would be, but `to` goes on below it (`Controls`, `(%)`): each column keeps its
+    own header cell. Before, at 45 points apart, `Weight Relative` was read as a group label over
+    three columns, and the cells under it cut in two rows."""
+    body = [["0", "10", "8.8", "100", "13.5", "100"], ["250", "10", "8.9", "101", "13.2", "98"],
+            ["500", "9", "8.6", "98", "13.0", "96"], ["1000", "10", "8.1", "92", "12.1", "90"]]
+
+    def draw(pdf):
+        pdf.setFont("Helvetica", 9)
+        xs = [100 + pitch * k for k in range(len(WRAPPED_HEADS))]
+        top, line = 700, 10
+        pdf.line(60, top + 8, xs[-1] + 40, top + 8)
+        for x, words in zip(xs, WRAPPED_HEADS):   # set bottom-aligned, each word centred on its column
+            for k, word in enumerate(words):
+                pdf.drawCentredString(x, top - line * (5 - len(words) + k), word)
+        rule = top - line * 5 + 4
+        pdf.line(60, rule, xs[-1] + 40, rule)
+        for r, row in enumerate(body):
+            for x, value in zip(xs, row):
+                pdf.drawRightString(x + 10, rule - 14 - 14 * r, value)
+        pdf.line(60, rule - 14 * len(body) - 8, xs[-1] + 40, rule - 14 * len(body) - 8)
+
+    path = tmp_path / "wrapped.pdf"
+    _page(path, draw)
+    [table] = find_tables(load_source(path)).tables
+    assert table.header == [["".join(w if w.startswith("(") or k == 0 else " " + w for k, w in enumerate(words))
+                             for words in WRAPPED_HEADS]]
+    assert table.body == body

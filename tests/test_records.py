@@ -410,26 +410,28 @@ def levels_table(tmp_path, words, n_levels: int, rules: str, orientation: int = 
 
 @pytest.mark.parametrize("words", LEVEL_WORDS, ids=["职业名称", "工种"])
 @pytest.mark.parametrize("n_levels", [2, 3])
-@pytest.mark.parametrize("rules", ["none", "three_line", "rows"])
+@pytest.mark.parametrize("rules", ["none", "three_line", "three_line_cells", "rows", "frame"])
 @pytest.mark.parametrize("orientation", [0, 90, 180])
 def test_a_group_label_beside_a_name_header_spanning_both_rows(tmp_path, words, n_levels, rules, orientation):
     """`补贴标准（元/人）` over the levels, `职业名称` printed between the two header rows beside it,
     no rules between the columns: every level's amount is read. Before, with no rules at all the
     two lines above the levels were left to the text: no column named the occupation, and the
     notice had no record, status ok, no error; with rules across the rows, the label was read as
-    one cell with the levels under it, or over the middle level only."""
+    one cell with the levels under it, or over the middle level only; in a bare frame (no rule
+    under the header) the label's line was a body line whose text closed the gutter between the
+    levels (`800 1200` in one cell); a rule under the header drawn column by column was no rule
+    under the header."""
     notice, want = levels_table(tmp_path, words, n_levels, rules, orientation)
     assert {(r.occupation, r.level, r.subsidy_yuan) for r in notice.records.subsidy_standards} == want
     assert not any(e.code == "table_unmapped" for e in notice.errors)
 
 
-@pytest.mark.parametrize("n_levels, rules", [(2, "frame"), (3, "frame"), (4, "frame"), (4, "none"), (4, "three_line"),
-                                             (4, "rows")])
-def test_levels_a_group_label_does_not_reach_are_reported_never_misread(tmp_path, n_levels, rules):
+@pytest.mark.parametrize("rules", ["frame", "none", "three_line", "rows"])
+def test_levels_a_group_label_does_not_reach_are_reported_never_misread(tmp_path, rules):
     """Where the label over the levels cannot be read over all of them (four levels under a label
-    two columns wide; a bare frame, which joins the levels), no amount is wrong: the levels read
+    two columns wide: its group is the two levels under it), no amount is wrong: the levels read
     are exact, and what was not read is reported."""
-    notice, want = levels_table(tmp_path, LEVEL_WORDS[0], n_levels, rules)
+    notice, want = levels_table(tmp_path, LEVEL_WORDS[0], 4, rules)
     got = {(r.occupation, r.level, r.subsidy_yuan) for r in notice.records.subsidy_standards}
     assert {g for g in got if g[2] is not None} <= want
     if got != want:

@@ -246,10 +246,22 @@ def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, pag
     # the header: the lines above the first rule across the table inside it (none when no rule
     # divides it); a rule under some columns only is under a group's label, inside the header
     tolerance = settings.same_extent * (x1 - x0)
-    inner = sorted((b.top + b.bottom) / 2 for b in turned_rules
+    # (a rule drawn cell by cell is one rule)
+    inner = sorted((b.top + b.bottom) / 2 for b in (r.box for r in _joined([Ruling(box=b) for b in turned_rules], True, settings))
                    if b.x0 <= x0 + tolerance and b.x1 >= x1 - tolerance
                    and any(line.top > b.bottom for line in lines) and any(line.bottom < b.top for line in lines))
     header_end = inner[0] if inner else top
+    if not inner:
+        # no rule under a header (a bare frame): the header is the few lines right above the
+        # first full row, as over a table with no rules (more, or set apart, are the frame's text)
+        counted = [(line, len(_pieces(line, settings))) for line in lines]
+        if any(n >= 2 for _, n in counted):
+            first = _first_full_row(counted)
+            above = [line for line in lines if line.top < first.top]
+            size = statistics.median(b.height for b in first.boxes)
+            if len(above) <= settings.max_label_lines + 1 and all(
+                    lower.top - upper.bottom <= settings.max_row_gap * size for upper, lower in zip(above, [*above[1:], first])):
+                header_end = first.top
     return _grid_of_lines(lines, (x0, top, x1, bottom), header_end, turned_rules, column_rules, settings, header_in_rows=True)
 
 
@@ -423,7 +435,7 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
     # the middle of the rows it spans) is a merged cell over both: no line crosses its columns.
     spans = [k for k in range(1, len(body) - 1)
              if not _columns(body[k], xs) & (_columns(body[k - 1], xs) | _columns(body[k + 1], xs))]
-    head = _header_rows(header_lines, body[0], size * settings.min_gutter) if header_in_rows and header_lines else \
+    head = _header_rows(header_lines, body[0], label_gap) if header_in_rows and header_lines else \
         HeaderRows(rows=[], spanning=[], groups=[])
     rows = head.rows + [line for k, line in enumerate(body) if k not in spans]
     spanning = head.spanning + [body[k] for k in spans]
@@ -578,13 +590,17 @@ def _group_labels(upper: list[Box], lower: list[Box], gap: float) -> list[tuple[
     return [label for label, _ in _groups_headed(upper, lower, gap)]
 
 
-def _groups_headed(upper: list[Box], lower: list[Box], gap: float, odd: bool = False) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+def _groups_headed(upper: list[Box], lower: list[Box], gap: float, odd: bool = False,
+                   further: Sequence[list[Box]] = ()) -> list[tuple[tuple[float, float], tuple[float, float]]]:
     """The group labels of a header line (`_group_labels`), each with the extent of the group of
     the line below's pieces it heads: those it stands over, and the nearest on each side. With
-    `odd`, also a label centred over one piece that runs to the middle of the gaps on both of
-    its sides (within `gap`) (`补贴标准（元/人）` over `初级 中级 高级`: a group of three, its label over the middle
-    one): a cell's wrapped words stand within their column, a label over several runs across
-    their gutters."""
+    `odd`, also a label centred over one piece and over it and its neighbours together, that runs
+    a quarter of the way or more into the gaps on both of its sides (`补贴标准（元/人）` over
+    `初级 中级 高级`: a group of three, its label over the middle one): a cell's wrapped words
+    stand within their column, a label over several runs across their gutters. Not where the
+    middle piece goes on in the header lines `further` down: the label is then a word of a cell
+    wrapped word by word (`Weight / Relative / to / Controls`: `Relative` over `to`, between
+    two `Body`)."""
     below = _words(lower, gap)
     out = []
     for a, b in _words(upper, gap):
@@ -600,10 +616,13 @@ def _groups_headed(upper: list[Box], lower: list[Box], gap: float, odd: bool = F
         if not (odd and left and right):
             continue
         (c, d), before, after = over[0], left[-1], right[0]
-        # the middle piece centred under the label, its neighbours as far from it on either side
-        near, far = sorted((middle - (before[0] + before[1]) / 2, (after[0] + after[1]) / 2 - middle))
-        if abs((c + d) / 2 - middle) <= (d - c) / 4 and near >= 0.8 * far and \
-                a < (before[1] + c) / 2 + gap and b > (d + after[0]) / 2 - gap:
+        # the middle piece and the three together centred under the label (the three's extent,
+        # or their centres' when the outer two differ in width)
+        tolerance = (d - c) / 4 + gap
+        centred = min(abs((before[0] + after[1]) / 2 - middle), abs((before[0] + before[1] + after[0] + after[1]) / 4 - middle))
+        goes_on = any(c <= (box.x0 + box.x1) / 2 <= d for line in further for box in line)
+        if abs((c + d) / 2 - middle) <= tolerance and centred <= tolerance and not goes_on and \
+                a <= c - (c - before[1]) / 4 and b >= d + (after[0] - d) / 4:
             out.append(((a, b), (before[0], after[1])))
     # a group lies under its own label alone: one that reaches under another label of the line,
     # or shares a column with another's group, is read against a line that holds only some of
@@ -656,7 +675,9 @@ def _header_rows(header: list[list[Box]], below: list[Box], gap: float) -> Heade
     between two others with text in none of their columns (`职业名称` centred on the two rows
     beside `补贴标准（元/人）` over `初级 中级`) is a cell over both rows: it is no row, and the
     labels above it head the line below it."""
-    spanning = _spanning_lines([*header, below]) - {len(header) - 1}
+    apart = _spanning_lines([*header, below]) - {len(header) - 1}
+    # (of lines apart one after another, none spans: each is a row's, as any line is)
+    spanning = {k for k in apart if k - 1 not in apart and k + 1 not in apart}
     kept = [k for k in range(len(header)) if k not in spanning]
     rows: list[list[Box]] = [[]]
     row_of: dict[int, int] = {}
@@ -665,7 +686,8 @@ def _header_rows(header: list[list[Box]], below: list[Box], gap: float) -> Heade
         rows[-1] += header[upper]
         row_of[upper] = len(rows) - 1
         # (the last line's labels head the body's figures)
-        headed = _groups_headed(header[upper], header[lower], gap, odd=True) if lower is not None else []
+        headed = _groups_headed(header[upper], header[lower], gap, odd=True, further=header[lower + 1:]) \
+            if lower is not None else []
         if headed:
             level = statistics.median((b.top + b.bottom) / 2 for b in header[upper])
             groups += [(level, c, d) for _, (c, d) in headed]
@@ -1042,9 +1064,14 @@ def _block_of(run: list[tuple[ReadingLine, int]], direction: int, settings: Alig
     counts = [n for _, n in run if n >= 2]
     if len(counts) < settings.min_rows:
         return None
-    most = Counter(counts).most_common(1)[0][0]
-    first_full = next(line for line, n in run if n >= most)
-    return TextBlock(direction=direction, lines=tuple(line for line, _ in run), header_end=first_full.top)
+    return TextBlock(direction=direction, lines=tuple(line for line, _ in run), header_end=_first_full_row(run).top)
+
+
+def _first_full_row(lines: list[tuple[ReadingLine, int]]) -> ReadingLine:
+    """The first of `lines` (each with its number of pieces) with as many pieces as most of
+    those in columns have: where a table's body starts when no rule says so."""
+    most = Counter(n for _, n in lines if n >= 2).most_common(1)[0][0]
+    return next(line for line, n in lines if n >= most)
 
 
 def whitespace_grid(block: TextBlock, settings: AlignedTableSettings = AlignedTableSettings()):
