@@ -151,3 +151,21 @@ def _small_image(tmp_path):
     path = tmp_path / "dot.png"
     Image.new("L", (8, 8), 0).save(path)
     return path
+
+
+def test_the_page_text_read_at_once_gives_what_each_character_asked_for_gives(tmp_path, monkeypatch):
+    """The characters' codes come from the text page in one call (`_page_text`); where it does not
+    hold one character per index, each character is asked for, as before. Both ways load the
+    same glyphs: on a table notice and on ligatures (whose letters share one glyph)."""
+    import extract.engines.pdfium_reader as reader
+
+    table = tmp_path / "table.pdf"
+    write_table_pdf(table, subsidy_spec([("焊工", "6-18-02-04", ["1,280", "1,680"]), ("电工", "6-31-01-03", ["1200", "—"])],
+                                        ["初级", "中级"], title="2025年职业技能培训补贴标准"), orientation=90)
+    ligatures = tmp_path / "lig.pdf"
+    ligatures.write_bytes(_ligature_pdf([b"\x02ne", b"pro\x01t"]))
+    at_once = [load_source(path).pages for path in (table, ligatures)]
+    monkeypatch.setattr(reader, "_page_text", lambda raw, count: None)
+    one_by_one = [load_source(path).pages for path in (table, ligatures)]
+    assert at_once == one_by_one
+    assert all(page.glyphs for pages in at_once for page in pages)

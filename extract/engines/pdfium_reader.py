@@ -214,8 +214,11 @@ def _char_reads(raw) -> _CharReads:
     texts: list[str] = []
     unmapped_flags: list[bool] = []
     object_of: list[int] = []
+    page_text = _page_text(raw, count)
     for index in range(count):
-        code = _unicode_of(address, index)
+        code = ord(page_text[index]) if page_text is not None else 0xFFFE
+        if code == 0xFFFE:   # (pdfium's text gives this for the marks it makes, the hyphen's among them)
+            code = _unicode_of(address, index)
         unmapped = bool(_has_map_error(address, index))
         if unmapped:
             if pdfium_c.FPDFText_IsGenerated(raw, index):
@@ -246,6 +249,16 @@ def _char_reads(raw) -> _CharReads:
                       object_of=object_array, origin=np.frombuffer(origins, dtype=float, count=2 * len(indices)).reshape(-1, 2).copy(),
                       advance=_font_advances(np.array(codes, dtype=np.int64), object_array, unmapped_array, objects),
                       objects=objects)
+
+
+def _page_text(raw, count: int) -> str | None:
+    """The text page's characters as one string, a character per index: one call, where asking
+    for each character's code is one call per character. None when the string does not hold
+    one character per index (pdfium leaves some out), for the caller to ask each."""
+    buffer = (ctypes.c_ushort * (2 * count + 1))()
+    written = pdfium_c.FPDFText_GetText(raw, 0, count, buffer)
+    text = bytes(buffer)[:2 * max(written - 1, 0)].decode("utf-16-le", errors="surrogatepass")
+    return text if len(text) == count else None
 
 
 def _font_advances(codes: np.ndarray, object_of: np.ndarray, unmapped: np.ndarray, objects: list[_TextObject]) -> np.ndarray:
