@@ -624,10 +624,10 @@ def _groups_headed(upper: list[Box], lower: list[Box], gap: float, odd: bool = F
         if abs((c + d) / 2 - middle) <= tolerance and centred <= tolerance and not goes_on and \
                 a <= c - (c - before[1]) / 4 and b >= d + (after[0] - d) / 4:
             out.append(((a, b), (before[0], after[1])))
+    labels = _words(upper, gap)
     # a group lies under its own label alone: one that reaches under another label of the line,
     # or shares a column with another's group, is read against a line that holds only some of
     # the columns' words (a header wrapped unevenly: `Weight / Relative / to / Controls`)
-    labels = _words(upper, gap)
     return [(label, (c, d)) for label, (c, d) in out
             if not any(e < d and f > c for e, f in labels if (e, f) != label)
             and not any(e < d and f > c for other, (e, f) in out if other != label)]
@@ -957,6 +957,7 @@ def borderless_blocks(glyphs: list[Glyph], page: SourcePage, settings: AlignedTa
         levels = [rule.level for rule in rules if rule.direction == direction]
         run: list[tuple[ReadingLine, int]] = []   # (line, its number of pieces)
         lead: list[ReadingLine] = []   # the one-piece lines right above, close one under another, outside any run
+        run_lead: list[ReadingLine] = []   # the lead right above the run's first line
         for line in [*lines, None]:
             pieces = _pieces(line, settings) if line is not None else []
             in_columns = len(pieces) >= 2 and sum(1 for n in pieces if n >= settings.prose_chars) <= 1
@@ -969,56 +970,64 @@ def borderless_blocks(glyphs: list[Glyph], page: SourcePage, settings: AlignedTa
                 # a rule under a header (a row below in as many pieces as it): the header starts
                 # the table below, this line its first row
                 header = _header_above_rule(run)
-                block = _block_of(run[:len(run) - len(header)], direction, settings)
+                block = _block_of(run[:len(run) - len(header)], direction, settings, run_lead)
                 if block is not None:
                     blocks.append(block)
-                run = [*header, (line, len(pieces))]
+                run, run_lead = [*header, (line, len(pieces))], []
                 continue
             if close and (in_columns or label) and not ruled:
                 run.append((line, len(pieces)))
                 lead = []
                 continue
             # the run ends: at a line apart from it, or at a rule under its last row
-            block = _block_of(run, direction, settings)
+            block = _block_of(run, direction, settings, run_lead)
             if block is not None:
                 blocks.append(block)
-            run = [*((above, 1) for above in _labels_above(lead, line, settings)), (line, len(pieces))] if in_columns else []
+            run, run_lead = ([(line, len(pieces))], lead) if in_columns else ([], [])
             near = bool(lead) and line is not None and line.top - lead[-1].bottom <= settings.max_row_gap * size
             lead = ([*lead, line] if near else [line]) if len(pieces) == 1 and pieces[0] < settings.prose_chars else []
     return blocks
 
 
-def _labels_above(lead: list[ReadingLine], first: ReadingLine, settings: AlignedTableSettings) -> list[ReadingLine]:
-    """The lines of `lead` (one piece each, right above `first`, a run's first line in columns)
-    that head the run's columns: a line of group labels (`补贴标准（元/人）` over `初级 中级`, or
-    over `初级 中级 高级`), with the cells that span the header's rows beside it printed between
-    (`职业名称`), in the run's size. A label centred over the whole line below with no such cell
-    beside it is the table's title, and is left to the text."""
-    size = statistics.median(b.height for b in first.boxes)
-    if not lead or first.top - lead[-1].bottom > settings.max_row_gap * size:
+def _labels_above(lead: list[ReadingLine], run: list[ReadingLine], settings: AlignedTableSettings) -> list[ReadingLine]:
+    """The lines of `lead` (one piece each, right above a run's first line in columns) that head
+    the run's columns: a line of group labels (`补贴标准（元/人）` over `初级 中级`, or over `初级
+    中级 高级 技师`), judged against the first line below that is no such cell, and the cells that
+    span the header's rows beside it printed between (`职业名称`, or `职业名称  培训人数` on one
+    line), in the run's size. A label centred over the whole line below with no such cell beside
+    it is the table's title, and is left to the text."""
+    if not lead or not run:
         return []
-    lines = [list(line.boxes) for line in [*lead, first]]
+    size = statistics.median(b.height for b in run[0].boxes)
+    if run[0].top - lead[-1].bottom > settings.max_row_gap * size:
+        return []
+    lines = [list(line.boxes) for line in [*lead, *run]]
     gap = settings.min_gutter * size
     spanning = _spanning_lines(lines)
+    first_full = _first_full_row([(line, len(_pieces(line, settings))) for line in run])
+    body_at = len(lead) + next(k for k, line in enumerate(run) if line is first_full)   # (header lines end here)
     taken: list[int] = []
-    below, labels_at = lines[-1], -1   # (the topmost line of group labels taken)
+    labels_at = -1   # the topmost line of group labels taken
     for k in range(len(lead) - 1, -1, -1):
         own = statistics.median(b.height for b in lines[k])
         if max(own, size) > settings.size_spread * min(own, size):
             break
-        headed = _groups_headed(lines[k], below, gap, odd=True)
+        below = next((j for j in range(k + 1, len(lines)) if j not in spanning), None)
+        headed = _groups_headed(lines[k], lines[below], gap, odd=True, further=lines[below + 1:body_at]) \
+            if below is not None else []
         if not headed or len(headed) < len(_words(lines[k], gap)):
             if k not in spanning:
                 break
             taken.append(k)
             continue
-        if not spanning & set(taken):
-            middle = (min(b.x0 for b in first.boxes) + max(b.x1 for b in first.boxes)) / 2
-            if any(abs((a + z) / 2 - middle) <= size for (a, z), _ in headed):
-                break
+        # a title: centred over the whole line below, no cell beside it printed between the rows
+        whole = _words(lines[below], gap)
+        centred = any(abs((a + z) / 2 - (whole[0][0] + whole[-1][1]) / 2) <= size for (a, z), _ in headed)
+        if centred and below == k + 1 and not any(j in spanning for j in taken):
+            break
         taken.append(k)
-        below, labels_at = lines[k], k
-    while taken and taken[-1] != labels_at:   # the topmost: a group's label
+        labels_at = k
+    while taken and taken[-1] != labels_at:
         taken.pop()
     return [lead[k] for k in sorted(taken)]
 
@@ -1058,12 +1067,16 @@ def _trailing(run: list, test: Callable[[int], bool]):
         yield line
 
 
-def _block_of(run: list[tuple[ReadingLine, int]], direction: int, settings: AlignedTableSettings) -> TextBlock | None:
+def _block_of(run: list[tuple[ReadingLine, int]], direction: int, settings: AlignedTableSettings,
+              lead: Sequence[ReadingLine] = ()) -> TextBlock | None:
+    """The run as a borderless table's candidate, with the lines of `lead` (right above it) that
+    head it (`_labels_above`); None when too few of its lines are in columns."""
     while run and run[-1][1] < 2:   # labels after the last row belong to the text below
         run = run[:-1]
     counts = [n for _, n in run if n >= 2]
     if len(counts) < settings.min_rows:
         return None
+    run = [*((line, 1) for line in _labels_above(list(lead), [line for line, _ in run], settings)), *run]
     return TextBlock(direction=direction, lines=tuple(line for line, _ in run), header_end=_first_full_row(run).top)
 
 

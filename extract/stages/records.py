@@ -246,15 +246,26 @@ def unread_groups(table: Table, match: TableMatch) -> list[str]:
         return []
     read = {c.col for c in match.columns}
     body = resolved_body(table)
-    out = []
-    # (a leaf beside them may run up through the rows above: nothing is printed over it)
-    for cell in sorted((c for c in table.cells if any(c.row <= r < c.row + c.rowspan for r in rows)
-                        and leaf(c) and c.text and c.col not in read), key=lambda c: c.col):
+
+    def of_figures(cell: TableCell) -> bool:
         figures = sum(1 for r in body if r[cell.col] is not None and r[cell.col].text
                       and FIGURE.match(normalize_spaces(r[cell.col].text)))
-        if figures * 2 > len(body):
-            out.append(cell.text)
-    return out
+        return figures * 2 > len(body)
+
+    unread = {c.col: c for c in table.cells if leaf(c) and c.text and c.col not in read and of_figures(c)}
+    out = {col for col, c in unread.items() if c.row in rows}
+    # a leaf that runs up through the group labels' row (nothing printed over it) counts when one
+    # stands on either side of the groups read, as far out (`初级` and `技师` beside `中级 高级`
+    # under a label too short to reach them); one on one side only is a column of its own (a
+    # head count's, printed between the header's rows)
+    grouped = sorted(c.col for c in match.columns if c.group)
+    if grouped:
+        left, right = grouped[0] - 1, grouped[-1] + 1
+        while left in unread and right in unread and all(any(c.row < r < c.row + c.rowspan for r in rows)
+                                                         or c.row in rows for c in (unread[left], unread[right])):
+            out |= {left, right}
+            left, right = left - 1, right + 1
+    return [unread[col].text for col in sorted(out)]
 
 
 def _table_error(table: Table, code: ErrorCode, spec: RecordSpec, what: str) -> ErrorItem:
