@@ -520,3 +520,34 @@ def test_a_column_of_the_groups_field_beside_them_is_reported_not_given_to_each(
     assert {(r.occupation, r.level, r.subsidy_yuan) for r in notice.records.subsidy_standards} == {
         ("电工", "初级", 800), ("电工", "中级", 1200), ("焊工", "初级", 900), ("焊工", "中级", 1300)}
     assert any(e.code == "table_unmapped" and "补贴上限" in e.message for e in notice.errors)
+
+
+@pytest.mark.parametrize("rules", ["none", "three_line"])
+def test_a_label_read_as_the_title_over_a_table_of_levels_is_reported(tmp_path, rules):
+    """`补贴标准` centred over `初级 中级` of a table whose four columns are as wide, its other
+    headers in the levels' row: centred over the whole table, it cannot be told from a title, and
+    is taken for one. No column then names the amounts, and no kind was read from the table: its
+    title names the amount the levels' columns hold, so the table is reported, not passed over."""
+    cells = [SpecCell(1, 0, "职业名称"), SpecCell(0, 1, "补贴标准", colspan=2), SpecCell(1, 1, "初级"),
+             SpecCell(1, 2, "中级"), SpecCell(1, 3, "培训人数")]
+    rows = [("电工", [800, 1200, 35]), ("焊工", [900, 1300, 42]), ("育婴员", [700, 1000, 28])]
+    for r, (name, values) in enumerate(rows, start=2):
+        cells += [SpecCell(r, 0, name)] + [SpecCell(r, 1 + k, str(v)) for k, v in enumerate(values)]
+    path = tmp_path / "titled_levels.pdf"
+    write_table_pdf(path, TableSpec(col_widths=[80, 80, 80, 80], n_rows=5, header_rows=2, cells=cells, rules=rules))
+    notice = run_pipeline(path).notice
+    got = {(r.occupation, r.level, r.subsidy_yuan) for r in notice.records.subsidy_standards}
+    want = {(name, level, values[k]) for name, values in rows for k, level in enumerate(["初级", "中级"])}
+    assert got == want or any(e.code == "table_unmapped" and "subsidy_yuan" in e.message for e in notice.errors), \
+        (got, notice.errors)
+
+
+def test_a_table_of_occupations_and_counts_without_such_a_title_is_not_reported(tmp_path):
+    """Occupations and head counts under a title that names no amount: no kind's table, nothing
+    reported."""
+    spec = simple_table(["职业名称", "培训人数"], [["电工", "35"], ["焊工", "42"], ["育婴员", "28"]])
+    path = tmp_path / "counts.pdf"
+    write_table_pdf(path, replace(spec, title="2026年培训计划"))
+    notice = run_pipeline(path).notice
+    assert notice.records.subsidy_standards == []
+    assert not any(e.code == "table_unmapped" for e in notice.errors)

@@ -587,50 +587,78 @@ def _gutters(body: list[list[Box]], x0: float, x1: float, size: float, word_gap:
 def _group_labels(upper: list[Box], lower: list[Box], gap: float) -> list[tuple[float, float]]:
     """The pieces of a header line that label groups of columns: each centred over a gap of the
     line below it, with that line's pieces close on both sides ("2024年度计划" over "名额  补贴")."""
-    return [label for label, _ in _groups_headed(upper, lower, gap)]
+    return [headed.label for headed in _groups_headed(upper, lower, gap)]
+
+
+@dataclass(frozen=True)
+class GroupLabel:
+    """A piece of a header line that labels a group of columns, and the extent of the group: of
+    the pieces of the line below it that it heads (reading frame x: start, end)."""
+
+    label: tuple[float, float]
+    group: tuple[float, float]
 
 
 def _groups_headed(upper: list[Box], lower: list[Box], gap: float, odd: bool = False,
-                   further: Sequence[list[Box]] = ()) -> list[tuple[tuple[float, float], tuple[float, float]]]:
-    """The group labels of a header line (`_group_labels`), each with the extent of the group of
-    the line below's pieces it heads: those it stands over, and the nearest on each side. With
-    `odd`, also a label centred over one piece and over it and its neighbours together, that runs
-    a quarter of the way or more into the gaps on both of its sides (`补贴标准（元/人）` over
-    `初级 中级 高级`: a group of three, its label over the middle one): a cell's wrapped words
-    stand within their column, a label over several runs across their gutters. Not where the
-    middle piece goes on in the header lines `further` down: the label is then a word of a cell
-    wrapped word by word (`Weight / Relative / to / Controls`: `Relative` over `to`, between
-    two `Body`)."""
+                   further: Sequence[list[Box]] = ()) -> list[GroupLabel]:
+    """The group labels of a header line over the line below it (pieces `gap` apart are words):
+    each label centred over a gap of that line (`_even_group`), and with `odd` also each centred
+    over one of its pieces between two (`_odd_group`, `further`: the header's lines under
+    `lower`). A group lies under its own label alone: one that reaches under another label of
+    the line, or shares a column with another's group, was read against a line that holds only
+    some of the columns' words (a header wrapped unevenly: `Weight / Relative / to / Controls`)."""
     below = _words(lower, gap)
-    out = []
-    for a, b in _words(upper, gap):
-        middle, width = (a + b) / 2, b - a
-        over = [(c, d) for c, d in below if c <= middle <= d]
-        left = [(c, d) for c, d in below if d < middle]
-        right = [(c, d) for c, d in below if c > middle]
-        if not over:
-            if any(middle - width <= d for _, d in left) and any(c <= middle + width for c, _ in right):
-                members = [left[-1], *((c, d) for c, d in below if c < b and d > a), right[0]]
-                out.append(((a, b), (min(c for c, _ in members), max(d for _, d in members))))
-            continue
-        if not (odd and left and right):
-            continue
-        (c, d), before, after = over[0], left[-1], right[0]
-        # the middle piece and the three together centred under the label (the three's extent,
-        # or their centres' when the outer two differ in width)
-        tolerance = (d - c) / 4 + gap
-        centred = min(abs((before[0] + after[1]) / 2 - middle), abs((before[0] + before[1] + after[0] + after[1]) / 4 - middle))
-        goes_on = any(c <= (box.x0 + box.x1) / 2 <= d for line in further for box in line)
-        if abs((c + d) / 2 - middle) <= tolerance and centred <= tolerance and not goes_on and \
-                a <= c - (c - before[1]) / 4 and b >= d + (after[0] - d) / 4:
-            out.append(((a, b), (before[0], after[1])))
     labels = _words(upper, gap)
-    # a group lies under its own label alone: one that reaches under another label of the line,
-    # or shares a column with another's group, is read against a line that holds only some of
-    # the columns' words (a header wrapped unevenly: `Weight / Relative / to / Controls`)
-    return [(label, (c, d)) for label, (c, d) in out
-            if not any(e < d and f > c for e, f in labels if (e, f) != label)
-            and not any(e < d and f > c for other, (e, f) in out if other != label)]
+    found = []
+    for label in labels:
+        group = _even_group(label, below) or (_odd_group(label, below, gap, further) if odd else None)
+        if group is not None:
+            found.append(GroupLabel(label=label, group=group))
+    return [g for g in found
+            if not any(e < g.group[1] and f > g.group[0] for e, f in labels if (e, f) != g.label)
+            and not any(o.group[0] < g.group[1] and o.group[1] > g.group[0] for o in found if o is not g)]
+
+
+def _even_group(label: tuple[float, float], below: list[tuple[float, float]]) -> tuple[float, float] | None:
+    """The group a label centred over a gap of the line below heads, with that line's pieces
+    close on both sides (within its width): the pieces it stands over and the nearest on each
+    side ("2024年度计划" over "名额  补贴")."""
+    a, b = label
+    middle, width = (a + b) / 2, b - a
+    if any(c <= middle <= d for c, d in below):
+        return None
+    left = [(c, d) for c, d in below if d < middle]
+    right = [(c, d) for c, d in below if c > middle]
+    if not (any(middle - width <= d for _, d in left) and any(c <= middle + width for c, _ in right)):
+        return None
+    members = [left[-1], *((c, d) for c, d in below if c < b and d > a), right[0]]
+    return min(c for c, _ in members), max(d for _, d in members)
+
+
+def _odd_group(label: tuple[float, float], below: list[tuple[float, float]], gap: float,
+               further: Sequence[list[Box]]) -> tuple[float, float] | None:
+    """The group of three a label centred over the middle one heads (`补贴标准（元/人）` over `初级
+    中级 高级`): centred over that piece and over the three together (their extent, or their
+    centres' when the outer two differ in width), running a quarter of the way or more into
+    the gaps on both sides of it (a cell's wrapped words stand within their column; a label over
+    several runs across their gutters). Not where the middle piece goes on in the lines `further`
+    down: the label is then a word of a cell wrapped word by word (`Relative` over `to`, between
+    two `Body`)."""
+    a, b = label
+    middle = (a + b) / 2
+    over = [(c, d) for c, d in below if c <= middle <= d]
+    left = [(c, d) for c, d in below if d < middle]
+    right = [(c, d) for c, d in below if c > middle]
+    if not (over and left and right):
+        return None
+    (c, d), before, after = over[0], left[-1], right[0]
+    tolerance = (d - c) / 4 + gap
+    centred = min(abs((before[0] + after[1]) / 2 - middle), abs((before[0] + before[1] + after[0] + after[1]) / 4 - middle))
+    goes_on = any(c <= (box.x0 + box.x1) / 2 <= d for line in further for box in line)
+    if abs((c + d) / 2 - middle) <= tolerance and centred <= tolerance and not goes_on and \
+            a <= c - (c - before[1]) / 4 and b >= d + (after[0] - d) / 4:
+        return before[0], after[1]
+    return None
 
 
 def _without_group_labels(lines: list[list[Box]], gap: float) -> list[list[Box]]:
@@ -690,7 +718,7 @@ def _header_rows(header: list[list[Box]], below: list[Box], gap: float) -> Heade
             if lower is not None else []
         if headed:
             level = statistics.median((b.top + b.bottom) / 2 for b in header[upper])
-            groups += [(level, c, d) for _, (c, d) in headed]
+            groups += [(level, *g.group) for g in headed]
             rows.append([])
     # a line between two lines of one row is in that row
     for k in sorted(spanning):
@@ -1022,7 +1050,7 @@ def _labels_above(lead: list[ReadingLine], run: list[ReadingLine], settings: Ali
             continue
         # a title: centred over the whole line below, no cell beside it printed between the rows
         whole = _words(lines[below], gap)
-        centred = any(abs((a + z) / 2 - (whole[0][0] + whole[-1][1]) / 2) <= size for (a, z), _ in headed)
+        centred = any(abs(sum(g.label) / 2 - (whole[0][0] + whole[-1][1]) / 2) <= size for g in headed)
         if centred and below == k + 1 and not any(j in spanning for j in taken):
             break
         taken.append(k)

@@ -115,6 +115,8 @@ def build_records(tables, structure, specs: tuple[RecordSpec, ...] = RECORD_SPEC
             found.errors.append(problem)
         found.table_kinds[table.id] = match.spec.kind if match is not None else None
         if match is None:
+            if problem is None:
+                found.errors.extend(named_by_title_only(table, specs))
             continue
         reader = _TableReader(table, match, structure, min_confidence, reread)
         records = reader.records()
@@ -232,6 +234,37 @@ def best_match(table: Table, specs: tuple[RecordSpec, ...]) -> tuple[TableMatch 
     return best, None
 
 
+def named_by_title_only(table: Table, specs: tuple[RecordSpec, ...]) -> list[ErrorItem]:
+    """A table no kind was read from that has some of a kind's identifying columns, whose title
+    names the others, and columns of figures no field reads (`补贴标准` taken for the title over
+    `职业名称  初级  中级`: a label centred over the whole table cannot be told from a title). Its
+    amounts would be lost without a word: it is reported (table_unmapped), not read."""
+    if not table.title or not table.body:
+        return []
+    for spec in specs:
+        match = match_table(table, spec)
+        missing = [c for c in spec.identifying if c.field in match.missing_identifying]
+        if not missing or len(missing) == len(spec.identifying):
+            continue
+        if not all(_naming_position(table.title, c.words) is not None for c in missing):
+            continue
+        read = {c.col for c in match.columns}
+        unread = [" / ".join(path) or f"column {col + 1}" for col, path in enumerate(header_paths(table))
+                  if col not in read and _holds_figures(table, col)]
+        if unread:
+            return [_table_error(table, ErrorCode.TABLE_UNMAPPED, spec,
+                                 f"its title names {', '.join(c.field for c in missing)}, which no column names; "
+                                 f"columns of figures read by no field: {', '.join(unread)} ({match.describe()})")]
+    return []
+
+
+def _holds_figures(table: Table, col: int) -> bool:
+    """Whether most of a column's body cells are figures."""
+    body = resolved_body(table)
+    figures = sum(1 for r in body if r[col] is not None and r[col].text and FIGURE.match(normalize_spaces(r[col].text)))
+    return figures * 2 > len(body)
+
+
 def unread_groups(table: Table, match: TableMatch) -> list[str]:
     """The header labels of columns that look like groups of a wide table's but that no field
     reads: columns of figures whose own header cell stands in the header row of a read group's
@@ -245,14 +278,7 @@ def unread_groups(table: Table, match: TableMatch) -> list[str]:
     if not rows:
         return []
     read = {c.col for c in match.columns}
-    body = resolved_body(table)
-
-    def of_figures(cell: TableCell) -> bool:
-        figures = sum(1 for r in body if r[cell.col] is not None and r[cell.col].text
-                      and FIGURE.match(normalize_spaces(r[cell.col].text)))
-        return figures * 2 > len(body)
-
-    unread = {c.col: c for c in table.cells if leaf(c) and c.text and c.col not in read and of_figures(c)}
+    unread = {c.col: c for c in table.cells if leaf(c) and c.text and c.col not in read and _holds_figures(table, c.col)}
     out = {col for col, c in unread.items() if c.row in rows}
     # a leaf that runs up through the group labels' row (nothing printed over it) counts when one
     # stands on either side of the groups read, as far out (`初级` and `技师` beside `中级 高级`
