@@ -1019,11 +1019,12 @@ def borderless_blocks(glyphs: list[Glyph], page: SourcePage, settings: AlignedTa
 
 def _labels_above(lead: list[ReadingLine], run: list[ReadingLine], settings: AlignedTableSettings) -> list[ReadingLine]:
     """The lines of `lead` (one piece each, right above a run's first line in columns) that head
-    the run's columns: a line of group labels (`补贴标准（元/人）` over `初级 中级`, or over `初级
-    中级 高级 技师`), judged against the first line below that is no such cell, and the cells that
-    span the header's rows beside it printed between (`职业名称`, or `职业名称  培训人数` on one
-    line), in the run's size. A label centred over the whole line below with no such cell beside
-    it is the table's title, and is left to the text."""
+    the run's columns, in the run's size: lines of group labels (`补贴标准（元/人）` over `初级
+    中级`), and the cells spanning the header's rows printed between the label and the line it
+    heads (`职业名称`, or `职业名称  培训人数` on one line: then the run's first line in columns).
+    A label is judged against the first line below it that is no spanning cell. A label centred
+    over the whole line below, with no spanning cell beside it, is the table's title, and is
+    left to the text."""
     if not lead or not run:
         return []
     size = statistics.median(b.height for b in run[0].boxes)
@@ -1055,7 +1056,7 @@ def _labels_above(lead: list[ReadingLine], run: list[ReadingLine], settings: Ali
             break
         taken.append(k)
         labels_at = k
-    while taken and taken[-1] != labels_at:
+    while taken and taken[-1] != labels_at:   # spanning cells above the topmost label are none of its
         taken.pop()
     return [lead[k] for k in sorted(taken)]
 
