@@ -1,11 +1,14 @@
-"""Did a change alter any output? Hashes each stage's output (load, text, tables: their JSON) for
-every PDF under `../shared/` and `data/raw/`, and compares with an earlier run's file.
+"""Did a change alter any output? Hashes each stage's output (load, text, tables, and the notice
+the records and every other stage end in: their JSON) for every PDF under `../shared/` and
+`data/raw/`, and compares with an earlier run's file. The notice is hashed without its
+`pipeline_version`: a version bump alone changes no output.
 
 Usage:
   python bench/stage_hashes.py before.json              # on the code before the change
   python bench/stage_hashes.py after.json before.json   # after it: lists the files whose output differs
 
 A speed change should list none; a change of behaviour lists the files it touched, to look at.
+(A file written before the notice was hashed is compared on the stages it has.)
 """
 
 from __future__ import annotations
@@ -17,26 +20,32 @@ import warnings
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-STAGES = ("load", "text", "tables")
+STAGES = ("load", "text", "tables", "notice")
+
+
+def _digest(model) -> str:
+    return hashlib.sha256(model.model_dump_json().encode()).hexdigest()[:16]
 
 
 def stage_hashes(pdf: Path) -> list[str]:
-    """The sha256 (16 hex digits) of each stage's output JSON, or the error that stopped it."""
-    from extract.pipeline import cycle_collection_paused, route_for
-    from extract.settings import PipelineSettings
+    """The sha256 (16 hex digits) of each stage's output JSON, or the error that stopped the run."""
+    from extract.pipeline import run_pipeline
 
-    settings = PipelineSettings.resolve(None)
-    route = route_for(pdf)
-    out = []
     try:
-        with cycle_collection_paused():
-            loaded = route.load(pdf, str(pdf))
-            source = route.read_text(loaded, settings)
-            for result in (loaded, source, route.find_tables(source, settings)):
-                out.append(hashlib.sha256(result.model_dump_json().encode()).hexdigest()[:16])
+        run = run_pipeline(pdf)
     except Exception as exc:   # a document that fails is compared by its error
-        out.append(f"{type(exc).__name__}: {exc}"[:200])
-    return out
+        return [f"{type(exc).__name__}: {exc}"[:200]]
+    notice = run.notice.model_copy(update={"pipeline_version": None})
+    return [_digest(result) for result in (run.loaded, run.source, run.tables, notice)]
+
+
+def differing_stages(then: list[str], now: list[str]) -> list[str]:
+    """The stages whose output differs (`error` when one run failed and the other did not, or
+    failed otherwise), comparing the stages both runs hashed."""
+    failed = [len(h) == 1 and len(h[0]) != 16 for h in (then, now)]
+    if any(failed):
+        return [] if then == now else ["error"]
+    return [stage for stage, a, b in zip(STAGES, then, now) if a != b]
 
 
 def main(argv: list[str]) -> int:
@@ -53,10 +62,10 @@ def main(argv: list[str]) -> int:
         differ = 0
         for name, now in hashes.items():
             then = before.get(name)
-            if then != now:
+            which = ["new"] if then is None else differing_stages(then, now)
+            if which:
                 differ += 1
-                which = [s for k, s in enumerate(STAGES) if then is None or k >= min(len(then), len(now)) or then[k] != now[k]]
-                print(f"  differs: {name} ({', '.join(which) or 'error'})")
+                print(f"  differs: {name} ({', '.join(which)})")
         print(f"{differ} of {len(hashes)} differ from {argv[1]}")
     return 0
 
