@@ -356,20 +356,7 @@ def test_a_group_label_over_three_columns_is_read_whole_or_reported(tmp_path, ru
     """`补贴标准（元/人）` over `初级 中级 高级`, no full grid: where the label is read over the middle
     column only, the levels beside it are columns of figures no field reads. Their amounts are
     not lost without a word: every level is read, or the table is reported (table_unmapped)."""
-    levels = ["初级", "中级", "高级"]
-    amounts = [("电工", [800, 1200, 1600]), ("焊工", [900, 1300, 1700]), ("育婴员", [700, 1000, 1400])]
-    cells = [SpecCell(0, 0, "职业名称", rowspan=2), SpecCell(0, 1, "补贴标准（元/人）", colspan=3)]
-    cells += [SpecCell(1, 1 + k, level) for k, level in enumerate(levels)]
-    for r, (name, values) in enumerate(amounts, start=2):
-        cells += [SpecCell(r, 0, name)] + [SpecCell(r, 1 + k, str(v)) for k, v in enumerate(values)]
-    path = tmp_path / "levels.pdf"
-    write_table_pdf(path, TableSpec(col_widths=[120, 70, 70, 70], n_rows=5, header_rows=2, cells=cells, rules=rules))
-    notice = run_pipeline(path).notice
-    got = {(r.occupation, r.level, r.subsidy_yuan) for r in notice.records.subsidy_standards}
-    want = {(name, level, v) for name, values in amounts for level, v in zip(levels, values)}
-    assert got <= want
-    if got != want:
-        assert any(e.code == "table_unmapped" for e in notice.errors), (got, notice.errors)
+    assert_read_or_reported(*levels_table(tmp_path, LEVEL_WORDS[0], 3, rules))
 
 
 def test_a_figures_column_beside_level_groups_is_no_unread_group(tmp_path):
@@ -387,6 +374,31 @@ def test_a_figures_column_beside_level_groups_is_no_unread_group(tmp_path):
     assert not any(e.code == "table_unmapped" for e in notice.errors)
 
 
+def two_row_header_notice(tmp_path, header: list[SpecCell], rows: list[tuple[str, list]], widths: list[float],
+                          rules: str = "grid", orientation: int = 0):
+    """The notice of a table under a two-row header (`header`: its cells), a row per (name,
+    values) under it."""
+    cells = list(header)
+    for r, (name, values) in enumerate(rows, start=2):
+        cells += [SpecCell(r, 0, name)] + [SpecCell(r, 1 + k, str(v)) for k, v in enumerate(values)]
+    path = tmp_path / "table.pdf"
+    write_table_pdf(path, TableSpec(col_widths=widths, n_rows=2 + len(rows), header_rows=2, cells=cells, rules=rules),
+                    orientation=orientation)
+    return run_pipeline(path).notice
+
+
+def amounts_read(notice) -> set[tuple]:
+    return {(r.occupation, r.level, r.subsidy_yuan) for r in notice.records.subsidy_standards}
+
+
+def assert_read_or_reported(notice, want: set[tuple]) -> None:
+    """No amount read is wrong, and what was not read is reported."""
+    got = amounts_read(notice)
+    assert {g for g in got if g[2] is not None} <= want
+    if got != want:
+        assert any(e.code in ("table_unmapped", "record_field_unreadable") for e in notice.errors), (got, notice.errors)
+
+
 LEVEL_WORDS = [("职业名称", "补贴标准（元/人）", ["初级", "中级", "高级", "技师"]),
                ("工种", "补助金额（元）", ["五级", "四级", "三级", "二级"])]
 LEVEL_ROWS = [("电工", [800, 1200, 1600, 2000]), ("焊工", [900, 1300, 1700, 2100]),
@@ -397,15 +409,11 @@ def levels_table(tmp_path, words, n_levels: int, rules: str, orientation: int = 
     """A name header over both header rows, printed between them (centred on the two), beside a
     group label over `n_levels` levels; no full grid. Returns (notice, the records wanted)."""
     name, label, levels = words[0], words[1], words[2][:n_levels]
-    cells = [SpecCell(0, 0, name, rowspan=2), SpecCell(0, 1, label, colspan=n_levels)]
-    cells += [SpecCell(1, 1 + k, level) for k, level in enumerate(levels)]
-    for r, (occupation, values) in enumerate(LEVEL_ROWS, start=2):
-        cells += [SpecCell(r, 0, occupation)] + [SpecCell(r, 1 + k, str(v)) for k, v in enumerate(values[:n_levels])]
-    path = tmp_path / "levels.pdf"
-    spec = TableSpec(col_widths=[110] + [70] * n_levels, n_rows=2 + len(LEVEL_ROWS), header_rows=2, cells=cells, rules=rules)
-    write_table_pdf(path, spec, orientation=orientation)
-    want = {(occupation, level, v) for occupation, values in LEVEL_ROWS for level, v in zip(levels, values)}
-    return run_pipeline(path).notice, want
+    header = [SpecCell(0, 0, name, rowspan=2), SpecCell(0, 1, label, colspan=n_levels)]
+    header += [SpecCell(1, 1 + k, level) for k, level in enumerate(levels)]
+    rows = [(occupation, values[:n_levels]) for occupation, values in LEVEL_ROWS]
+    notice = two_row_header_notice(tmp_path, header, rows, [110] + [70] * n_levels, rules, orientation)
+    return notice, {(occupation, level, v) for occupation, values in rows for level, v in zip(levels, values)}
 
 
 @pytest.mark.parametrize("words", LEVEL_WORDS, ids=["职业名称", "工种"])
@@ -422,7 +430,7 @@ def test_a_group_label_beside_a_name_header_spanning_both_rows(tmp_path, words, 
     levels (`800 1200` in one cell); a rule under the header drawn column by column was no rule
     under the header."""
     notice, want = levels_table(tmp_path, words, n_levels, rules, orientation)
-    assert {(r.occupation, r.level, r.subsidy_yuan) for r in notice.records.subsidy_standards} == want
+    assert amounts_read(notice) == want
     assert not any(e.code == "table_unmapped" for e in notice.errors)
 
 
@@ -430,18 +438,12 @@ def head_count_table(tmp_path, rules: str, head_count_spans: bool, label: str = 
     """Levels under a group label between a name and a head count (`培训人数`), the head count's
     header printed between both header rows (`head_count_spans`) or in the levels' row."""
     levels = ["初级", "中级", "高级", "技师"][:n_levels]
-    cells = [SpecCell(0, 0, "职业名称", rowspan=2), SpecCell(0, 1, label, colspan=n_levels)]
-    cells += [SpecCell(1, 1 + k, level) for k, level in enumerate(levels)]
-    cells += [SpecCell(0, 1 + n_levels, "培训人数", rowspan=2)] if head_count_spans else [SpecCell(1, 1 + n_levels, "培训人数")]
-    rows = [("电工", [800, 1200, 1600, 2000]), ("焊工", [900, 1300, 1700, 2100]), ("育婴员", [700, 1000, 1400, 1800])]
-    for r, (name, values) in enumerate(rows, start=2):
-        cells += [SpecCell(r, 0, name)] + [SpecCell(r, 1 + k, str(v)) for k, v in enumerate(values[:n_levels])]
-        cells.append(SpecCell(r, 1 + n_levels, str(30 + r)))
-    path = tmp_path / "head_count.pdf"
-    write_table_pdf(path, TableSpec(col_widths=[110] + [70] * n_levels + [80], n_rows=5, header_rows=2, cells=cells,
-                                    rules=rules))
-    want = {(name, level, v) for name, values in rows for level, v in zip(levels, values)}
-    return run_pipeline(path).notice, want
+    header = [SpecCell(0, 0, "职业名称", rowspan=2), SpecCell(0, 1, label, colspan=n_levels)]
+    header += [SpecCell(1, 1 + k, level) for k, level in enumerate(levels)]
+    header += [SpecCell(0, 1 + n_levels, "培训人数", rowspan=2)] if head_count_spans else [SpecCell(1, 1 + n_levels, "培训人数")]
+    rows = [(name, [*values[:n_levels], 30 + k]) for k, (name, values) in enumerate(LEVEL_ROWS[:3])]
+    notice = two_row_header_notice(tmp_path, header, rows, [110] + [70] * n_levels + [80], rules)
+    return notice, {(name, level, v) for name, values in rows for level, v in zip(levels, values)}
 
 
 @pytest.mark.parametrize("rules", ["none", "three_line", "frame", "grid"])
@@ -451,7 +453,7 @@ def test_group_labels_between_cells_spanning_both_header_rows(tmp_path, rules):
     columns above the levels, and the label is judged against the levels' line, not theirs.
     Every level is read; the head count is no group's, and nothing is reported."""
     notice, want = head_count_table(tmp_path, rules, head_count_spans=True)
-    assert {(r.occupation, r.level, r.subsidy_yuan) for r in notice.records.subsidy_standards} == want
+    assert amounts_read(notice) == want
     assert not any(e.code == "table_unmapped" for e in notice.errors)
 
 
@@ -474,10 +476,7 @@ def test_levels_a_group_label_does_not_reach_are_reported_never_misread(tmp_path
         notice, want = levels_table(tmp_path, LEVEL_WORDS[0], 4, rules)
     else:
         notice, want = head_count_table(tmp_path, rules, head_count_spans=head_count == "spans", label="补贴标准", n_levels=4)
-    got = {(r.occupation, r.level, r.subsidy_yuan) for r in notice.records.subsidy_standards}
-    assert {g for g in got if g[2] is not None} <= want
-    if got != want:
-        assert any(e.code in ("table_unmapped", "record_field_unreadable") for e in notice.errors), (got, notice.errors)
+    assert_read_or_reported(notice, want)
 
 
 @pytest.mark.parametrize("rules", ["none", "three_line", "frame", "grid"])
@@ -486,19 +485,12 @@ def test_columns_of_figures_either_side_of_a_group_are_not_its_levels(tmp_path, 
     中级`, as far from its middle: a label is not taken to head every column of the line below
     for being centred over it. The head counts are no level's amounts (they were, 35 for a level
     `培训人数`, while a one-label line was read as heading the whole line below)."""
-    cells = [SpecCell(0, 0, "职业名称", rowspan=2), SpecCell(1, 1, "学时"), SpecCell(0, 2, "补贴标准", colspan=2),
-             SpecCell(1, 2, "初级"), SpecCell(1, 3, "中级"), SpecCell(1, 4, "培训人数")]
+    header = [SpecCell(0, 0, "职业名称", rowspan=2), SpecCell(1, 1, "学时"), SpecCell(0, 2, "补贴标准", colspan=2),
+              SpecCell(1, 2, "初级"), SpecCell(1, 3, "中级"), SpecCell(1, 4, "培训人数")]
     rows = [("电工", [80, 800, 1200, 35]), ("焊工", [90, 900, 1300, 42]), ("育婴员", [70, 700, 1000, 28])]
-    for r, (name, values) in enumerate(rows, start=2):
-        cells += [SpecCell(r, 0, name)] + [SpecCell(r, 1 + k, str(v)) for k, v in enumerate(values)]
-    path = tmp_path / "flanked.pdf"
-    write_table_pdf(path, TableSpec(col_widths=[100, 70, 70, 70, 70], n_rows=5, header_rows=2, cells=cells, rules=rules))
-    notice = run_pipeline(path).notice
-    want = {(name, level, values[1 + k]) for name, values in rows for k, level in enumerate(["初级", "中级"])}
-    got = {(r.occupation, r.level, r.subsidy_yuan) for r in notice.records.subsidy_standards}
-    assert {g for g in got if g[2] is not None} <= want
-    if got != want:
-        assert any(e.code in ("table_unmapped", "record_field_unreadable") for e in notice.errors), (got, notice.errors)
+    notice = two_row_header_notice(tmp_path, header, rows, [100, 70, 70, 70, 70], rules)
+    assert_read_or_reported(notice, {(name, level, values[1 + k]) for name, values in rows
+                                     for k, level in enumerate(["初级", "中级"])})
 
 
 @pytest.mark.parametrize("orientation", [0, 90])
@@ -507,18 +499,12 @@ def test_a_column_of_the_groups_field_beside_them_is_reported_not_given_to_each(
     Each level reads its own column; the ceiling, a column of the same field under no group, is
     no level's amount, and is reported. Before, it was read as every level's amount: 2000 for
     初级 and 中级 alike, status ok."""
-    cells = [SpecCell(0, 0, "职业名称", rowspan=2), SpecCell(0, 1, "补贴上限（元）", rowspan=2),
-             SpecCell(0, 2, "初级"), SpecCell(0, 3, "中级"),
-             SpecCell(1, 2, "补贴标准（元/人）"), SpecCell(1, 3, "补贴标准（元/人）")]
-    amounts = [("电工", [2000, 800, 1200]), ("焊工", [2100, 900, 1300])]
-    for r, (name, values) in enumerate(amounts, start=2):
-        cells += [SpecCell(r, 0, name)] + [SpecCell(r, 1 + k, str(v)) for k, v in enumerate(values)]
-    path = tmp_path / "ceiling.pdf"
-    write_table_pdf(path, TableSpec(col_widths=[90, 90, 100, 100], n_rows=4, header_rows=2, cells=cells),
-                    orientation=orientation)
-    notice = run_pipeline(path).notice
-    assert {(r.occupation, r.level, r.subsidy_yuan) for r in notice.records.subsidy_standards} == {
-        ("电工", "初级", 800), ("电工", "中级", 1200), ("焊工", "初级", 900), ("焊工", "中级", 1300)}
+    header = [SpecCell(0, 0, "职业名称", rowspan=2), SpecCell(0, 1, "补贴上限（元）", rowspan=2),
+              SpecCell(0, 2, "初级"), SpecCell(0, 3, "中级"),
+              SpecCell(1, 2, "补贴标准（元/人）"), SpecCell(1, 3, "补贴标准（元/人）")]
+    notice = two_row_header_notice(tmp_path, header, [("电工", [2000, 800, 1200]), ("焊工", [2100, 900, 1300])],
+                                   [90, 90, 100, 100], orientation=orientation)
+    assert amounts_read(notice) == {("电工", "初级", 800), ("电工", "中级", 1200), ("焊工", "初级", 900), ("焊工", "中级", 1300)}
     assert any(e.code == "table_unmapped" and "补贴上限" in e.message for e in notice.errors)
 
 
@@ -528,18 +514,13 @@ def test_a_label_read_as_the_title_over_a_table_of_levels_is_reported(tmp_path, 
     headers in the levels' row: centred over the whole table, it cannot be told from a title, and
     is taken for one. No column then names the amounts, and no kind was read from the table: its
     title names the amount the levels' columns hold, so the table is reported, not passed over."""
-    cells = [SpecCell(1, 0, "职业名称"), SpecCell(0, 1, "补贴标准", colspan=2), SpecCell(1, 1, "初级"),
-             SpecCell(1, 2, "中级"), SpecCell(1, 3, "培训人数")]
+    header = [SpecCell(1, 0, "职业名称"), SpecCell(0, 1, "补贴标准", colspan=2), SpecCell(1, 1, "初级"),
+              SpecCell(1, 2, "中级"), SpecCell(1, 3, "培训人数")]
     rows = [("电工", [800, 1200, 35]), ("焊工", [900, 1300, 42]), ("育婴员", [700, 1000, 28])]
-    for r, (name, values) in enumerate(rows, start=2):
-        cells += [SpecCell(r, 0, name)] + [SpecCell(r, 1 + k, str(v)) for k, v in enumerate(values)]
-    path = tmp_path / "titled_levels.pdf"
-    write_table_pdf(path, TableSpec(col_widths=[80, 80, 80, 80], n_rows=5, header_rows=2, cells=cells, rules=rules))
-    notice = run_pipeline(path).notice
-    got = {(r.occupation, r.level, r.subsidy_yuan) for r in notice.records.subsidy_standards}
+    notice = two_row_header_notice(tmp_path, header, rows, [80, 80, 80, 80], rules)
     want = {(name, level, values[k]) for name, values in rows for k, level in enumerate(["初级", "中级"])}
-    assert got == want or any(e.code == "table_unmapped" and "subsidy_yuan" in e.message for e in notice.errors), \
-        (got, notice.errors)
+    assert amounts_read(notice) == want or any(e.code == "table_unmapped" and "subsidy_yuan" in e.message
+                                                for e in notice.errors), notice.errors
 
 
 def test_a_table_of_occupations_and_counts_without_such_a_title_is_not_reported(tmp_path):

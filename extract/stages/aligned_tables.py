@@ -262,7 +262,7 @@ def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, pag
             if len(above) <= settings.max_label_lines + 1 and all(
                     lower.top - upper.bottom <= settings.max_row_gap * size for upper, lower in zip(above, [*above[1:], first])):
                 header_end = first.top
-    return _grid_of_lines(lines, (x0, top, x1, bottom), header_end, turned_rules, column_rules, settings, header_in_rows=True)
+    return _grid_of_lines(lines, (x0, top, x1, bottom), header_end, turned_rules, column_rules, settings)
 
 
 # Characters that draw leader dots, with how many dots each draws.
@@ -364,11 +364,10 @@ def _reading_lines(glyphs: list[Glyph], direction: int, page: SourcePage, lines_
 
 
 def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, float, float], header_end: float,
-                   turned_rules: list[Box], column_rules: tuple[Segment, ...], settings: AlignedTableSettings,
-                   header_in_rows: bool = False):
+                   turned_rules: list[Box], column_rules: tuple[Segment, ...], settings: AlignedTableSettings):
     """The grid of lines of text within `extent` (x0, top, x1, bottom), the lines above
-    `header_end` its header (its lines parted into rows as the body's are when
-    `header_in_rows`: no rule parts them), with whatever rules cross it (reading frame): the columns are the
+    `header_end` its header (its lines cut into rows under its lines of group labels,
+    `_header_rows`), with whatever rules cross it (reading frame): the columns are the
     gutters down the body, the rows its lines, a line that only continues a cell above joined
     to it. None when the body is not in columns, or its columns hold running text."""
     x0, top, x1, bottom = extent
@@ -435,8 +434,7 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
     # the middle of the rows it spans) is a merged cell over both: no line crosses its columns.
     spans = [k for k in range(1, len(body) - 1)
              if not _columns(body[k], xs) & (_columns(body[k - 1], xs) | _columns(body[k + 1], xs))]
-    head = _header_rows(header_lines, body[0], label_gap) if header_in_rows and header_lines else \
-        HeaderRows(rows=[], spanning=[], groups=[])
+    head = _header_rows(header_lines, body[0], label_gap) if header_lines else HeaderRows(rows=[], spanning=[], groups=[])
     rows = head.rows + [line for k, line in enumerate(body) if k not in spans]
     spanning = head.spanning + [body[k] for k in spans]
     # lines set closer than rows usually are stand apart (a header or a cell wrapped over lines)
@@ -1017,8 +1015,9 @@ def borderless_blocks(glyphs: list[Glyph], page: SourcePage, settings: AlignedTa
     return blocks
 
 
-def _labels_above(lead: list[ReadingLine], run: list[ReadingLine], settings: AlignedTableSettings) -> list[ReadingLine]:
-    """The lines of `lead` (one piece each, right above a run's first line in columns) that head
+def _labels_above(lead: list[ReadingLine], run: list[tuple[ReadingLine, int]], settings: AlignedTableSettings) -> list[ReadingLine]:
+    """The lines of `lead` (one piece each, right above a run's first line in columns; `run`: its
+    lines with their numbers of pieces) that head
     the run's columns, in the run's size: lines of group labels (`补贴标准（元/人）` over `初级
     中级`), and the cells spanning the header's rows printed between the label and the line it
     heads (`职业名称`, or `职业名称  培训人数` on one line: then the run's first line in columns).
@@ -1027,14 +1026,15 @@ def _labels_above(lead: list[ReadingLine], run: list[ReadingLine], settings: Ali
     left to the text."""
     if not lead or not run:
         return []
-    size = statistics.median(b.height for b in run[0].boxes)
-    if run[0].top - lead[-1].bottom > settings.max_row_gap * size:
+    first = run[0][0]
+    size = statistics.median(b.height for b in first.boxes)
+    if first.top - lead[-1].bottom > settings.max_row_gap * size:
         return []
-    lines = [list(line.boxes) for line in [*lead, *run]]
+    lines = [list(line.boxes) for line in [*lead, *(line for line, _ in run)]]
     gap = settings.min_gutter * size
     spanning = _spanning_lines(lines)
-    first_full = _first_full_row([(line, len(_pieces(line, settings))) for line in run])
-    body_at = len(lead) + next(k for k, line in enumerate(run) if line is first_full)   # (header lines end here)
+    first_full = _first_full_row(run)
+    body_at = len(lead) + next(k for k, (line, _) in enumerate(run) if line is first_full)   # (header lines end here)
     taken: list[int] = []
     labels_at = -1   # the topmost line of group labels taken
     for k in range(len(lead) - 1, -1, -1):
@@ -1105,7 +1105,7 @@ def _block_of(run: list[tuple[ReadingLine, int]], direction: int, settings: Alig
     counts = [n for _, n in run if n >= 2]
     if len(counts) < settings.min_rows:
         return None
-    run = [*((line, 1) for line in _labels_above(list(lead), [line for line, _ in run], settings)), *run]
+    run = [*((line, 1) for line in _labels_above(list(lead), run, settings)), *run]
     return TextBlock(direction=direction, lines=tuple(line for line, _ in run), header_end=_first_full_row(run).top)
 
 
@@ -1120,8 +1120,7 @@ def whitespace_grid(block: TextBlock, settings: AlignedTableSettings = AlignedTa
     """(xs, ys, horizontal segments, vertical segments) of a borderless table, in its reading
     frame; None when its columns do not hold over `min_rows` of its rows."""
     x0, top, x1, bottom = block.extent
-    grid = _grid_of_lines(list(block.lines), (x0 - 1, top - 1, x1 + 1, bottom + 1), block.header_end, [], (), settings,
-                          header_in_rows=True)
+    grid = _grid_of_lines(list(block.lines), (x0 - 1, top - 1, x1 + 1, bottom + 1), block.header_end, [], (), settings)
     if grid is None:
         return None
     # a table's text is set in one size (a title beside a sidebar is not)

@@ -249,8 +249,9 @@ def named_by_title_only(table: Table, specs: tuple[RecordSpec, ...]) -> list[Err
         if not all(_naming_position(table.title, c.words) is not None for c in missing):
             continue
         read = {c.col for c in match.columns}
+        body = resolved_body(table)
         unread = [" / ".join(path) or f"column {col + 1}" for col, path in enumerate(header_paths(table))
-                  if col not in read and _holds_figures(table, col)]
+                  if col not in read and _holds_figures(body, col)]
         if unread:
             return [_table_error(table, ErrorCode.TABLE_UNMAPPED, spec,
                                  f"its title names {', '.join(c.field for c in missing)}, which no column names; "
@@ -258,9 +259,8 @@ def named_by_title_only(table: Table, specs: tuple[RecordSpec, ...]) -> list[Err
     return []
 
 
-def _holds_figures(table: Table, col: int) -> bool:
-    """Whether most of a column's body cells are figures."""
-    body = resolved_body(table)
+def _holds_figures(body: list[list[TableCell | None]], col: int) -> bool:
+    """Whether most of a column's body cells (`resolved_body`) are figures."""
     figures = sum(1 for r in body if r[col] is not None and r[col].text and FIGURE.match(normalize_spaces(r[col].text)))
     return figures * 2 > len(body)
 
@@ -278,7 +278,8 @@ def unread_groups(table: Table, match: TableMatch) -> list[str]:
     if not rows:
         return []
     read = {c.col for c in match.columns}
-    unread = {c.col: c for c in table.cells if leaf(c) and c.text and c.col not in read and _holds_figures(table, c.col)}
+    body = resolved_body(table)
+    unread = {c.col: c for c in table.cells if leaf(c) and c.text and c.col not in read and _holds_figures(body, c.col)}
     out = {col for col, c in unread.items() if c.row in rows}
     # a leaf that runs up through the group labels' row (nothing printed over it) counts when one
     # stands on either side of the groups read, as far out (`初级` and `技师` beside `中级 高级`
@@ -287,8 +288,8 @@ def unread_groups(table: Table, match: TableMatch) -> list[str]:
     grouped = sorted(c.col for c in match.columns if c.group)
     if grouped:
         left, right = grouped[0] - 1, grouped[-1] + 1
-        while left in unread and right in unread and all(any(c.row < r < c.row + c.rowspan for r in rows)
-                                                         or c.row in rows for c in (unread[left], unread[right])):
+        while left in unread and right in unread and all(any(c.row <= r < c.row + c.rowspan for r in rows)
+                                                         for c in (unread[left], unread[right])):
             out |= {left, right}
             left, right = left - 1, right + 1
     return [unread[col].text for col in sorted(out)]
