@@ -66,6 +66,7 @@ bench: $(STAMP) ## print table, record and OCR accuracy and speed against the al
 	$(PY) bench/ocr.py
 	$(PY) bench/costs.py
 	$(PY) bench/pipeline.py
+	$(PY) bench/glyph_model.py
 
 clean: ## remove the environment and build outputs (not data/structured/)
 	rm -rf $(VENV) build .pytest_cache

@@ -12,6 +12,7 @@ frame* is the frame in which the text of that region runs left to right, top to 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -34,8 +35,17 @@ class Frozen(BaseModel):
 # ---------------------------------------------------------------- shared pieces
 
 
-class Box(Frozen):
+# Box and Glyph are frozen dataclasses, not pydantic models: a page holds thousands of glyphs,
+# each with its box, and pydantic's validation of every one, and freeing its per-object
+# dictionaries, cost more than the load stage's reading of the PDF (bench/glyph_model.py).
+# Pydantic takes a dataclass as a field's type with the same JSON Schema as a model's (the
+# checked-in schema is unchanged) and its instances as they are; their values are floats because
+# the stages that make them compute floats, and the JSON serializer writes a float field as one.
+@dataclass(frozen=True, slots=True)
+class Box:
     """A rectangle in points, top-left origin; the owner says which frame."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")
 
     x0: float
     top: float
@@ -92,10 +102,13 @@ class Provenance(Frozen):
 # ---------------------------------------------------------------- load stage
 
 
-class Glyph(Frozen):
+@dataclass(frozen=True, slots=True)
+class Glyph:
     """One character as the PDF draws it. `box` is in the page's display frame;
     `direction` is the way its baseline runs in that frame, clockwise from left-to-right
     (90: top to bottom, i.e. text turned clockwise)."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")
 
     text: str
     font: str

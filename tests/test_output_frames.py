@@ -47,7 +47,7 @@ def test_every_box_says_its_frame_and_lies_on_its_page(tmp_path, orientation, ro
             if table_orientation is not None:
                 assert place["frame"] == table_orientation, f"{what}: its frame is the table's reading frame"
             page = pages[place["page"]]
-            shown = reading_to_display_box(Box.model_validate(place["box"]), place["frame"], page["width"], page["height"])
+            shown = reading_to_display_box(Box(**place["box"]), place["frame"], page["width"], page["height"])
             assert -1 <= shown.x0 and shown.x1 <= page["width"] + 1 and -1 <= shown.top and shown.bottom <= page["height"] + 1
             # the box, on the displayed page, holds the glyphs of the text it gives
             inside = [g for g in source_pages[place["page"]].glyphs if shown.contains_point(*g.box.center, tolerance=1)]

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 import pypdfium2.raw as pdfium_c
-from pydantic import TypeAdapter
 
 from extract.common.digest import sha256_of
 from extract.common.geometry import direction_of, display_size, rounded, user_to_display, user_to_display_xy
@@ -119,14 +118,10 @@ def source_page_of(content: PdfPageContent) -> tuple[SourcePage, list[ErrorItem]
                       undecodable=int(chars.unmapped.sum())), errors
 
 
-GLYPHS = TypeAdapter(tuple[Glyph, ...])
-
-
 def _glyphs_of(chars: PdfChars, rotation: int, mediabox: UserBox, page: int) -> tuple[tuple[Glyph, ...], list[ErrorItem]]:
     """The characters as glyphs in the display frame, those without Unicode left out and
     control characters taken out of the rest, with the errors that reports. A page holds
-    thousands of characters: their boxes are turned and rounded all at once, and the glyphs
-    validated in one call."""
+    thousands of characters: their boxes are turned and rounded all at once."""
     errors: list[ErrorItem] = []
     undecodable = int(chars.unmapped.sum())
     if undecodable:
@@ -153,12 +148,12 @@ def _glyphs_of(chars: PdfChars, rotation: int, mediabox: UserBox, page: int) -> 
             controls += removed
     if controls:
         errors.append(controls_error(controls, page))
-    glyphs = [{"text": text, "font": fonts[font], "size": sizes[size], "direction": directions[(bx_, by_)],
-               "box": {"x0": x0[i], "top": top[i], "x1": x1[i], "bottom": bottom[i]}}
-              for i, (text, font, size, (bx_, by_), unmapped) in enumerate(zip(
-                  texts, chars.font, chars.size.tolist(), chars.baseline.tolist(), chars.unmapped.tolist()))
-              if not unmapped and text.strip()]
-    return GLYPHS.validate_python(glyphs), errors
+    glyphs = tuple(Glyph(text=text, font=fonts[font], size=sizes[size], direction=directions[(bx_, by_)],  # type: ignore[arg-type]
+                         box=Box(x0=x0[i], top=top[i], x1=x1[i], bottom=bottom[i]))
+                   for i, (text, font, size, (bx_, by_), unmapped) in enumerate(zip(
+                       texts, chars.font, chars.size.tolist(), chars.baseline.tolist(), chars.unmapped.tolist()))
+                   if not unmapped and text.strip())
+    return glyphs, errors
 
 
 def without_repeats(chars: PdfChars, tolerance: float) -> np.ndarray:

@@ -19,6 +19,7 @@ Text dumps take `extract.stages.dump_text` instead: they have no pages to read.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -183,8 +184,8 @@ def lines_to_glyphs(lines: list[OcrLine], sizes: list[float], orientation: int, 
             x0, top, x1, bottom = char.box
             reading = Box(x0=x0 / scale, top=top / scale, x1=x1 / scale, bottom=bottom / scale)
             box = reading_to_display_box(reading, orientation, page.width, page.height).rounded()
-            glyphs.append(Glyph(text=char.text, font=OCR_FONT, size=size, box=box, direction=orientation,  # type: ignore[arg-type]
-                                confidence=round(char.confidence, 4)))
+            glyphs.append(Glyph(text=char.text, font=OCR_FONT, size=float(size), box=box, direction=orientation,  # type: ignore[arg-type]
+                                confidence=round(float(char.confidence), 4)))
     return glyphs
 
 
@@ -208,7 +209,7 @@ def snap_font_sizes(pages: list[SourcePage], tolerance: float) -> list[SourcePag
             if other not in snapped and abs(other - size) <= tolerance * size:
                 snapped[other] = centre
     return [page.model_copy(update={"glyphs": tuple(
-        g.model_copy(update={"size": snapped[g.size]}) if g.confidence is not None else g for g in page.glyphs)})
+        replace(g, size=snapped[g.size]) if g.confidence is not None else g for g in page.glyphs)})
         for page in pages]
 
 
