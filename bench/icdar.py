@@ -142,31 +142,40 @@ TOOLS = [("this pipeline", ours), ("camelot stream", camelot_flavor("stream")),
 
 def measure(tools=TOOLS, docs=None) -> dict[str, tuple[float, float, float, float]]:
     """Per tool: (precision, recall, F1, seconds)."""
+    import warnings
+
     docs = docs if docs is not None else documents()
     truths = {pdf: truth(xml) for pdf, xml in docs}
     results = {}
-    for name, tool in tools:
-        correct = found = expected = 0
-        seconds = 0.0
-        for pdf, _ in docs:
-            start = time.perf_counter()
-            try:
-                got = tool(pdf)
-            except Exception as exc:  # a tool that fails on a document finds nothing there
-                print(f"  {name} failed on {pdf.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
-                got = {}
-            seconds += time.perf_counter() - start
-            for page in set(got) | set(truths[pdf]):
-                want = sum((relations(g) for g in truths[pdf].get(page, [])), Counter())
-                have = sum((relations(g) for g in got.get(page, [])), Counter())
-                correct += sum((want & have).values())
-                found += sum(have.values())
-                expected += sum(want.values())
-        precision = correct / found if found else 0.0
-        recall = correct / expected if expected else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        results[name] = (precision, recall, f1, seconds)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # camelot warns of every page without a table
+        for name, tool in tools:
+            results[name] = _measure_one(tool, name, docs, truths)
     return results
+
+
+def _measure_one(tool, name: str, docs, truths) -> tuple[float, float, float, float]:
+    """One tool's (precision, recall, F1, seconds) over the documents."""
+    correct = found = expected = 0
+    seconds = 0.0
+    for pdf, _ in docs:
+        start = time.perf_counter()
+        try:
+            got = tool(pdf)
+        except Exception as exc:  # a tool that fails on a document finds nothing there
+            print(f"  {name} failed on {pdf.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            got = {}
+        seconds += time.perf_counter() - start
+        for page in set(got) | set(truths[pdf]):
+            want = sum((relations(g) for g in truths[pdf].get(page, [])), Counter())
+            have = sum((relations(g) for g in got.get(page, [])), Counter())
+            correct += sum((want & have).values())
+            found += sum(have.values())
+            expected += sum(want.values())
+    precision = correct / found if found else 0.0
+    recall = correct / expected if expected else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return (precision, recall, f1, seconds)
 
 
 def report(results: dict[str, tuple[float, float, float, float]]) -> None:

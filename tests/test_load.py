@@ -144,3 +144,48 @@ def test_bad_inputs_name_the_file_and_reason(tmp_path, name, data, code):
         load_source(path)
     assert info.value.code.value == code
     assert name in str(info.value) and info.value.message
+
+
+def _repeats_compared_by_kind_everywhere(chars, tolerance: float):
+    """`without_repeats` as it was before it skipped characters alone in their place: every
+    character's kind told, then the clusters of each kind. The reference the faster one must agree with."""
+    import numpy as np
+
+    from extract.common.geometry import direction_of
+    from extract.stages.load import _cluster_ids
+
+    kinds: dict = {}
+    kind = np.array([kinds.setdefault((direction_of(tuple(v)), t, f, s), len(kinds)) for v, t, f, s
+                     in zip(chars.baseline.tolist(), chars.text, chars.font, chars.size.tolist())], dtype=np.intp)
+    across, along = -chars.box[:, 3], chars.box[:, 0]
+    order = np.lexsort((across, kind))
+    cluster = _cluster_ids(kind[order], across[order], tolerance)[np.argsort(order, kind="stable")]
+    order = np.lexsort((along, cluster))
+    cluster = _cluster_ids(cluster[order], along[order], tolerance)[np.argsort(order, kind="stable")]
+    order = np.lexsort((np.arange(len(chars)), along, across, cluster))
+    first = np.concatenate(([True], cluster[order][1:] != cluster[order][:-1]))
+    return np.sort(order[first])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_repeats_dropped_as_when_every_kind_is_compared(seed):
+    """Characters crowded in few places (printed twice, shifted a little, of other texts, fonts,
+    sizes and directions between them, chains across through a character of another kind): the
+    characters `without_repeats` keeps are those the reference, comparing every kind, keeps."""
+    import numpy as np
+
+    from extract.engines.pdfium_reader import PdfChars
+    from extract.stages.load import without_repeats
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 400))
+    spread = float(rng.choice([2.0, 10.0, 200.0]))           # how crowded the places are
+    x0 = rng.choice(np.arange(0, spread, 0.35), n)
+    y1 = rng.choice(np.arange(0, spread / 4 + 1, 0.45), n)
+    box = np.column_stack([x0, y1 - 10, x0 + 8, y1])
+    baseline = np.array([(1.0, 0.0), (0.0, -1.0)])[rng.integers(0, 2 if seed % 3 == 0 else 1, n)]
+    chars = PdfChars(text=tuple(rng.choice(["甲", "乙", "1"], n)), font=tuple(rng.choice(["A", "B"], n)),
+                     size=rng.choice([10.5, 12.0], n), box=box, baseline=baseline, unmapped=np.zeros(n, dtype=bool))
+    expected = _repeats_compared_by_kind_everywhere(chars, 1.0)
+    assert without_repeats(chars, 1.0).tolist() == expected.tolist()
+    assert len(expected) < n or spread == 200.0   # the crowded cases do drop some

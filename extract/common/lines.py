@@ -89,6 +89,8 @@ def stacked_figures(above: str, above_width: float, below: str, below_first: flo
 
 def turned_glyphs(glyphs: list[Glyph], page: SourcePage, direction: int) -> list[tuple[Box, Glyph]]:
     """Each glyph with its box in the reading frame of `direction`."""
+    if direction == 0:   # the display frame (most text): each glyph's own box, without a call per glyph
+        return [(g.box, g) for g in glyphs]
     return [(rotate_to_reading_frame(g.box, direction, page.width, page.height), g) for g in glyphs]
 
 

@@ -511,10 +511,12 @@ def _piece_sizes(line: list[Box] | tuple[Box, ...], gap: float) -> list[int]:
 
 def _runs(line: list[Box] | tuple[Box, ...], gap: float) -> list[list]:
     runs: list[list] = []   # [start, end, number of boxes]
-    for box in line:
+    for box in line:   # (every line of every block comes here, many times: no min or max calls)
         if runs and box.x0 - runs[-1][1] <= gap:
-            runs[-1][1] = max(runs[-1][1], box.x1)
-            runs[-1][2] += 1
+            last = runs[-1]
+            if box.x1 > last[1]:
+                last[1] = box.x1
+            last[2] += 1
         else:
             runs.append([box.x0, box.x1, 1])
     return runs

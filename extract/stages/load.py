@@ -107,7 +107,8 @@ def source_page_of(content: PdfPageContent) -> tuple[SourcePage, list[ErrorItem]
                    bottom=round(max(ay, by), 2))
 
     width, height = display_size(rotation, mediabox)
-    chars = content.chars.take(without_repeats(content.chars, DEDUPE_TOLERANCE))
+    kept = without_repeats(content.chars, DEDUPE_TOLERANCE)
+    chars = content.chars if len(kept) == len(content.chars) else content.chars.take(kept)
     glyphs, errors = _glyphs_of(chars, rotation, mediabox, content.number)
     return SourcePage(number=content.number, width=round(width, 2), height=round(height, 2), rotation=rotation,
                       glyphs=glyphs,
@@ -148,10 +149,11 @@ def _glyphs_of(chars: PdfChars, rotation: int, mediabox: UserBox, page: int) -> 
             controls += removed
     if controls:
         errors.append(controls_error(controls, page))
-    glyphs = tuple(Glyph(text=text, font=fonts[font], size=sizes[size], direction=directions[(bx_, by_)],  # type: ignore[arg-type]
-                         box=Box(x0=x0[i], top=top[i], x1=x1[i], bottom=bottom[i]))
-                   for i, (text, font, size, (bx_, by_), unmapped) in enumerate(zip(
-                       texts, chars.font, chars.size.tolist(), chars.baseline.tolist(), chars.unmapped.tolist()))
+    # (positional arguments: a third less per glyph than keywords, over every character of the document)
+    glyphs = tuple(Glyph(text, fonts[font], sizes[size], Box(left, upper, right, lower), directions[baseline])  # type: ignore[arg-type]
+                   for text, font, size, baseline, unmapped, left, upper, right, lower in zip(
+                       texts, chars.font, chars.size.tolist(), map(tuple, chars.baseline.tolist()), chars.unmapped.tolist(),
+                       x0, top, x1, bottom)
                    if not unmapped and text.strip())
     return glyphs, errors
 
@@ -160,24 +162,42 @@ def without_repeats(chars: PdfChars, tolerance: float) -> np.ndarray:
     """The indices, in order, of the characters less those printed again over themselves (fake
     bold, a shadow): of the characters with the same text, font, size and direction whose boxes
     start within `tolerance` points of each other (chained, across then along), the first from
-    the top-left is kept. The same rule as pdfplumber's `dedupe_chars`."""
-    if not len(chars):
-        return np.zeros(0, dtype=np.intp)
-    directions = {vector: direction_of(vector) for vector in set(map(tuple, chars.baseline.tolist()))}
-    kinds: dict[tuple, int] = {}
-    kind = np.array([kinds.setdefault((directions[tuple(vector)], text, font, size), len(kinds)) for vector, text, font, size
-                     in zip(chars.baseline.tolist(), chars.text, chars.font, chars.size.tolist())], dtype=np.intp)
+    the top-left is kept. The same rule as pdfplumber's `dedupe_chars`.
+
+    The characters are first clustered so without regard to their kind. Clusters of one kind lie
+    within those (a chain of one kind's characters is a chain of characters), so a character
+    alone in its place is kept without more ado, and kinds are compared only on the rows
+    (clusters across) where two characters share a place: most pages have none, and telling
+    every character's kind was most of this step's time."""
+    every = np.arange(len(chars))
     across, along = -chars.box[:, 3], chars.box[:, 0]
-    # clusters across the baseline within each kind, then along it within each of those
-    order = np.lexsort((across, kind))
-    cluster = _cluster_ids(kind[order], across[order], tolerance)[np.argsort(order, kind="stable")]
-    order = np.lexsort((along, cluster))
-    cluster = _cluster_ids(cluster[order], along[order], tolerance)[np.argsort(order, kind="stable")]
+    rows, places = _chained(np.zeros(len(chars), dtype=np.intp), across, along, tolerance)
+    shared = np.bincount(places, minlength=1)[places] > 1
+    # whole rows: a character between two of one kind may chain them across, whatever its own kind
+    compared = np.flatnonzero(np.isin(rows, rows[shared]))
+    if not len(compared):
+        return every
+    directions = {vector: direction_of(vector) for vector in set(map(tuple, chars.baseline[compared].tolist()))}
+    kinds: dict[tuple, int] = {}
+    kind = np.array([kinds.setdefault((directions[tuple(chars.baseline[i].tolist())], chars.text[i], chars.font[i],
+                                       float(chars.size[i])), len(kinds)) for i in compared.tolist()], dtype=np.intp)
+    _, cluster = _chained(kind, across[compared], along[compared], tolerance)
     # the first of each cluster from the top-left
-    index = np.arange(len(chars))
-    order = np.lexsort((index, along, across, cluster))
+    order = np.lexsort((compared, along[compared], across[compared], cluster))
     first = np.concatenate(([True], cluster[order][1:] != cluster[order][:-1]))
-    return np.sort(order[first])
+    kept = np.ones(len(chars), dtype=bool)
+    kept[compared] = False
+    kept[compared[order[first]]] = True
+    return every[kept]
+
+
+def _chained(groups: np.ndarray, across: np.ndarray, along: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Clusters of points within each group: across within `tolerance` of the next (chained),
+    then along within each of those. Returns each point's cluster across, and its cluster."""
+    order = np.lexsort((across, groups))
+    rows = _cluster_ids(groups[order], across[order], tolerance)[np.argsort(order, kind="stable")]
+    order = np.lexsort((along, rows))
+    return rows, _cluster_ids(rows[order], along[order], tolerance)[np.argsort(order, kind="stable")]
 
 
 def _cluster_ids(groups: np.ndarray, values: np.ndarray, tolerance: float) -> np.ndarray:

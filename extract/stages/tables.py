@@ -493,8 +493,10 @@ def _near(segments, position: float, snap: float) -> list[tuple[float, float]]:
 
 def _spans_cover(spans: list[tuple[float, float]], start: float, end: float, settings: TableSettings) -> bool:
     covered = 0.0
-    for a, b in spans:
-        covered += max(0.0, min(b, end) - max(a, start))
+    for a, b in spans:   # (comparisons, not min and max: every edge of every grid comes here)
+        overlap = (b if b < end else end) - (a if a > start else start)
+        if overlap > 0:
+            covered += overlap
     return covered >= settings.coverage * (end - start)
 
 
