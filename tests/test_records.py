@@ -457,21 +457,18 @@ def test_group_labels_between_cells_spanning_both_header_rows(tmp_path, rules):
     assert not any(e.code == "table_unmapped" for e in notice.errors)
 
 
-ROWS_CUT_SHORT = pytest.mark.xfail(strict=True, reason=(
-    "known: ruled between rows, a header cell with no border above it (the head count's top row left "
-    "empty) cuts the table's top rule short; the rules under it start a table of their own, without "
-    "the label's line, and the levels are lost without a word"))
-
-
 @pytest.mark.parametrize("rules, head_count", [
     *((rules, head_count) for rules in ["none", "three_line", "frame"] for head_count in ["spans", "in the levels' row", "none"]),
-    ("rows", "spans"), ("rows", "none"), pytest.param("rows", "in the levels' row", marks=ROWS_CUT_SHORT)])
+    ("rows", "spans"), ("rows", "none"), ("rows", "in the levels' row")])
 def test_levels_a_group_label_does_not_reach_are_reported_never_misread(tmp_path, rules, head_count):
     """`补贴标准（元/人）` (or a shorter `补贴标准`) over four levels, too short to reach the outer two,
     with or without a head count beside them: no amount is wrong, the levels read are exact, and
     the outer levels, whose headers run up through the label's row with nothing over them, one on
     either side of the levels read, are reported. (A head count's header on one side only is a
-    column of its own, and is not reported: `test_group_labels_between_cells_spanning_both_header_rows`.)"""
+    column of its own, and is not reported: `test_group_labels_between_cells_spanning_both_header_rows`.)
+    Ruled between rows with the head count's header in the levels' row, the cell over it is drawn
+    without a top border: the rule over the header is cut short, the header is taken for the
+    table's title and its first row for its header, and the table is reported by its title."""
     if head_count == "none":
         notice, want = levels_table(tmp_path, LEVEL_WORDS[0], 4, rules)
     else:
@@ -521,6 +518,21 @@ def test_a_label_read_as_the_title_over_a_table_of_levels_is_reported(tmp_path, 
     want = {(name, level, values[k]) for name, values in rows for k, level in enumerate(["初级", "中级"])}
     assert amounts_read(notice) == want or any(e.code == "table_unmapped" and "subsidy_yuan" in e.message
                                                 for e in notice.errors), notice.errors
+
+
+@pytest.mark.parametrize("rules", ["grid", "rows", "three_line"])
+@pytest.mark.parametrize("header", [["地区", "资金（万元）", "人数"], ["区域", "2025年", "2026年"]])
+def test_a_table_of_other_things_under_a_title_naming_subsidies_is_not_reported(tmp_path, rules, header):
+    """A table titled as a kind's (`职业技能培训补贴资金分配表`: occupation and subsidy named), its
+    own header naming other things, its columns figures: another table, read by no kind and not
+    reported. (One whose header is missing, or is a row of figures, is: the case above.)"""
+    rows = [["郑州市", "1200", "35"], ["开封市", "800", "42"], ["洛阳市", "950", "28"]]
+    spec = simple_table(header, rows)
+    path = tmp_path / "funds.pdf"
+    write_table_pdf(path, replace(spec, title="职业技能培训补贴资金分配表", rules=rules))
+    notice = run_pipeline(path).notice
+    assert notice.records.subsidy_standards == []
+    assert not any(e.code == "table_unmapped" for e in notice.errors), notice.errors
 
 
 def test_a_table_of_occupations_and_counts_without_such_a_title_is_not_reported(tmp_path):

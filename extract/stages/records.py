@@ -238,25 +238,38 @@ def named_by_title_only(table: Table, specs: tuple[RecordSpec, ...]) -> list[Err
     """A table no kind was read from that has some of a kind's identifying columns, whose title
     names the others, and columns of figures no field reads (`补贴标准` taken for the title over
     `职业名称  初级  中级`: a label centred over the whole table cannot be told from a title). Its
-    amounts would be lost without a word: it is reported (table_unmapped), not read."""
+    amounts would be lost without a word: it is reported (table_unmapped), not read.
+
+    So is a table with no header, whose title names every identifying column: its header was
+    taken for the title (ruled between rows, the rule over the header cut short by a cell drawn
+    without its top border), and its first row of figures, if any, for its header. A table whose
+    header names other things (`地区  资金`) under such a title is another table, not reported."""
     if not table.title or not table.body:
         return []
     for spec in specs:
         match = match_table(table, spec)
         missing = [c for c in spec.identifying if c.field in match.missing_identifying]
-        if not missing or len(missing) == len(spec.identifying):
-            continue
-        if not all(_naming_position(table.title, c.words) is not None for c in missing):
+        if not missing or not all(_naming_position(table.title, c.words) is not None for c in missing):
             continue
         read = {c.col for c in match.columns}
         body = resolved_body(table)
-        unread = [" / ".join(path) or f"column {col + 1}" for col, path in enumerate(header_paths(table))
-                  if col not in read and _holds_figures(body, col)]
+        unread = [col for col in range(table.n_cols) if col not in read and _holds_figures(body, col)]
+        if len(missing) == len(spec.identifying) and not _header_is_figures(table, unread):
+            continue
         if unread:
+            paths = header_paths(table)
+            names = [" / ".join(paths[col]) or f"column {col + 1}" for col in unread]
             return [_table_error(table, ErrorCode.TABLE_UNMAPPED, spec,
                                  f"its title names {', '.join(c.field for c in missing)}, which no column names; "
-                                 f"columns of figures read by no field: {', '.join(unread)} ({match.describe()})")]
+                                 f"columns of figures read by no field: {', '.join(names)} ({match.describe()})")]
     return []
+
+
+def _header_is_figures(table: Table, cols: list[int]) -> bool:
+    """Whether the table has no header, or only one whose cells over `cols` are all figures (a
+    row of its body taken for the header)."""
+    over = [c for c in table.cells if c.row < table.header_rows and c.col in cols and c.colspan == 1]
+    return not table.header_rows or (bool(over) and all(c.text and FIGURE.match(normalize_spaces(c.text)) for c in over))
 
 
 def _holds_figures(body: list[list[TableCell | None]], col: int) -> bool:
