@@ -298,3 +298,38 @@ def test_long_row_labels_beside_columns_of_figures_are_a_table(tmp_path, content
     width = 280.0 if content == "chinese" else 250.0
     spec = spec_of(header, LONG_LABELS[content], [w * scale for w in (width, 90.0, 90.0)], font_size, font_size * 2)
     _comes_out_without_spaces(tmp_path, spec)
+
+
+CHART_LABELS = ("年份", "郑州", "开封", "洛阳")
+CHART_ROWS = [("2022", "120", "45", "80"), ("2023", "135", "52", "86"), ("2024", "150", "60", "95"), ("2025", "168", "66", "101")]
+
+
+@pytest.mark.parametrize("rules", ["none", "three_line", "frame"])
+@pytest.mark.parametrize("caption, a_table", [
+    ("Figure 3: Enrolment by city, 2022-2025", False), ("Fig. 2 Enrolment", False), ("图1 各市培训人数", False),
+    ("图 2-1  各市培训人数", False), ("附图一 各市培训人数", False),
+    ("Table 3: Enrolment by city", True), ("表1 各市培训人数", True), ("图表1 各市培训人数", True),
+    ("各市培训人数（单位：人）", True)])
+def test_labels_set_in_columns_under_a_figures_caption_are_no_table(tmp_path, rules, caption, a_table):
+    """A chart's values and labels set in rows and columns (a plot drawn as a picture, or not
+    drawn at all) under a caption that numbers a figure (`Figure 3`, `Fig.`, `图1`, `附图一`) are
+    no table; the same under a table's caption (`Table 3`, `表1`, `图表1`, which names charts and
+    tables both) or a plain title are a table, cell for cell."""
+    spec = dataclasses.replace(spec_of(CHART_LABELS, CHART_ROWS, [80.0, 80.0, 80.0, 80.0]), rules=rules, title=caption)
+    path = tmp_path / "chart.pdf"
+    write_table_pdf(path, spec)
+    tables = find_tables(load_source(path)).tables
+    if a_table:
+        (table,) = tables
+        assert table.header + table.body == spec.grid()
+    else:
+        assert tables == ()
+
+
+def test_a_ruled_grid_under_a_figures_caption_stays_a_table(tmp_path):
+    """A full grid is drawn as a table whatever its caption says (a form shown as a figure)."""
+    spec = dataclasses.replace(spec_of(CHART_LABELS, CHART_ROWS, [80.0] * 4), rules="grid", title="图1 各市培训人数")
+    path = tmp_path / "grid.pdf"
+    write_table_pdf(path, spec)
+    (table,) = find_tables(load_source(path)).tables
+    assert table.header + table.body == spec.grid()

@@ -53,7 +53,8 @@ class PdfChars:
     def take(self, order: Sequence[int] | np.ndarray) -> PdfChars:
         """The characters at `order`, in that order."""
         order = np.asarray(order, dtype=np.intp)
-        return PdfChars(text=tuple(self.text[i] for i in order), font=tuple(self.font[i] for i in order),
+        at = order.tolist()   # (Python ints index a tuple faster than numpy's do)
+        return PdfChars(text=tuple([self.text[i] for i in at]), font=tuple([self.font[i] for i in at]),
                         size=self.size[order], box=self.box[order].reshape(-1, 4),
                         baseline=self.baseline[order].reshape(-1, 2), unmapped=self.unmapped[order])
 
@@ -314,7 +315,7 @@ def _chars_of(raw, ordinal: dict[int, int]) -> PdfChars:
     fonts = [o.font.name for o in objects]
     place = np.array([ordinal.get(o.key, len(ordinal)) for o in objects], dtype=np.intp)[of]
     order = np.lexsort((reads.index[starts], place))
-    return PdfChars(text=tuple(texts[i] for i in order), font=tuple(fonts[i] for i in of[order]),
+    return PdfChars(text=tuple([texts[i] for i in order.tolist()]), font=tuple([fonts[i] for i in of[order].tolist()]),
                     size=np.array(sizes, dtype=float)[of[order]], box=box[order],
                     baseline=np.array(baselines, dtype=float).reshape(-1, 2)[of[order]],
                     unmapped=np.logical_or.reduceat(reads.unmapped, starts)[order])

@@ -90,6 +90,9 @@ CAPTION_FIELD = re.compile(r"(金额单位|计量单位|编制单位|填报单�
 UNIT_FIELDS = ("金额单位", "计量单位", "单位")
 SENTENCE_ENDS = ("。", "；", ";", "：", ":", "！", "？")
 CONTINUED_CAPTION = re.compile(r"^[（(]?\s*续\s*表\s*\d*\s*[)）]?")
+# A caption that numbers a figure (`Figure 3`, `Fig. 2`, `图1`, `图 2-1`, `附图一`): the labels under
+# it are a chart's, set in rows and columns. (`图表` names charts and tables both: not a figure's.)
+FIGURE_CAPTION = re.compile(r"^\s*(?:figure|fig\.|附?图(?!表))\s*[0-9０-９一二三四五六七八九十IVX]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -360,8 +363,9 @@ def _page_table(grid, how: str, inside: list[Glyph], direction: int, page: Sourc
             or not looks_like_a_table(cells, len(ys) - 1, len(xs) - 1, settings):
         return None
     region = region_of(xs, ys)
-    if how in ("alignment", "whitespace") and _over_a_figure(region, page, aligned):
-        return None   # a chart's grid lines and labels, around its plot: set in rows and columns, but no table
+    if how in ("alignment", "whitespace") and (_over_a_figure(region, page, aligned)
+                                               or FIGURE_CAPTION.match(caption.title or "")):
+        return None   # a chart's grid lines and labels, around its plot, or under a figure's caption: set in rows and columns, but no table
     if captions:
         strip = region_of([framed_xs[0], framed_xs[-1]], [framed_ys[0], ys[0]])
         caption = replace(caption, title=captions[0], boxes=(*caption.boxes, strip))
