@@ -19,6 +19,7 @@ All positions are in the table's reading frame (points, top-left origin)."""
 
 from __future__ import annotations
 
+import math
 import statistics
 from bisect import bisect_right
 from collections import Counter
@@ -469,11 +470,12 @@ def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, flo
     ys.sort()
     verticals: list[Segment] = [(x, top, bottom) for x in (x0, x1)]
     middles = [[(bx.top + bx.bottom) / 2 for bx in line] for line in lines]
+    reach = [(min(m), max(m)) if m else (math.inf, -math.inf) for m in middles]   # (once: every row band asks of every line)
     for a, b in zip(ys, ys[1:]):
         if a >= notes_top:
             break
         band = [([bx for bx, y in zip(line, ys_of_line) if a < y < b], phrase_gap if id(line) in phrased else word_gap)
-                for line, ys_of_line in zip(lines, middles) if ys_of_line and max(ys_of_line) > a and min(ys_of_line) < b]
+                for line, ys_of_line, (lowest, highest) in zip(lines, middles, reach) if highest > a and lowest < b]
         # a group's label heads every column of its group, however short it is
         grouped = [(start, end) for level, start, end in head.groups if a < level < b]
         for x in gutters:
@@ -808,11 +810,16 @@ def _continues_a_cell(upper: list[Box], lower: list[Box], xs: list[float]) -> bo
 
 
 def _crossed(boxes: list[Box], x: float, gap: float) -> bool:
-    """Whether text runs across x: a character on it, or two characters of one word either side."""
-    if any(b.x0 < x < b.x1 for b in boxes):
-        return True
-    left = max((b.x1 for b in boxes if b.x1 <= x), default=None)
-    right = min((b.x0 for b in boxes if b.x0 >= x), default=None)
+    """Whether text runs across x: a character on it, or two characters of one word either side.
+    (One pass over the boxes: every gutter asks it of every line of every row band.)"""
+    left = right = None   # the nearest edges either side of x
+    for b in boxes:
+        if b.x0 < x < b.x1:
+            return True
+        if b.x1 <= x and (left is None or b.x1 > left):
+            left = b.x1
+        if b.x0 >= x and (right is None or b.x0 < right):
+            right = b.x0
     return left is not None and right is not None and right - left <= gap
 
 
