@@ -213,7 +213,7 @@ def table_stages(pdf: Path) -> float:
     return text_seconds
 
 
-ROUNDS = 3
+ROUNDS = 5
 
 
 def timing_rounds(rounds: int = ROUNDS, docs=None) -> dict[str, list[float]]:

@@ -309,7 +309,7 @@ CHART_ROWS = [("2022", "120", "45", "80"), ("2023", "135", "52", "86"), ("2024",
     ("Figure 3: Enrolment by city, 2022-2025", False), ("Fig. 2 Enrolment", False), ("图1 各市培训人数", False),
     ("图 2-1  各市培训人数", False), ("附图一 各市培训人数", False),
     ("Table 3: Enrolment by city", True), ("表1 各市培训人数", True), ("图表1 各市培训人数", True),
-    ("各市培训人数（单位：人）", True)])
+    ("各市培训人数（单位：人）", True), ("Figures in thousands of persons", True), ("图书馆借阅人数", True)])
 def test_labels_set_in_columns_under_a_figures_caption_are_no_table(tmp_path, rules, caption, a_table):
     """A chart's values and labels set in rows and columns (a plot drawn as a picture, or not
     drawn at all) under a caption that numbers a figure (`Figure 3`, `Fig.`, `图1`, `附图一`) are

@@ -92,7 +92,7 @@ SENTENCE_ENDS = ("。", "；", ";", "：", ":", "！", "？")
 CONTINUED_CAPTION = re.compile(r"^[（(]?\s*续\s*表\s*\d*\s*[)）]?")
 # A caption that numbers a figure (`Figure 3`, `Fig. 2`, `图1`, `图 2-1`, `附图一`): the labels under
 # it are a chart's, set in rows and columns. (`图表` names charts and tables both: not a figure's.)
-FIGURE_CAPTION = re.compile(r"^\s*(?:figure|fig\.|附?图(?!表))\s*[0-9０-９一二三四五六七八九十IVX]", re.IGNORECASE)
+FIGURE_CAPTION = re.compile(r"^\s*(?:(?i:figure|fig\.)\s*[0-9]|附?图(?!表)\s*[0-9０-９一二三四五六七八九十])")
 
 
 @dataclass(frozen=True)
