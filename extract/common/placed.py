@@ -21,8 +21,10 @@ class PlacedGlyphs:
 
     @staticmethod
     def of(glyphs: Sequence[Glyph]) -> PlacedGlyphs:
-        corners = np.array([(g.box.x0, g.box.top, g.box.x1, g.box.bottom) for g in glyphs], dtype=float).reshape(-1, 4)
-        return PlacedGlyphs(glyphs=tuple(glyphs), centres=(corners[:, :2] + corners[:, 2:]) / 2)
+        boxes = [g.box for g in glyphs]   # (a list per coordinate: numpy reads flat lists fastest)
+        x0, top = np.array([b.x0 for b in boxes], dtype=float), np.array([b.top for b in boxes], dtype=float)
+        x1, bottom = np.array([b.x1 for b in boxes], dtype=float), np.array([b.bottom for b in boxes], dtype=float)
+        return PlacedGlyphs(glyphs=tuple(glyphs), centres=np.column_stack(((x0 + x1) / 2, (top + bottom) / 2)))
 
     def inside(self, region: Box, tolerance: float = 0.0) -> np.ndarray:
         """Which glyphs have their centre in `region` grown by `tolerance` (edges included), as
@@ -40,7 +42,7 @@ class PlacedGlyphs:
 
     def take(self, mask: np.ndarray) -> PlacedGlyphs:
         kept = np.flatnonzero(mask)
-        return PlacedGlyphs(glyphs=tuple(self.glyphs[i] for i in kept.tolist()), centres=self.centres[kept])
+        return PlacedGlyphs(glyphs=tuple([self.glyphs[i] for i in kept.tolist()]), centres=self.centres[kept])
 
     def within(self, region: Box) -> list[Glyph]:
         return list(self.take(self.inside(region)).glyphs)

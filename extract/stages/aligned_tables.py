@@ -766,7 +766,7 @@ def _by_column(body: list[list[Box]], xs: list[float]) -> list[list[list[Box]]]:
     for line in body:
         own: dict[int, list[Box]] = {}
         for box in line:
-            k = bisect_right(xs, box.center[0]) - 1
+            k = bisect_right(xs, (box.x0 + box.x1) / 2) - 1   # (its centre: without the tuple `center` makes)
             if 0 <= k < len(columns):
                 own.setdefault(k, []).append(box)
         for k, boxes in own.items():
