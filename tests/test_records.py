@@ -476,6 +476,22 @@ def test_levels_a_group_label_does_not_reach_are_reported_never_misread(tmp_path
     assert_read_or_reported(notice, want)
 
 
+@pytest.mark.parametrize("rules", ["none", "three_line", "frame", "rows"])
+@pytest.mark.parametrize("head_count", ["none", "in the levels' row", "spans"])
+@pytest.mark.parametrize("label", ["补贴标准", "补助金额"])
+def test_a_label_too_short_to_tell_its_group_is_read_or_reported(tmp_path, rules, head_count, label):
+    """A short label (`补贴标准`, four characters) over the middle of three levels, `职业名称`
+    printed between the header rows beside it: too short to tell the group it heads, so the
+    levels' amounts are not read, but the table is reported, never lost. Before, with no rules,
+    the label and `职业名称` were taken for the table's title and no column named the occupation:
+    zero records and no error (centred over the whole line of levels, or over its middle)."""
+    if head_count == "none":
+        notice, want = levels_table(tmp_path, ("职业名称", label, ["初级", "中级", "高级"]), 3, rules)
+    else:
+        notice, want = head_count_table(tmp_path, rules, head_count_spans=head_count == "spans", label=label, n_levels=3)
+    assert_read_or_reported(notice, want)
+
+
 @pytest.mark.parametrize("rules", ["none", "three_line", "frame", "grid"])
 def test_columns_of_figures_either_side_of_a_group_are_not_its_levels(tmp_path, rules):
     """`学时` and `培训人数`, their headers in the levels' row, either side of `补贴标准` over `初级

@@ -1053,13 +1053,24 @@ def _labels_above(lead: list[ReadingLine], run: list[tuple[ReadingLine, int]], s
         below = next((j for j in range(k + 1, len(lines)) if j not in spanning), None)
         headed = _groups_headed(lines[k], lines[below], gap, odd=True, further=lines[below + 1:body_at]) \
             if below is not None else []
+        whole = _words(lines[below], gap) if below is not None else []
         if not headed or len(headed) < len(_words(lines[k], gap)):
-            if k not in spanning:
+            if k in spanning:
+                taken.append(k)
+                continue
+            # a label too short to tell the group it heads (`补贴标准` over the middle of three
+            # levels), with a cell spanning the header's rows printed between it and the line it
+            # heads (`职业名称`), within that line's extent: a title has no header cell beside it
+            # (as for a group label, below). Taken with the header, it is read with what it
+            # stands over; a table whose columns it leaves unnamed is reported, not lost.
+            label = _words(lines[k], gap)
+            if not (whole and len(label) == 1 and any(j in spanning for j in taken)
+                    and whole[0][0] <= label[0][0] and label[0][1] <= whole[-1][1]):
                 break
             taken.append(k)
+            labels_at = k
             continue
         # a title: centred over the whole line below, no cell beside it printed between the rows
-        whole = _words(lines[below], gap)
         centred = any(abs(sum(g.label) / 2 - (whole[0][0] + whole[-1][1]) / 2) <= size for g in headed)
         if centred and below == k + 1 and not any(j in spanning for j in taken):
             break
