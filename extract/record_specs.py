@@ -163,7 +163,9 @@ class RecordSpec:
     """A record kind. `kind` is its field in `Records`; `title` names it for people; `key`
     are the fields that identify one record across editions. `group_field` is the field a wide
     table's header groups give (`初级` over a 学时 and a 补贴 column); a long table has it as
-    a column of its own. `context` readers add fields from the text around the table."""
+    a column of its own. `group_label`: what a group's own header cell says (a level: `初级`,
+    `三级`, `高级技师`), to tell a group whose label did not reach it from a column of its own
+    beside the groups. `context` readers add fields from the text around the table."""
 
     kind: str
     title: str
@@ -171,6 +173,7 @@ class RecordSpec:
     columns: tuple[ColumnSpec, ...]
     key: tuple[str, ...]
     group_field: str | None = None
+    group_label: re.Pattern | None = None
     context: tuple[ContextReader, ...] = ()
 
     @property
@@ -227,6 +230,10 @@ def validity_context(table: Table, structure) -> dict[str, object]:
 
 # ---------------------------------------------------------------- the registry
 
+# The levels of the national vocational skill standards, as a header cell names one: 初级 中级
+# 高级 技师 高级技师 (工), 一级 … 五级, either with the other in brackets or after a slash.
+SKILL_LEVEL = re.compile(r"^(?:[一二三四五]级|初级|中级|高级|技师|高级技师)工?(?:\s*[/／(（].*)?$")
+
 SUBSIDY_STANDARDS = RecordSpec(
     kind="subsidy_standards",
     title="Subsidy standards",
@@ -241,6 +248,7 @@ SUBSIDY_STANDARDS = RecordSpec(
     ),
     key=("occupation", "level"),
     group_field="level",
+    group_label=SKILL_LEVEL,
     context=(validity_context,),
 )
 

@@ -25,6 +25,7 @@ class SpecCell:
     text: str
     rowspan: int = 1
     colspan: int = 1
+    align: str = "center"   # where the text stands in its cell: "center", "left" or "right"
 
 
 @dataclass
@@ -155,6 +156,7 @@ class _Part:
     rowspan: int
     colspan: int
     text: str
+    align: str = "center"
 
 
 def page_rows(spec: TableSpec, rows_per_page: int | None) -> list[list[int]]:
@@ -177,7 +179,8 @@ def page_parts(spec: TableSpec, rows_per_page: int | None) -> list[list[_Part]]:
         for c in spec.cells:
             inside = [k for k, r in enumerate(rows) if c.row <= r < c.row + c.rowspan]
             if inside:
-                parts.append(_Part(inside[0], c.col, len(inside), c.colspan, c.text if rows[inside[0]] == c.row else ""))
+                parts.append(_Part(inside[0], c.col, len(inside), c.colspan, c.text if rows[inside[0]] == c.row else "",
+                                   c.align))
         pages.append(parts)
     return pages
 
@@ -328,7 +331,7 @@ def _draw_table(pdf, spec: TableSpec, orientation: int, rotation: int, rows_per_
             pdf.setDash()
             if part.text:
                 width = len(part.text) * spec.font_size * (1.0 if not part.text.isascii() else 0.5)
-                tx = x0 + max(2.0, (x1 - x0 - width) / 2)
+                tx = {"left": x0 + 4.0, "right": x1 - width - 4.0}.get(part.align, x0 + max(2.0, (x1 - x0 - width) / 2))
                 ty = (y0 + y1) / 2 + spec.font_size * 0.35
                 text(tx, ty, part.text, spec.font_size)
         if lines_as_image:

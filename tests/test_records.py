@@ -492,6 +492,53 @@ def test_a_label_too_short_to_tell_its_group_is_read_or_reported(tmp_path, rules
     assert_read_or_reported(notice, want)
 
 
+@pytest.mark.parametrize("rules", ["none", "three_line", "frame", "rows", "grid"])
+@pytest.mark.parametrize("n_levels", [2, 3])
+@pytest.mark.parametrize("label", ["补贴标准（元/人）", "补贴标准"])
+@pytest.mark.parametrize("align", ["left", "right"])
+@pytest.mark.parametrize("head_count", ["none", "in the levels' row"])
+def test_a_group_label_set_at_one_side_of_its_cell_is_read_or_reported(tmp_path, rules, n_levels, label, align,
+                                                                        head_count):
+    """The group label set at the left or the right of its merged cell, not centred over its
+    levels: it reaches over some of them, or none (`补贴标准`, short). No amount is wrong, and the
+    levels not read are reported. Before, a long label at the left of its cell over three levels
+    headed the first two, and `高级` beside them, its cell running up through the label's row, was
+    taken for a column of its own (as `培训人数` there is): one level's amounts lost without a
+    word; a short one, with no rules, was taken for the table's title with `职业名称`: no record,
+    no error."""
+    levels = ["初级", "中级", "高级"][:n_levels]
+    header = [SpecCell(0, 0, "职业名称", rowspan=2), SpecCell(0, 1, label, colspan=n_levels, align=align)]
+    header += [SpecCell(1, 1 + k, level) for k, level in enumerate(levels)]
+    rows = [(name, list(values[:n_levels])) for name, values in LEVEL_ROWS[:3]]
+    widths = [110] + [70] * n_levels
+    if head_count != "none":
+        header.append(SpecCell(1, 1 + n_levels, "培训人数"))
+        rows = [(name, [*values, 30 + k]) for k, (name, values) in enumerate(rows)]
+        widths.append(80)
+    notice = two_row_header_notice(tmp_path, header, rows, widths, rules)
+    assert_read_or_reported(notice, {(name, level, values[k]) for name, values in rows for k, level in enumerate(levels)})
+
+
+@pytest.mark.parametrize("rules", ["none", "three_line"])
+def test_a_caption_line_between_the_title_and_the_table_is_no_header_row(tmp_path, rules):
+    """`编制单位：某局 … 单位：元` between the title and a table whose group label stands over its
+    levels: the caption's line, not a header row. Before, with no rules, it was taken for the
+    header's first line (`编制单位：某局职业名称`, `单位：元高级`), and the table was reported
+    instead of read."""
+    levels = ["初级", "中级", "高级"]
+    cells = [SpecCell(0, 0, "职业名称", rowspan=2), SpecCell(0, 1, "补贴标准（元/人）", colspan=3)]
+    cells += [SpecCell(1, 1 + k, level) for k, level in enumerate(levels)]
+    rows = [(name, values[:3]) for name, values in LEVEL_ROWS[:3]]
+    for r, (name, values) in enumerate(rows, start=2):
+        cells += [SpecCell(r, 0, name)] + [SpecCell(r, 1 + k, str(v)) for k, v in enumerate(values)]
+    path = tmp_path / "captioned.pdf"
+    write_table_pdf(path, TableSpec(col_widths=[110, 70, 70, 70], n_rows=5, header_rows=2, cells=cells, rules=rules,
+                                    title="2025年职业技能培训补贴标准", caption_lines=[("编制单位：某局", "单位：元")]))
+    notice = run_pipeline(path).notice
+    assert amounts_read(notice) == {(name, level, values[k]) for name, values in rows for k, level in enumerate(levels)}
+    assert not any(e.code == "table_unmapped" for e in notice.errors)
+
+
 @pytest.mark.parametrize("rules", ["none", "three_line", "frame", "grid"])
 def test_columns_of_figures_either_side_of_a_group_are_not_its_levels(tmp_path, rules):
     """`学时` and `培训人数`, their headers in the levels' row, either side of `补贴标准` over `初级

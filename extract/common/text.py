@@ -242,4 +242,7 @@ FIELD_LABEL = re.compile(r"^[^:：]{1,12}(?:：|:(?!\d))")
 FIGURE = re.compile(r"^[-+−±(（]?\d[\d,，.]*%?[)）]?$")
 # A dash or a slash in a figure's place: none, not applicable.
 NO_FIGURE = re.compile(r"^[-－—–―~～/／]+$")
+# Fields a caption line states beside a table's title: `单位：元`, `编制部门：…` (a longer name first,
+# so that 编制单位 is not read as 单位).
+CAPTION_FIELD = re.compile(r"(金额单位|计量单位|编制单位|填报单位|编制部门|填报部门|单位)\s*[:：]\s*")
 NOTE_ROW = re.compile(r"^(?:注|说明|备注|资料来源|数据来源|来源|附注|Note|Source)\s*[0-9０-９]*\s*[:：.]|。$")

@@ -30,7 +30,7 @@ import numpy as np
 
 from extract.common.geometry import rotate_to_reading_frame
 from extract.common.lines import rows_of, stacked_figures, turned_glyphs
-from extract.common.text import NOTE_ROW
+from extract.common.text import CAPTION_FIELD, NOTE_ROW
 from extract.model import Box, Glyph, Ruling, SourcePage
 from extract.settings import AlignedTableSettings, LineSettings
 
@@ -994,7 +994,9 @@ def borderless_blocks(glyphs: list[Glyph], page: SourcePage, settings: AlignedTa
         lead: list[ReadingLine] = []   # the one-piece lines right above, close one under another, outside any run
         run_lead: list[ReadingLine] = []   # the lead right above the run's first line
         for line in [*lines, None]:
-            pieces = _pieces(line, settings) if line is not None else []
+            # a line that states a caption's fields (`编制单位：某局  单位：元`) is no row and no label
+            stated = line is not None and CAPTION_FIELD.match(line.text.strip()) is not None
+            pieces = _pieces(line, settings) if line is not None and not stated else []
             in_columns = len(pieces) >= 2 and sum(1 for n in pieces if n >= settings.prose_chars) <= 1
             size = statistics.median(b.height for b in line.boxes) if line is not None else 0.0
             close = bool(run) and line is not None and line.top - run[-1][0].bottom <= settings.max_row_gap * size
@@ -1059,13 +1061,21 @@ def _labels_above(lead: list[ReadingLine], run: list[tuple[ReadingLine, int]], s
                 taken.append(k)
                 continue
             # a label too short to tell the group it heads (`补贴标准` over the middle of three
-            # levels), with a cell spanning the header's rows printed between it and the line it
-            # heads (`职业名称`), within that line's extent: a title has no header cell beside it
-            # (as for a group label, below). Taken with the header, it is read with what it
-            # stands over; a table whose columns it leaves unnamed is reported, not lost.
+            # levels, or set at the left of its cell), with a cell spanning the header's rows
+            # printed between it and the line it heads (`职业名称`), beside that cell and over the
+            # table's text (a label set at the right of its cell may stand out past the figures
+            # centred under it): a title has no header cell beside it (as for a group label,
+            # below). Taken with the header, it is read with what it stands over; a table whose
+            # columns it leaves unnamed is reported, not lost.
             label = _words(lines[k], gap)
-            if not (whole and len(label) == 1 and any(j in spanning for j in taken)
-                    and whole[0][0] <= label[0][0] and label[0][1] <= whole[-1][1]):
+            # (a cell over the header's rows has nothing under it in the line headed; a wrapped
+            # cell's first line, `Standing` over `Charge`, is no such cell)
+            cells = [piece for j in taken if j in spanning for piece in _words(lines[j], gap)
+                     if not any(a < piece[1] and piece[0] < b for a, b in whole)]
+            left = min(b.x0 for line in lines[k + 1:] for b in line)
+            right = max(b.x1 for line in lines[k + 1:] for b in line)
+            if not (whole and len(label) == 1 and cells and left < label[0][1] and label[0][0] < right
+                    and not any(a < label[0][1] and label[0][0] < b for a, b in cells)):
                 break
             taken.append(k)
             labels_at = k

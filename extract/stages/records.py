@@ -282,7 +282,11 @@ def unread_groups(table: Table, match: TableMatch) -> list[str]:
     """The header labels of columns that look like groups of a wide table's but that no field
     reads: columns of figures whose own header cell stands in the header row of a read group's
     label (`初级` and `高级` beside `补贴标准 / 中级`, where a group label was set over the middle
-    column only). Their records would be lost without a word."""
+    column only). Their records would be lost without a word. A column whose cell runs up
+    through the labels' row counts in a pair, one on either side of the groups read, or alone
+    when its header names a group as theirs do (the spec's `group_label`: `高级` beside `初级 中级`
+    under a label set at the left of its cell); one on one side naming something else (`培训人数`)
+    is a column of its own."""
     def leaf(cell: TableCell) -> bool:   # a header cell over one column, at the header's foot
         return cell.colspan == 1 and cell.row < table.header_rows == cell.row + cell.rowspan
 
@@ -298,13 +302,20 @@ def unread_groups(table: Table, match: TableMatch) -> list[str]:
     # stands on either side of the groups read, as far out (`初级` and `技师` beside `中级 高级`
     # under a label too short to reach them); one on one side only is a column of its own (a
     # head count's, printed between the header's rows)
+    def through(c: TableCell) -> bool:   # its cell runs up through the labels' row
+        return any(c.row <= r < c.row + c.rowspan for r in rows)
+
     grouped = sorted(c.col for c in match.columns if c.group)
     if grouped:
         left, right = grouped[0] - 1, grouped[-1] + 1
-        while left in unread and right in unread and all(any(c.row <= r < c.row + c.rowspan for r in rows)
-                                                         for c in (unread[left], unread[right])):
+        while left in unread and right in unread and through(unread[left]) and through(unread[right]):
             out |= {left, right}
             left, right = left - 1, right + 1
+    # on one side only, one that names a group as the groups' own cells do (`高级` beside `初级
+    # 中级` under a label set at the left of its merged cell)
+    named = match.spec.group_label
+    if named is not None:
+        out |= {col for col, c in unread.items() if through(c) and named.match(normalize_spaces(c.text).replace(" ", ""))}
     return [unread[col].text for col in sorted(out)]
 
 

@@ -30,6 +30,7 @@ from extract.common.grid import assemble_table, part_extent, repeated_column_run
 from extract.common.lines import cell_text, glyphs_to_lines, turned_glyphs
 from extract.common.placed import PlacedGlyphs
 from extract.common.text import (
+    CAPTION_FIELD,
     FIELD_LABEL,
     LIST_MARKER,
     NOTE_ROW,
@@ -84,9 +85,6 @@ class GridCell:
     confidence: float | None = None   # OCR's lowest confidence in the text; None: a text layer
 
 
-# Fields a caption line states beside a table's title: `单位：元`, `编制部门：…` (a longer name first,
-# so that 编制单位 is not read as 单位).
-CAPTION_FIELD = re.compile(r"(金额单位|计量单位|编制单位|填报单位|编制部门|填报部门|单位)\s*[:：]\s*")
 UNIT_FIELDS = ("金额单位", "计量单位", "单位")
 SENTENCE_ENDS = ("。", "；", ";", "：", ":", "！", "？")
 CONTINUED_CAPTION = re.compile(r"^[（(]?\s*续\s*表\s*\d*\s*[)）]?")
