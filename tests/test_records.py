@@ -539,6 +539,75 @@ def test_a_caption_line_between_the_title_and_the_table_is_no_header_row(tmp_pat
     assert not any(e.code == "table_unmapped" for e in notice.errors)
 
 
+@pytest.mark.parametrize("rules", ["grid", "three_line", "none"])
+@pytest.mark.parametrize("headers, levels", [
+    (["初级补贴（元）", "中级补贴（元）", "高级补贴（元）"], ["初级", "中级", "高级"]),
+    (["五级/初级工补贴标准", "四级/中级工补贴标准", "三级/高级工补贴标准"], ["五级/初级工", "四级/中级工", "三级/高级工"]),
+    (["一级（高级技师）补助金额", "二级（技师）补助金额"], ["一级（高级技师）", "二级（技师）"])])
+def test_a_level_named_in_its_amounts_own_header_cell_is_its_group(tmp_path, rules, headers, levels):
+    """A wide table whose level and amount share one header cell (`初级补贴（元）`): each column
+    is its level's amount. Before, no column named the level, and the table was reported."""
+    rows = [(name, values[:len(levels)]) for name, values in LEVEL_ROWS[:3]]
+    spec = simple_table(["职业名称", *headers], [[name, *map(str, values)] for name, values in rows],
+                        [100] + [150] * len(headers))
+    path = tmp_path / "wide.pdf"
+    write_table_pdf(path, replace(spec, rules=rules))
+    notice = run_pipeline(path).notice
+    assert amounts_read(notice) == {(name, level, values[k]) for name, values in rows for k, level in enumerate(levels)}
+    assert not any(e.code == "table_unmapped" for e in notice.errors)
+
+
+@pytest.mark.parametrize("rules", ["three_line", "none"])
+def test_two_levels_header_cells_read_as_one_are_reported_never_one_level(tmp_path, rules):
+    """Header cells as wide as their columns (`一级（高级技师）补助金额` in 120 points) with no rule
+    between them are read as one cell over both columns: it names two groups, so neither is
+    taken from it, and the table is reported. (Taking the first, the second column's amounts
+    were lost without a word.)"""
+    levels = ["一级（高级技师）", "二级（技师）"]
+    rows = [(name, values[:2]) for name, values in LEVEL_ROWS[:3]]
+    spec = simple_table(["职业名称", *(f"{level}补助金额" for level in levels)],
+                        [[name, *map(str, values)] for name, values in rows], [100, 120, 120])
+    path = tmp_path / "touching.pdf"
+    write_table_pdf(path, replace(spec, rules=rules))
+    assert_read_or_reported(run_pipeline(path).notice,
+                            {(name, level, values[k]) for name, values in rows for k, level in enumerate(levels)})
+
+
+@pytest.mark.parametrize("header", ["培训补贴（元）", "最高补贴（元/人）", "补贴标准"])
+def test_words_before_the_amount_that_name_no_level_are_no_group(tmp_path, header):
+    """`培训补贴`, `最高补贴` beside a column of levels: a long table, its amount column shared by
+    every row's level, not a group of its own."""
+    rows = [["电工", "初级", "800"], ["电工", "中级", "1200"], ["焊工", "初级", "900"]]
+    path = tmp_path / "long.pdf"
+    write_table_pdf(path, simple_table(["职业名称", "等级", header], rows))
+    notice = run_pipeline(path).notice
+    assert amounts_read(notice) == {(name, level, int(value)) for name, level, value in rows}
+
+
+@pytest.mark.parametrize("rules", ["none", "three_line", "frame", "rows", "grid"])
+@pytest.mark.parametrize("empty_rows", [1, 2, 3])
+@pytest.mark.parametrize("empty_col", [1, 3])
+def test_cells_left_empty_in_the_first_rows_neither_join_rows_nor_head_the_table(tmp_path, rules, empty_rows, empty_col):
+    """The first rows with a cell left empty (the head count's, or a level's amount), drawn
+    without its borders: each row is read on its own, and a level left empty is not offered.
+    Before, with no rules, the first row (in fewer pieces than the full rows) was taken into the
+    header: levels `初级800`, its amounts under other rows, and its own row lost; ruled between
+    rows, the rule broken over the empty cells left pieces too short to count, and the rows on
+    either side were joined (`电工焊工`), both with no error."""
+    levels = ["初级", "中级", "高级"]
+    rows = [[name, str(30 + k), *map(str, values[:3])] for k, (name, values) in enumerate(LEVEL_ROWS)]
+    for r in range(empty_rows):
+        rows[r][empty_col] = ""
+    cells = [SpecCell(0, 0, "职业名称", rowspan=2), SpecCell(0, 1, "培训人数", rowspan=2),
+             SpecCell(0, 2, "补贴标准（元/人）", colspan=3)] + [SpecCell(1, 2 + k, level) for k, level in enumerate(levels)]
+    cells += [SpecCell(r, k, text) for r, row in enumerate(rows, start=2) for k, text in enumerate(row) if text]
+    path = tmp_path / "gaps.pdf"
+    write_table_pdf(path, TableSpec(col_widths=[100, 70, 90, 90, 90], n_rows=6, header_rows=2, cells=cells, rules=rules))
+    notice = run_pipeline(path).notice
+    assert amounts_read(notice) == {(row[0], level, int(row[2 + k])) for row in rows
+                                    for k, level in enumerate(levels) if row[2 + k]}
+
+
 @pytest.mark.parametrize("rules", ["none", "three_line", "frame", "grid"])
 def test_columns_of_figures_either_side_of_a_group_are_not_its_levels(tmp_path, rules):
     """`学时` and `培训人数`, their headers in the levels' row, either side of `补贴标准` over `初级

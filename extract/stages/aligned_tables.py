@@ -30,7 +30,7 @@ import numpy as np
 
 from extract.common.geometry import rotate_to_reading_frame
 from extract.common.lines import rows_of, stacked_figures, turned_glyphs
-from extract.common.text import CAPTION_FIELD, NOTE_ROW
+from extract.common.text import CAPTION_FIELD, FIGURE, NOTE_ROW
 from extract.model import Box, Glyph, Ruling, SourcePage
 from extract.settings import AlignedTableSettings, LineSettings
 
@@ -97,11 +97,49 @@ def _stacked(rules: list[Ruling], horizontal: bool, page: SourcePage, centres: n
                 break
         else:
             groups.append([rule])
+    groups = _pieces_rejoined(groups, horizontal, settings)
     # text that is no table's (a paragraph, a title) parts the rules above it from those below;
     # a table ends with a rule across it all
     runs = [run for group in groups for run in _parted_by_prose(group, page, centres, settings)]
     closed = [g for g in runs if len(g) >= 2 and _within(g[:1], g[-1], horizontal, settings, partial=False)]
     return [table for group in closed for side in _side_by_side(group) for table in _one_after_another(side)]
+
+
+def _pieces_rejoined(groups: list[list[Ruling]], horizontal: bool, settings: AlignedTableSettings) -> list[list[Ruling]]:
+    """Groups whose rules each stand at the level of a rule of an earlier group, within that
+    group's first rule, put back in it: a rule between two rows broken where cells were drawn
+    without their borders leaves pieces too short to count by themselves (`min_partial`), and
+    without them the cells on either side of the break were read as one, rows' text joined."""
+    def level(r: Ruling) -> float:
+        return (r.box.top + r.box.bottom) / 2 if horizontal else (r.box.x0 + r.box.x1) / 2
+
+    def span(r: Ruling) -> tuple[float, float]:
+        return (r.box.x0, r.box.x1) if horizontal else (r.box.top, r.box.bottom)
+
+    def home_of(pieces: list[Ruling], group: list[Ruling]) -> bool:
+        a0, a1 = span(group[0])
+        tolerance = settings.same_extent * (a1 - a0)
+        levels = [level(r) for r in group[1:]]
+        return all(span(p)[0] >= a0 - tolerance and span(p)[1] <= a1 + tolerance
+                   and any(abs(level(p) - y) <= settings.snap for y in levels) for p in pieces)
+
+    def at_level_of(piece: Ruling, group: list[Ruling]) -> Ruling:
+        """The piece moved onto the level of the rule it belongs to (a hair apart, it would make
+        a row of its own)."""
+        rule = min(group[1:], key=lambda r: abs(level(r) - level(piece))).box
+        b = piece.box
+        return Ruling(box=Box(x0=b.x0, top=rule.top, x1=b.x1, bottom=rule.bottom) if horizontal
+                      else Box(x0=rule.x0, top=b.top, x1=rule.x1, bottom=b.bottom))
+
+    out: list[list[Ruling]] = []
+    for group in groups:
+        home = next((other for other in out if len(other) > 1 and home_of(group, other)), None)
+        if home is None:
+            out.append(group)
+            continue
+        home.extend([at_level_of(piece, home) for piece in group])
+        home.sort(key=lambda r: (level(r), span(r)[0]))
+    return out
 
 
 def _parted_by_prose(group: list[Ruling], page: SourcePage, centres: np.ndarray,
@@ -257,7 +295,7 @@ def alignment_grid(rules: list[Ruling], glyphs: list[Glyph], direction: int, pag
         # first full row, as over a table with no rules (more, or set apart, are the frame's text)
         counted = [(line, len(_pieces(line, settings))) for line in lines]
         if any(n >= 2 for _, n in counted):
-            first = _first_full_row(counted)
+            first = _first_full_row(counted, settings)
             above = [line for line in lines if line.top < first.top]
             size = statistics.median(b.height for b in first.boxes)
             if len(above) <= settings.max_label_lines + 1 and all(
@@ -1044,7 +1082,7 @@ def _labels_above(lead: list[ReadingLine], run: list[tuple[ReadingLine, int]], s
     lines = [list(line.boxes) for line in [*lead, *(line for line, _ in run)]]
     gap = settings.min_gutter * size
     spanning = _spanning_lines(lines)
-    first_full = _first_full_row(run)
+    first_full = _first_full_row(run, settings)
     body_at = len(lead) + next(k for k, (line, _) in enumerate(run) if line is first_full)   # (header lines end here)
     taken: list[int] = []
     labels_at = -1   # the topmost line of group labels taken
@@ -1136,14 +1174,41 @@ def _block_of(run: list[tuple[ReadingLine, int]], direction: int, settings: Alig
     if len(counts) < settings.min_rows:
         return None
     run = [*((line, 1) for line in _labels_above(list(lead), run, settings)), *run]
-    return TextBlock(direction=direction, lines=tuple(line for line, _ in run), header_end=_first_full_row(run).top)
+    return TextBlock(direction=direction, lines=tuple(line for line, _ in run), header_end=_first_full_row(run, settings).top)
 
 
-def _first_full_row(lines: list[tuple[ReadingLine, int]]) -> ReadingLine:
-    """The first of `lines` (each with its number of pieces) with as many pieces as most of
-    those in columns have: where a table's body starts when no rule says so."""
+def _first_full_row(lines: list[tuple[ReadingLine, int]], settings: AlignedTableSettings) -> ReadingLine:
+    """Where a table's body starts when no rule says so: the first of `lines` (each with its
+    number of pieces) with as many pieces as most of those in columns have, or a line right above
+    it that reads as a row of the body with a cell left empty: a label in the first row's first
+    column, and figures, all standing where the first row has figures (`电工  800  [ ]  1600`).
+    A header's line has words there, or no label (years over the columns: `   2024  2025`)."""
     most = Counter(n for _, n in lines if n >= 2).most_common(1)[0][0]
-    return next(line for line, n in lines if n >= most)
+    k = next(k for k, (_, n) in enumerate(lines) if n >= most)
+    full = _piece_texts(lines[k][0], settings)
+    while k and _a_row_with_a_gap(_piece_texts(lines[k - 1][0], settings), full):
+        k -= 1
+    return lines[k][0]
+
+
+def _piece_texts(line: ReadingLine, settings: AlignedTableSettings) -> list[tuple[float, float, str]]:
+    """A line's pieces (runs no gutter-wide gap divides): (start, end, text)."""
+    size = statistics.median(b.height for b in line.boxes)
+    return [(a, b, "".join(c for box, c in zip(line.boxes, line.chars) if a <= box.x0 and box.x1 <= b))
+            for a, b in _words(line.boxes, settings.min_gutter * size)]
+
+
+def _a_row_with_a_gap(line: list[tuple[float, float, str]], full: list[tuple[float, float, str]]) -> bool:
+    """Whether a line's pieces are a body row's, as the full row's are, with some left empty."""
+    if not 2 <= len(line) < len(full) or FIGURE.match(line[0][2]) or FIGURE.match(full[0][2]):
+        return False
+    if not (line[0][0] < full[0][1] and full[0][0] < line[0][1]):   # a label in the first column
+        return False
+    for a, b, text in line[1:]:
+        under = [t for x0, x1, t in full[1:] if x0 < b and a < x1]
+        if len(under) != 1 or not FIGURE.match(text) or not FIGURE.match(under[0]):
+            return False
+    return True
 
 
 def whitespace_grid(block: TextBlock, settings: AlignedTableSettings = AlignedTableSettings()):

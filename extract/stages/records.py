@@ -177,7 +177,7 @@ def match_table(table: Table, spec: RecordSpec) -> TableMatch:
             unmapped.append(" / ".join(path) or f"column {col + 1}")
             continue
         column, depth = hit
-        named.append((col, column, [cell for k, cell in enumerate(path) if k != depth]))
+        named.append((col, column, [cell for k, cell in enumerate(path) if k != depth], (depth, path[depth])))
     # A single-valued field takes its first column; per-group fields take one column per group,
     # told apart by the header cells above them that name no field (`初级`), other than a
     # title over the whole table.
@@ -188,9 +188,14 @@ def match_table(table: Table, spec: RecordSpec) -> TableMatch:
 
     columns: list[ColumnMatch] = []
     taken: set[tuple[str, tuple[str, ...]]] = set()
-    for col, column, others in named:
+    naming_cells = {col: naming for col, _, _, naming in named}
+    for col, column, others, naming in named:
         group = tuple(cell for cell in others if cell not in over_all and not names_a_field(cell)) \
             if column.per_group else ()
+        # the group named in the field's own cell (`初级补贴（元）`), when that cell is over this
+        # column alone (one over two, `一级…补助金额二级…补助金额`, names two groups)
+        if column.per_group and not group and naming not in (naming_cells.get(col - 1), naming_cells.get(col + 1)):
+            group = _group_before_field(naming[1], column, spec)
         if (column.field, group) in taken:
             unmapped.append(" / ".join(paths[col]))
             continue
@@ -215,6 +220,18 @@ def match_table(table: Table, spec: RecordSpec) -> TableMatch:
     return TableMatch(spec=spec, columns=tuple(columns), missing_identifying=missing_identifying,
                       missing_required=missing_required, unmapped=tuple(unmapped), score=round(score, 6),
                       beside_groups=beside)
+
+
+def _group_before_field(cell: str, column: ColumnSpec, spec: RecordSpec) -> tuple[str, ...]:
+    """The group a header cell names in front of its field's word, as the spec's `group_label`
+    says a group is named (`初级补贴（元）`, `一级（高级技师）补贴标准`: a wide table whose level and
+    field share one header cell); () when the words before the field name no group (`培训补贴`)."""
+    if spec.group_label is None:
+        return ()
+    text = normalize_spaces(cell).replace(" ", "")
+    starts = [text.find(word) for word in column.words if word in text]
+    prefix = text[:min(starts)] if starts else ""
+    return (prefix,) if prefix and spec.group_label.match(prefix) else ()
 
 
 def best_match(table: Table, specs: tuple[RecordSpec, ...]) -> tuple[TableMatch | None, ErrorItem | None]:
