@@ -333,3 +333,27 @@ def test_a_ruled_grid_under_a_figures_caption_stays_a_table(tmp_path):
     write_table_pdf(path, spec)
     (table,) = find_tables(load_source(path)).tables
     assert table.header + table.body == spec.grid()
+
+
+CONTINUED = ["电工", "焊工", "育婴员", "中式烹调师", "茶艺师", "美容师", "保育员", "养老护理员", "电子商务师",
+             "网络与信息安全管理员", "物流服务师", "农业经理人", "家政服务员", "汽车维修工", "钳工", "车工"]
+
+
+@pytest.mark.parametrize("rules", ["none", "three_line", "rows", "frame"])
+@pytest.mark.parametrize("repeat_header", [True, False])
+def test_a_table_read_from_its_text_goes_on_over_the_page_whatever_the_next_page_holds(tmp_path, rules, repeat_header):
+    """A table with no rules between its columns over two pages, the header repeated or not: one
+    table, every row. Its columns' edges fall where each page's text leaves white space: the
+    next page's longer names (`网络与信息安全管理员`) move them, and before, its rows, printed
+    without the header, were a table of their own whose first row was taken for a header."""
+    header = ["职业名称", "初级补贴（元）", "中级补贴（元）", "高级补贴（元）"]
+    rows = [[name, *(str(600 + 10 * k + 100 * level) for level in range(3))] for k, name in enumerate(CONTINUED)]
+    cells = [SpecCell(0, k, text) for k, text in enumerate(header)]
+    cells += [SpecCell(r, k, text) for r, row in enumerate(rows, start=1) for k, text in enumerate(row)]
+    spec = TableSpec(col_widths=[150.0, 110.0, 110.0, 110.0], n_rows=1 + len(rows), header_rows=1, cells=cells,
+                     rules=rules, repeat_header=repeat_header, title="2025年补贴标准表")
+    path = tmp_path / "continued.pdf"
+    write_table_pdf(path, spec, rows_per_page=10)
+    (table,) = find_tables(load_source(path)).tables
+    assert table.pages == [1, 2]
+    assert table.header + table.body == spec.grid()

@@ -837,11 +837,24 @@ def _continues(group: list[PageTable], table: PageTable, all_tables: list[PageTa
         return False  # prev is not the last table on its page
     if any(t.page == table.page and t.region.top < table.region.top for t in all_tables if t is not table and not _beside(t, table)):
         return False  # table is not the first on its page
-    if column_map(first.xs, table.xs, settings.continuation_width * (first.xs[-1] or 1.0)) is None:
+    if column_map(first.xs, table.xs, settings.continuation_width * (first.xs[-1] or 1.0)) is None \
+            and not _same_columns_of_text(first, table):
         return False
     if table.caption.continued or (table.caption.title and table.caption.title == first.caption.title):
         return True  # 续表, or the title repeated on the next page
     return not (table.caption.title or table.caption.text_above)
+
+
+def _same_columns_of_text(first: PageTable, table: PageTable) -> bool:
+    """For tables whose columns are read from their text's alignment (no rules between them):
+    the column edges fall where each page's text leaves white space, and move with what its
+    cells say (a longer name on the next page). The columns are the same when there are as many,
+    and the middle of each on the later page lies within the same column of the first (both
+    measured from the table's left edge)."""
+    if {first.rulings, table.rulings} - {"whitespace", "alignment"} or len(first.xs) != len(table.xs):
+        return False
+    middles = [(a + b) / 2 for a, b in zip(table.xs, table.xs[1:])]
+    return all(a < middle < b for middle, a, b in zip(middles, first.xs, first.xs[1:]))
 
 
 def _beside(a: PageTable, b: PageTable) -> bool:
