@@ -8,7 +8,7 @@ confidence, each a module with one job, PDF and text-dump siblings where they di
 composes the stages, `extract.batch` runs a folder, `extract.cli` is the command line.
 """
 
-__version__ = "0.16.9"
+__version__ = "0.16.10"
 
 
 def load_records(kind: str, store=None, all_versions: bool = False):

@@ -357,3 +357,54 @@ def test_a_table_read_from_its_text_goes_on_over_the_page_whatever_the_next_page
     (table,) = find_tables(load_source(path)).tables
     assert table.pages == [1, 2]
     assert table.header + table.body == spec.grid()
+
+
+def _continued_spec(rules: str, n_rows: int, repeat_header: bool = False, row_height: float = 24.0) -> TableSpec:
+    header = ["职业名称", "初级补贴（元）", "中级补贴（元）", "高级补贴（元）"]
+    names = (CONTINUED * 2)[:n_rows]
+    rows = [[name, *(str(600 + 10 * k + 100 * level) for level in range(3))] for k, name in enumerate(names)]
+    cells = [SpecCell(0, k, text) for k, text in enumerate(header)]
+    cells += [SpecCell(r, k, text) for r, row in enumerate(rows, start=1) for k, text in enumerate(row)]
+    return TableSpec(col_widths=[150.0, 110.0, 110.0, 110.0], n_rows=1 + n_rows, header_rows=1, cells=cells, rules=rules,
+                     repeat_header=repeat_header, title="2025年补贴标准表", row_height=row_height)
+
+
+@pytest.mark.parametrize("rules", ["none", "three_line", "rows", "frame"])
+@pytest.mark.parametrize("carried", [1, 2])
+def test_a_tables_last_rows_alone_at_the_top_of_the_next_page_are_its_rows(tmp_path, rules, carried):
+    """One or two rows carried over to the top of the next page, too few to be a table by
+    themselves, in the table's columns: the table's last rows. Before, they stayed in the text,
+    and their records were lost without a word."""
+    spec = _continued_spec(rules, 10 + carried)
+    path = tmp_path / "carried.pdf"
+    write_table_pdf(path, spec, rows_per_page=10)
+    (table,) = find_tables(load_source(path)).tables
+    assert table.pages == [1, 2]
+    assert table.header + table.body == spec.grid()
+
+
+@pytest.mark.parametrize("after, size, joined", [("note", 10, False), ("none", 16, False), ("none", 10, True)])
+def test_lines_in_columns_opening_the_next_page_are_a_tables_rows_only_when_it_ran_on(tmp_path, after, size, joined):
+    """A table that runs to its page's foot, and two lines in its columns opening the next page:
+    its last rows when they are set in its size and nothing stands under it on its page. A note
+    under it (`注：…`: it ended there), or the lines in a larger size (a heading set letter-spaced,
+    its pieces in the table's columns), and they are not."""
+    from reportlab.pdfgen import canvas
+    from table_gen import draw_table_pages
+
+    spec = _continued_spec("none", 27 if after == "note" else 28)   # to the page's foot
+    if after == "note":
+        spec = dataclasses.replace(spec, n_rows=spec.n_rows + 1,
+                                   cells=[*spec.cells, SpecCell(spec.n_rows, 0, "注：以上标准自2025年1月1日起执行。", colspan=4)])
+    path = tmp_path / "ended.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
+    draw_table_pages(pdf, spec)
+    pdf.setFont(CJK_FONT, size)
+    for k, line in enumerate([("电工", "800", "900", "1000"), ("焊工", "810", "910", "1010")]):
+        for x, text in zip((105, 250, 360, 470), line):
+            pdf.drawString(x, 842 - 90 - 2 * size * k, text)
+    pdf.showPage()
+    pdf.save()
+    tables = find_tables(load_source(path)).tables
+    assert [t.pages for t in tables] == [[1, 2] if joined else [1]]
+    assert tables[0].n_rows == 29 + (2 if joined else 0) - (1 if after == "note" else 0)

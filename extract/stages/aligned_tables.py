@@ -402,6 +402,24 @@ def _reading_lines(glyphs: list[Glyph], direction: int, page: SourcePage, lines_
     return [ReadingLine(boxes=tuple(boxes[i] for i in row), chars=tuple(turned[i][1] for i in row)) for row in rows]
 
 
+def rows_in_columns(glyphs: list[Glyph], direction: int, page: SourcePage, edges: list[float], below: float,
+                    settings: AlignedTableSettings = AlignedTableSettings(),
+                    lines_settings: LineSettings = LineSettings()) -> list[ReadingLine]:
+    """The lines that open the text of `glyphs` below `below` (the running headers' band), in
+    the reading frame of `direction`, set in the columns whose edges are `edges`: each piece of a
+    line (runs no gutter-wide gap divides) centred in a column of its own, two at least. Up to
+    the first line that is not."""
+    out = []
+    for line in _reading_lines(glyphs, direction, page, lines_settings, lambda x, y: y > below):
+        size = statistics.median(b.height for b in line.boxes)
+        pieces = _words(list(line.boxes), settings.min_gutter * size)
+        columns = [bisect_right(edges, (start + end) / 2) - 1 for start, end in pieces]
+        if len(pieces) < 2 or len(set(columns)) != len(columns) or not all(0 <= k < len(edges) - 1 for k in columns):
+            break
+        out.append(line)
+    return out
+
+
 def _grid_of_lines(all_lines: list[ReadingLine], extent: tuple[float, float, float, float], header_end: float,
                    turned_rules: list[Box], column_rules: tuple[Segment, ...], settings: AlignedTableSettings):
     """The grid of lines of text within `extent` (x0, top, x1, bottom), the lines above

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -62,6 +63,7 @@ from extract.stages.aligned_tables import (
     typed_rules,
     borderless_blocks,
     columns_of_open_rows,
+    rows_in_columns,
     rows_within_ruled_rows,
     stacked_rules,
     underdivided,
@@ -146,20 +148,75 @@ def find_tables(source: SourceDocument, settings: TableSettings = TableSettings(
                 raster: RasterSettings = RasterSettings(), aligned: AlignedTableSettings = AlignedTableSettings()) -> FoundTables:
     page_tables: list[PageTable] = []
     errors: list[ErrorItem] = []
+    tails: set[int] = set()   # the ids of rows found only as the end of the table before (`_rows_carried_over`)
+    previous: tuple[SourcePage, list[PageTable]] | None = None
     for page in source.pages:
         try:
-            page_tables.extend(find_page_tables(page, settings, source.content, lines, raster, aligned))
+            found = find_page_tables(page, settings, source.content, lines, raster, aligned)
         except TooManyRulings as exc:
             errors.append(ErrorItem(stage=STAGE, code=ErrorCode.TABLE_UNREADABLE.value, page=page.number,
                                     message=f"{exc}: no table on the page is read"))
+            found = []
+        tail = _rows_carried_over(page, found, previous, settings, lines, aligned)
+        if tail is not None:
+            tails.add(id(tail))
+            found = [tail, *found]
+        page_tables.extend(found)
+        previous = (page, found)
     page_tables = tables_side_by_side(page_tables, {page.number: page for page in source.pages}, settings)
     joined = join_continued_tables(page_tables, settings)
+    # rows that are no table of their own: kept only as the end of the table they continue
+    dropped = {id(group[0]) for group in joined if id(group[0]) in tails}
+    joined = [group for group in joined if id(group[0]) not in dropped]
+    page_tables = [t for t in page_tables if id(t) not in dropped]
     tables = tuple(to_table(group, index, settings) for index, group in enumerate(joined, start=1))
     # the lines of a table's title (on its first page) are the table's: the text flow leaves them
     # to it; unit and preparer lines, and a later page's 续表, stay in the text
     captions = tuple(TableRegion(page=group[0].page, box=box) for group in joined for box in group[0].caption.boxes)
     regions = tuple(TableRegion(page=t.page, box=t.region) for t in page_tables)
     return FoundTables(tables=tables, regions=regions + captions, errors=tuple(errors))
+
+
+def _rows_carried_over(page: SourcePage, found: list[PageTable], previous: tuple[SourcePage, list[PageTable]] | None,
+                       settings: TableSettings, lines: LineSettings, aligned: AlignedTableSettings) -> PageTable | None:
+    """The last rows of a table whose columns are read from its text, carried over to the top of
+    the next page: too few there (one or two) to be a table by themselves (`min_rows`), they are
+    its rows when they open the page (running headers aside) in its columns. Returned as a page
+    table to be joined to it (`join_continued_tables`), or dropped if it is not."""
+    if previous is None or not previous[1] or any(t.page != page.number for t in found):
+        return None
+    before, tables = previous
+    last = max(tables, key=lambda t: rotate_to_reading_frame(t.region, t.direction, before.width, before.height).bottom)
+    if last.rulings not in ("whitespace", "alignment") or last.side != (0, 1):
+        return None
+    direction = last.direction
+    ended = rotate_to_reading_frame(last.region, direction, before.width, before.height)
+    band = settings.running_band * (before.width if direction in (90, 270) else before.height)
+    below = [g for g in before.glyphs if g.direction == direction
+             and ended.bottom < rotate_to_reading_frame(g.box, direction, before.width, before.height).top
+             < (before.width if direction in (90, 270) else before.height) - band]
+    if below:
+        return None   # text under it on its page (a note, the text going on): the table ended there
+    heights = [g.box.height if direction in (0, 180) else g.box.width
+               for g in before.glyphs if g.direction == direction and last.region.contains_point(*g.box.center)]
+    if not heights:
+        return None
+    size = statistics.median(heights)
+    left = ended.x0
+    edges = [left + x for x in last.xs]
+    placed = PlacedGlyphs.of([g for g in page.glyphs if g.direction == direction])
+    free = placed.take(placed.outside_all([t.region for t in found]))
+    frame_height = page.width if direction in (90, 270) else page.height
+    rows = rows_in_columns(list(free.glyphs), direction, page, edges, frame_height * settings.running_band, aligned, lines)
+    if not rows or len(rows) >= aligned.min_rows:
+        return None   # none, or as many as make a table, which the page's own search has judged
+    if any(max(own, size) > aligned.size_spread * min(own, size)
+           for own in (statistics.median(b.height for b in row.boxes) for row in rows)):
+        return None   # set in another size: a heading opening the page, spaced out
+    ys = [rows[0].top - 1, *((upper.bottom + lower.top) / 2 for upper, lower in zip(rows, rows[1:])), rows[-1].bottom + 1]
+    grid = (edges, ys, [(y, edges[0], edges[-1]) for y in ys], [(x, ys[0], ys[-1]) for x in edges])
+    region = reading_to_display_box(Box(x0=edges[0], top=ys[0], x1=edges[-1], bottom=ys[-1]), direction, page.width, page.height)
+    return _page_table(grid, "whitespace", free.within(region), direction, page, placed, settings, lines, aligned)
 
 
 # Characters that draw a line in a row of themselves: a grid typed with them shows on the image.
