@@ -180,6 +180,10 @@ class RecordSpec:
     def identifying(self) -> tuple[ColumnSpec, ...]:
         return tuple(c for c in self.columns if c.identifying)
 
+    def names_a_group(self, text: str) -> bool:
+        """Whether a header cell's text (spaces aside) names a group as `group_label` says one is named."""
+        return self.group_label is not None and self.group_label.match(normalize_spaces(text).replace(" ", "")) is not None
+
     @property
     def compared_fields(self) -> tuple[str, ...]:
         """The fields read from columns, other than the key: what a diff compares (context fields

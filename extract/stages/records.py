@@ -226,12 +226,10 @@ def _group_before_field(cell: str, column: ColumnSpec, spec: RecordSpec) -> tupl
     """The group a header cell names in front of its field's word, as the spec's `group_label`
     says a group is named (`初级补贴（元）`, `一级（高级技师）补贴标准`: a wide table whose level and
     field share one header cell); () when the words before the field name no group (`培训补贴`)."""
-    if spec.group_label is None:
-        return ()
     text = normalize_spaces(cell).replace(" ", "")
     starts = [text.find(word) for word in column.words if word in text]
     prefix = text[:min(starts)] if starts else ""
-    return (prefix,) if prefix and spec.group_label.match(prefix) else ()
+    return (prefix,) if prefix and spec.names_a_group(prefix) else ()
 
 
 def best_match(table: Table, specs: tuple[RecordSpec, ...]) -> tuple[TableMatch | None, ErrorItem | None]:
@@ -330,9 +328,7 @@ def unread_groups(table: Table, match: TableMatch) -> list[str]:
             left, right = left - 1, right + 1
     # on one side only, one that names a group as the groups' own cells do (`高级` beside `初级
     # 中级` under a label set at the left of its merged cell)
-    named = match.spec.group_label
-    if named is not None:
-        out |= {col for col, c in unread.items() if through(c) and named.match(normalize_spaces(c.text).replace(" ", ""))}
+    out |= {col for col, c in unread.items() if through(c) and match.spec.names_a_group(c.text)}
     return [unread[col].text for col in sorted(out)]
 
 

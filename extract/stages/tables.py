@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from extract.common.geometry import reading_to_display_box, rotate_to_reading_frame
+from extract.common.geometry import reading_frame_size, reading_to_display_box, rotate_to_reading_frame
 from extract.common.grid import assemble_table, part_extent, repeated_column_runs
 from extract.common.lines import cell_text, glyphs_to_lines, turned_glyphs
 from extract.common.placed import PlacedGlyphs
@@ -183,7 +183,7 @@ def _rows_carried_over(page: SourcePage, found: list[PageTable], previous: tuple
     the next page: too few there (one or two) to be a table by themselves (`min_rows`), they are
     its rows when they open the page (running headers aside) in its columns. Returned as a page
     table to be joined to it (`join_continued_tables`), or dropped if it is not."""
-    if previous is None or not previous[1] or any(t.page != page.number for t in found):
+    if previous is None or not previous[1]:
         return None
     before, tables = previous
     last = max(tables, key=lambda t: rotate_to_reading_frame(t.region, t.direction, before.width, before.height).bottom)
@@ -191,10 +191,10 @@ def _rows_carried_over(page: SourcePage, found: list[PageTable], previous: tuple
         return None
     direction = last.direction
     ended = rotate_to_reading_frame(last.region, direction, before.width, before.height)
-    band = settings.running_band * (before.width if direction in (90, 270) else before.height)
+    _, height_before = reading_frame_size(direction, before.width, before.height)
     below = [g for g in before.glyphs if g.direction == direction
              and ended.bottom < rotate_to_reading_frame(g.box, direction, before.width, before.height).top
-             < (before.width if direction in (90, 270) else before.height) - band]
+             < height_before * (1 - settings.running_band)]
     if below:
         return None   # text under it on its page (a note, the text going on): the table ended there
     heights = [g.box.height if direction in (0, 180) else g.box.width
@@ -206,8 +206,8 @@ def _rows_carried_over(page: SourcePage, found: list[PageTable], previous: tuple
     edges = [left + x for x in last.xs]
     placed = PlacedGlyphs.of([g for g in page.glyphs if g.direction == direction])
     free = placed.take(placed.outside_all([t.region for t in found]))
-    frame_height = page.width if direction in (90, 270) else page.height
-    rows = rows_in_columns(list(free.glyphs), direction, page, edges, frame_height * settings.running_band, aligned, lines)
+    _, height = reading_frame_size(direction, page.width, page.height)
+    rows = rows_in_columns(list(free.glyphs), direction, page, edges, height * settings.running_band, aligned, lines)
     if not rows or len(rows) >= aligned.min_rows:
         return None   # none, or as many as make a table, which the page's own search has judged
     if any(max(own, size) > aligned.size_spread * min(own, size)
